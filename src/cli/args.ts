@@ -1,0 +1,145 @@
+import { parseArgs } from 'node:util';
+import type { AnalyzeParams } from '../engine/protocol';
+
+export class UsageError extends Error {}
+
+export const USAGE = `usage:
+  auglens moments --image PATH --policy SPEC [--size N|HxW] [--top-k K] [--tolerance EPS] [--out DIR] [--json]
+  auglens analyze --model M.onnx --image PATH... --policy SPEC [--size N|HxW] [--preprocess PRESET]
+                  [--mean a,b,c --std a,b,c --scale 1|255 --channels rgb|bgr|gray] [--label N]
+                  [--tolerance EPS] [--confidence C] [--top-k K] [--budget N] [--mc M] [--mc-seconds S]
+                  [--seed N] [--threads N] [--out DIR] [--json]
+  auglens example [--out DIR]      run the built-in example (a generated image and model)
+
+SPEC is a torchvision-style policy, e.g. "Compose([RandomCrop(32, padding=4), RandomHorizontalFlip()])",
+a ';'-separated list, a JSON list, or @FILE to read it from a file. --image accepts files and folders.`;
+
+const options = {
+  image: { type: 'string', multiple: true },
+  policy: { type: 'string' },
+  model: { type: 'string' },
+  size: { type: 'string' },
+  'top-k': { type: 'string' },
+  tolerance: { type: 'string' },
+  confidence: { type: 'string' },
+  budget: { type: 'string' },
+  mc: { type: 'string' },
+  'mc-seconds': { type: 'string' },
+  seed: { type: 'string' },
+  threads: { type: 'string' },
+  preprocess: { type: 'string' },
+  mean: { type: 'string' },
+  std: { type: 'string' },
+  scale: { type: 'string' },
+  channels: { type: 'string' },
+  label: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface CliCommand {
+  readonly command: 'moments' | 'analyze' | 'example' | 'help';
+  readonly params: AnalyzeParams;
+  readonly out?: string;
+  readonly json: boolean;
+}
+
+export function parseCommandLine(argv: readonly string[], readPolicyFile: (path: string) => string, listImages: (p: string) => string[]): CliCommand {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') return helpCommand();
+  if (command !== 'moments' && command !== 'analyze' && command !== 'example') {
+    throw new UsageError(`unknown command '${command}' (commands: moments, analyze, example)`);
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...rest], options, allowPositionals: false, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) return helpCommand();
+  const num = (name: keyof typeof options, fallback: number, check: (x: number) => boolean = () => true): number => {
+    const raw = v[name];
+    if (raw === undefined) return fallback;
+    const x = Number(raw);
+    if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(x) || !check(x)) {
+      throw new UsageError(`--${name} ${String(raw)} is not a valid value`);
+    }
+    return x;
+  };
+  const list = (name: 'mean' | 'std'): number[] | undefined => {
+    if (v[name] === undefined) return undefined;
+    const xs = v[name]!.split(',').map(Number);
+    if (xs.some((x) => !Number.isFinite(x))) throw new UsageError(`--${name} ${v[name]} must be comma-separated numbers`);
+    return xs;
+  };
+  if (command === 'example') {
+    return { command, params: defaults([], ''), out: v.out, json: Boolean(v.json) };
+  }
+  if (!v.image?.length) throw new UsageError('--image is required');
+  if (!v.policy) throw new UsageError('--policy is required');
+  if (command === 'analyze' && !v.model) throw new UsageError('--model is required for analyze');
+  if (command === 'moments' && v.model) throw new UsageError('moments takes no --model (use analyze)');
+  const policy = v.policy.startsWith('@') ? readPolicyFile(v.policy.slice(1)) : v.policy;
+  const channels = v.channels;
+  if (channels !== undefined && channels !== 'rgb' && channels !== 'bgr' && channels !== 'gray') {
+    throw new UsageError(`--channels ${channels} must be rgb, bgr or gray`);
+  }
+  const base = defaults(v.image.flatMap(listImages), policy);
+  return {
+    command,
+    out: v.out,
+    json: Boolean(v.json),
+    params: {
+      ...base,
+      modelPath: v.model,
+      size: v.size === undefined ? undefined : parseSize(v.size),
+      topK: num('top-k', base.topK, (x) => Number.isInteger(x) && x >= 0 && x <= 64),
+      tolerance: num('tolerance', base.tolerance, (x) => x > 0 && x < 1),
+      confidence: num('confidence', base.confidence, (x) => x > 0 && x < 1),
+      forwardBudget: num('budget', base.forwardBudget, (x) => Number.isInteger(x) && x >= 16),
+      monteCarloSamples: num('mc', base.monteCarloSamples, (x) => Number.isInteger(x) && x >= 0),
+      monteCarloTimeMs: v['mc-seconds'] === undefined ? undefined : 1000 * num('mc-seconds', 0, (x) => x > 0),
+      seed: num('seed', base.seed, Number.isInteger),
+      threads: v.threads === undefined ? undefined : num('threads', 0, (x) => Number.isInteger(x) && x >= 1),
+      label: v.label === undefined ? undefined : num('label', 0, (x) => Number.isInteger(x) && x >= 0),
+      preprocess:
+        v.preprocess || v.mean || v.std || v.scale || channels
+          ? {
+              preset: v.preprocess,
+              mean: list('mean'),
+              std: list('std'),
+              scale: v.scale === undefined ? undefined : num('scale', 1, (x) => x === 1 || x === 255),
+              channels,
+            }
+          : undefined,
+    },
+  };
+}
+
+function helpCommand(): CliCommand {
+  return { command: 'help', params: defaults([], ''), json: false };
+}
+
+export function defaults(imagePaths: string[], policy: string): AnalyzeParams {
+  return {
+    imagePaths,
+    policy,
+    tolerance: 0.01,
+    confidence: 0.95,
+    topK: 8,
+    forwardBudget: 4096,
+    monteCarloSamples: 1000,
+    seed: 0,
+  };
+}
+
+function parseSize(s: string): [number, number] {
+  const m = /^(\d+)(?:x(\d+))?$/.exec(s.trim());
+  if (!m) throw new UsageError(`--size ${s} must be N or HxW`);
+  const h = Number(m[1]);
+  const w = m[2] ? Number(m[2]) : h;
+  if (h < 1 || w < 1 || h > 8192 || w > 8192) throw new UsageError(`--size ${s} is out of range (1..8192)`);
+  return [h, w];
+}

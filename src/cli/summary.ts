@@ -1,0 +1,75 @@
+import type { ImageReport, Report } from '../engine/analysis/result';
+
+const n = (v: number, digits = 4) => (Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : String(v));
+const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : 'infinite');
+const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+
+/** The human-readable summary printed by the CLI. */
+export function formatSummary(report: Report): string {
+  const lines: string[] = [];
+  lines.push(`policy: ${report.policy.canonical}`);
+  if (report.model) {
+    const m = report.model;
+    lines.push(`model: ${m.path} (${m.input.dtype} ${m.input.shape.join('x')} ${m.layout}, ${m.outputKind}: ${m.outputKindReason})`);
+  }
+  if (report.preprocessing) {
+    const p = report.preprocessing;
+    lines.push(
+      `preprocessing: ${p.name} (${p.channels.toUpperCase()}, scale ${p.scale}, mean ${p.mean.join(', ')}, std ${p.std.join(', ')}, ` +
+        `fit to ${p.inputSize.join('x')}): ${p.reason}`,
+    );
+  }
+  for (const img of report.images) lines.push('', ...imageSummary(img, report));
+  if (report.images.length > 1) {
+    const a = report.aggregate;
+    lines.push('', `aggregate over ${a.images} images: mean tr Cov ${n(a.meanTotalVariance)}`);
+    if (a.meanExpectedLoss !== null) {
+      lines.push(`  mean E[loss] ${n(a.meanExpectedLoss)}, mean Std[loss] ${n(a.meanStdLoss!)}, mean flip rate ${pct(a.meanFlipRate!)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function imageSummary(img: ImageReport, report: Report): string[] {
+  const m = img.moments;
+  const eps = report.settings.tolerance;
+  const lines = [
+    `${img.path} (${img.inputShape.join('x')} -> ${m.shape.join('x')} after the policy)`,
+    `  outcomes: ${int(m.outcomes)} (enumerated exactly)`,
+    `  total variance tr Cov[T(x)]: ${n(m.totalVariance)} (${n(m.totalVariance / (m.shape[0] * m.shape[1] * m.shape[2]))} per pixel)`,
+  ];
+  if (m.eigenvalues.length) {
+    const cumulative = m.explainedVariance.reduce((s, v) => s + v, 0);
+    lines.push(
+      `  top-${m.eigenvalues.length} eigenvalues: ${m.eigenvalues.map((v, i) => `${n(v)} (${pct(m.explainedVariance[i])})`).join(', ')}`,
+      `    together ${pct(cumulative)} of the variance (${m.eigenMethod}, residual ${n(m.eigenResidual ?? 0, 2)})`,
+    );
+  }
+  lines.push(`  Monte-Carlo draws for ${pct(eps)} relative error of the mean image: ${int(m.samplesForMeanImage)}`);
+  const r = img.model;
+  if (r) {
+    const ci = (iv: readonly [number, number] | null) => (iv ? ` [${n(iv[0])}, ${n(iv[1])}]` : '');
+    lines.push(
+      `  clean prediction: class ${r.clean.top1} (p = ${n(r.clean.probability, 3)}), loss ${n(r.clean.loss)} against class ${r.clean.target}`,
+      `  E[loss] = ${n(r.expectedLoss)}${ci(r.expectedLossInterval)}, Std[loss] = ${n(r.stdLoss)}  (${r.method}, ${int(r.forwardPasses)} forward passes)`,
+      `  flip rate ${pct(r.flipRate)}${r.flipRateInterval ? ` [${pct(r.flipRateInterval[0])}, ${pct(r.flipRateInterval[1])}]` : ''}, E[KL(clean || augmented)] = ${n(r.expectedKL)}`,
+      `  samples needed: ${int(r.samplesNeeded.loss)} for ${pct(eps)} relative error on E[loss], ${int(r.samplesNeeded.flipRate)} for +-${pct(eps)} on the flip rate`,
+    );
+    if (r.analytic) {
+      lines.push(
+        `  analytic (first order at the mean image): Std[loss] ~ ${n(r.analytic.firstOrderStd)} vs exact ${n(r.stdLoss)}; loss at the mean image ${n(r.analytic.lossAtMean)}`,
+      );
+    }
+    const mc = r.monteCarlo;
+    if (mc.samples.length) {
+      const last = mc.samples.length - 1;
+      lines.push(
+        `  Monte Carlo after ${int(mc.draws)} draws: ${n(mc.estimate[last])} [${n(mc.lower[last])}, ${n(mc.upper[last])}] (exact ${n(mc.exact)})`,
+      );
+    }
+    if (r.method === 'stratified') lines.push(`  note: ${r.methodNote}`);
+  }
+  const t = img.timingsMs;
+  lines.push(`  time: ${Object.entries(t).map(([k, v]) => `${k} ${v < 1000 ? `${v.toFixed(0)} ms` : `${(v / 1000).toFixed(2)} s`}`).join(', ')}`);
+  return lines;
+}

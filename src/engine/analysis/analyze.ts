@@ -1,0 +1,195 @@
+import { cleanPrediction, samplesForLoss, samplesForRate, zForConfidence } from '../../core/outputs/outputMoments';
+import { crossEntropy } from '../../core/outputs/classifier';
+import { imageMoments } from '../../core/moments/imageMoments';
+import { formatPolicy, parsePolicy } from '../../core/policy';
+import type { TransformSpec } from '../../core/policy/types';
+import type { Image } from '../../core/image';
+import type { EngineStage, AnalyzeParams } from '../protocol';
+import { analyticLossVariance } from './analytic';
+import { lossConvergence } from './convergence';
+import { loadInputImage } from './inputImage';
+import { modelMoments } from './modelMoments';
+import { openModel, type OpenedModel } from './openModel';
+import { OutcomeIndex } from './outcomeIndex';
+import { REPORT_SCHEMA_VERSION, type AnalysisResult, type ImageArrays, type ImageReport, type ModelMomentsReport, type Report } from './result';
+import { VERSION } from '../../version';
+
+export interface AnalysisHooks {
+  progress(stage: EngineStage, fraction: number, message: string): void;
+  log(message: string): void;
+}
+
+/** The whole analysis: image moments for every image, and the model-level moments when a model is given. */
+export async function analyze(params: AnalyzeParams, hooks: AnalysisHooks): Promise<AnalysisResult> {
+  const policy = parsePolicy(params.policy);
+  hooks.progress('load', 0, 'loading');
+  const model = params.modelPath ? await openModel(params.modelPath, params.preprocess, params.threads) : null;
+  try {
+    const images: ImageReport[] = [];
+    const arrays: ImageArrays[] = [];
+    for (const [index, path] of params.imagePaths.entries()) {
+      const sub = (stage: EngineStage) => (fraction: number, message: string) =>
+        hooks.progress(stage, (index + fraction) / params.imagePaths.length, `${basename(path)}: ${message}`);
+      const img = loadInputImage(path, params.size);
+      const { report, arrays: a } = await analyzeImage(path, img, policy, params, model, sub);
+      images.push(report);
+      arrays.push(a);
+    }
+    hooks.progress('done', 1, 'done');
+    return { report: buildReport(params, policy, model, images), arrays };
+  } finally {
+    await model?.release();
+  }
+}
+
+async function analyzeImage(
+  path: string,
+  img: Image,
+  policy: TransformSpec,
+  params: AnalyzeParams,
+  model: OpenedModel | null,
+  sub: (stage: EngineStage) => (fraction: number, message: string) => void,
+): Promise<{ report: ImageReport; arrays: ImageArrays }> {
+  const timings: Record<string, number> = {};
+  const timed = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
+    const t = performance.now();
+    const r = await f();
+    timings[name] = performance.now() - t;
+    return r;
+  };
+  sub('moments')(0, 'exact image moments');
+  const m = await timed('imageMoments', () => imageMoments(img, policy, { topK: params.topK, tolerance: params.tolerance }));
+  timings.eigen = m.timings.eigenMs;
+  const shape: [number, number, number] = [m.shape.channels, m.shape.height, m.shape.width];
+  const meanNorm = Math.sqrt(m.pixel.mean.reduce((s, v) => s + v * v, 0));
+  const modelReport = model ? await timed('model', () => analyzeModel(img, m, params, model, sub)) : null;
+  const eig = m.eigen;
+  const eigenvectors = new Float32Array((eig?.vectors.length ?? 0) * m.pixel.mean.length);
+  eig?.vectors.forEach((v, k) => eigenvectors.set(v, k * m.pixel.mean.length));
+  return {
+    report: {
+      path,
+      inputShape: [img.channels, img.height, img.width],
+      moments: {
+        shape,
+        outcomes: m.outcomes,
+        totalVariance: m.pixel.totalVariance,
+        meanNorm,
+        eigenvalues: eig?.values ?? [],
+        explainedVariance: eig?.explained ?? [],
+        eigenMethod: eig?.method ?? null,
+        eigenResidual: eig?.residual ?? null,
+        samplesForMeanImage: m.samplesForMean,
+      },
+      model: modelReport,
+      timingsMs: timings,
+    },
+    arrays: {
+      mean: Float32Array.from(m.pixel.mean),
+      variance: Float32Array.from(m.pixel.variance),
+      eigenvectors,
+      eigenCount: eig?.vectors.length ?? 0,
+      shape,
+      clean: img.data,
+      cleanShape: [img.channels, img.height, img.width],
+    },
+  };
+}
+
+async function analyzeModel(
+  img: Image,
+  m: ReturnType<typeof imageMoments>,
+  params: AnalyzeParams,
+  model: OpenedModel,
+  sub: (stage: EngineStage) => (fraction: number, message: string) => void,
+): Promise<ModelMomentsReport> {
+  const forward = model.forward();
+  const [cleanRow] = await forward.run([img]);
+  const clean = cleanPrediction(cleanRow, model.info.outputKind, params.label);
+  const outcomes = new OutcomeIndex(m.mixture);
+  const mm = await modelMoments(outcomes, forward, clean, params.forwardBudget, params.confidence, params.seed, sub('model'));
+  const passes = forward.passes;
+  const z = zForConfidence(params.confidence);
+  const o = mm.moments;
+  sub('analytic')(0, 'first-order loss variance along the eigenvectors');
+  const analytic = m.eigen
+    ? await analyticLossVariance(m.pixel.mean, m.shape, m.eigen, forward, clean.kind, clean.target, model.info.input.dtype === 'float16' ? 2e-2 : 2e-3)
+    : null;
+  const mc = await lossConvergence(
+    m.step,
+    img,
+    forward,
+    clean.kind,
+    clean.target,
+    { samples: params.monteCarloSamples, timeMs: params.monteCarloTimeMs, confidence: params.confidence, seed: params.seed + 1 },
+    sub('monte-carlo'),
+  );
+  const interval = (half: number | null, v: number): [number, number] | null => (half === null ? null : [v - half, v + half]);
+  const top = Array.from(o.expectedProbabilities.keys())
+    .sort((a, b) => o.expectedProbabilities[b] - o.expectedProbabilities[a])
+    .slice(0, 5);
+  return {
+    method: mm.method,
+    methodNote: mm.note,
+    forwardPasses: passes,
+    clean: {
+      top1: clean.top1,
+      target: clean.target,
+      probability: clean.probabilities[clean.top1],
+      loss: crossEntropy(cleanRow, clean.kind, clean.target),
+    },
+    expectedLoss: o.expectedLoss,
+    expectedLossInterval: interval(mm.lossHalfWidth, o.expectedLoss),
+    stdLoss: o.stdLoss,
+    flipRate: o.flipRate,
+    flipRateInterval: interval(mm.flipHalfWidth, o.flipRate),
+    expectedKL: o.expectedKL,
+    topClasses: top.map((index) => ({ index, expectedProbability: o.expectedProbabilities[index], std: o.stdProbabilities[index] })),
+    samplesNeeded: {
+      loss: samplesForLoss(o.expectedLoss, o.stdLoss, params.tolerance, z),
+      flipRate: samplesForRate(o.flipRate, params.tolerance, z),
+    },
+    analytic: analytic && {
+      lossAtMean: analytic.lossAtMean,
+      firstOrderVariance: analytic.firstOrderVariance,
+      firstOrderStd: Math.sqrt(analytic.firstOrderVariance),
+      directionalDerivatives: analytic.directionalDerivatives,
+      method: 'central-differences',
+      step: analytic.step,
+    },
+    monteCarlo: { ...mc, exact: o.expectedLoss },
+  };
+}
+
+function buildReport(params: AnalyzeParams, policy: TransformSpec, model: OpenedModel | null, images: ImageReport[]): Report {
+  const withModel = images.filter((i) => i.model);
+  const avg = (f: (r: ImageReport) => number) => (withModel.length ? withModel.reduce((s, r) => s + f(r), 0) / withModel.length : null);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'auglens', version: VERSION },
+    createdAt: new Date().toISOString(),
+    policy: { text: params.policy, canonical: formatPolicy(policy) },
+    settings: {
+      tolerance: params.tolerance,
+      confidence: params.confidence,
+      topK: params.topK,
+      forwardBudget: params.forwardBudget,
+      monteCarloSamples: params.monteCarloSamples,
+      seed: params.seed,
+    },
+    model: model?.summary() ?? null,
+    preprocessing: model?.preprocessingSummary() ?? null,
+    images,
+    aggregate: {
+      images: images.length,
+      meanExpectedLoss: avg((r) => r.model!.expectedLoss),
+      meanStdLoss: avg((r) => r.model!.stdLoss),
+      meanFlipRate: avg((r) => r.model!.flipRate),
+      meanTotalVariance: images.reduce((s, r) => s + r.moments.totalVariance, 0) / images.length,
+    },
+  };
+}
+
+function basename(p: string): string {
+  return p.split(/[\\/]/).pop() ?? p;
+}

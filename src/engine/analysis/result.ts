@@ -1,0 +1,117 @@
+/** report.json: versioned so that readers can check what they parse. Bump on any breaking change. */
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface ImageMomentsReport {
+  /** Shape of the augmented image, [C, H, W]. */
+  readonly shape: readonly [number, number, number];
+  readonly outcomes: number;
+  readonly totalVariance: number;
+  readonly meanNorm: number;
+  readonly eigenvalues: readonly number[];
+  readonly explainedVariance: readonly number[];
+  readonly eigenMethod: string | null;
+  readonly eigenResidual: number | null;
+  /** Monte-Carlo draws for relative L2 error `tolerance` of the mean image. */
+  readonly samplesForMeanImage: number;
+}
+
+export interface ConvergenceSeries {
+  readonly samples: number[];
+  readonly estimate: number[];
+  readonly lower: number[];
+  readonly upper: number[];
+}
+
+export interface ModelMomentsReport {
+  readonly method: 'exact' | 'stratified';
+  /** Why the method was chosen, in words. */
+  readonly methodNote: string;
+  readonly forwardPasses: number;
+  readonly clean: { readonly top1: number; readonly target: number; readonly probability: number; readonly loss: number };
+  readonly expectedLoss: number;
+  /** Confidence interval of E[loss] when it is estimated (stratified), else null. */
+  readonly expectedLossInterval: readonly [number, number] | null;
+  readonly stdLoss: number;
+  readonly flipRate: number;
+  readonly flipRateInterval: readonly [number, number] | null;
+  readonly expectedKL: number;
+  readonly topClasses: readonly { readonly index: number; readonly expectedProbability: number; readonly std: number }[];
+  readonly samplesNeeded: { readonly loss: number; readonly flipRate: number };
+  readonly analytic: {
+    readonly lossAtMean: number;
+    /** sum_k lambda_k (g . v_k)^2 over the top-k eigenvectors: first-order Var[loss]. */
+    readonly firstOrderVariance: number;
+    readonly firstOrderStd: number;
+    readonly directionalDerivatives: readonly number[];
+    readonly method: 'central-differences';
+    readonly step: number;
+  } | null;
+  readonly monteCarlo: ConvergenceSeries & { readonly exact: number; readonly draws: number };
+}
+
+export interface ImageReport {
+  readonly path: string;
+  /** [C, H, W] of the image as loaded (after --size). */
+  readonly inputShape: readonly [number, number, number];
+  readonly moments: ImageMomentsReport;
+  readonly model: ModelMomentsReport | null;
+  readonly timingsMs: Readonly<Record<string, number>>;
+}
+
+export interface Report {
+  readonly schemaVersion: number;
+  readonly tool: { readonly name: 'auglens'; readonly version: string };
+  readonly createdAt: string;
+  readonly policy: { readonly text: string; readonly canonical: string };
+  readonly settings: {
+    readonly tolerance: number;
+    readonly confidence: number;
+    readonly topK: number;
+    readonly forwardBudget: number;
+    readonly monteCarloSamples: number;
+    readonly seed: number;
+  };
+  readonly model: {
+    readonly path: string;
+    readonly input: { readonly name: string; readonly dtype: string; readonly shape: readonly (number | string)[] };
+    readonly output: { readonly name: string; readonly shape: readonly (number | string)[] };
+    readonly layout: string;
+    readonly outputKind: string;
+    readonly outputKindReason: string;
+    readonly opset: number;
+  } | null;
+  readonly preprocessing: {
+    readonly name: string;
+    readonly channels: string;
+    readonly scale: number;
+    readonly mean: readonly number[];
+    readonly std: readonly number[];
+    readonly inputSize: readonly [number, number];
+    readonly reason: string;
+  } | null;
+  readonly images: readonly ImageReport[];
+  readonly aggregate: {
+    readonly images: number;
+    readonly meanExpectedLoss: number | null;
+    readonly meanStdLoss: number | null;
+    readonly meanFlipRate: number | null;
+    readonly meanTotalVariance: number;
+  };
+}
+
+/** The arrays of one image, float32, CHW (eigenvectors K x C x H x W). */
+export interface ImageArrays {
+  readonly mean: Float32Array;
+  readonly variance: Float32Array;
+  readonly eigenvectors: Float32Array;
+  readonly eigenCount: number;
+  readonly shape: readonly [number, number, number];
+  /** The image the policy acted on, for display. */
+  readonly clean: Float32Array;
+  readonly cleanShape: readonly [number, number, number];
+}
+
+export interface AnalysisResult {
+  readonly report: Report;
+  readonly arrays: readonly ImageArrays[];
+}

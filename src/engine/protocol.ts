@@ -1,0 +1,102 @@
+/**
+ * Messages between a host (CLI or extension) and the engine child process, one discriminated union per direction,
+ * validated on receipt. Sent with Node's 'advanced' IPC serialisation, so typed arrays travel as binary.
+ */
+import type { AnalysisResult } from './analysis/result';
+
+export interface PreprocessParams {
+  readonly preset?: string;
+  readonly mean?: readonly number[];
+  readonly std?: readonly number[];
+  readonly scale?: number;
+  readonly channels?: 'rgb' | 'bgr' | 'gray';
+}
+
+export interface AnalyzeParams {
+  /** Absent: image moments only, no model. */
+  readonly modelPath?: string;
+  readonly imagePaths: readonly string[];
+  readonly policy: string;
+  /** Resize then CenterCrop every image to this [height, width] before the policy. */
+  readonly size?: readonly [number, number];
+  readonly preprocess?: PreprocessParams;
+  readonly label?: number;
+  readonly tolerance: number;
+  readonly confidence: number;
+  readonly topK: number;
+  readonly forwardBudget: number;
+  readonly monteCarloSamples: number;
+  readonly monteCarloTimeMs?: number;
+  readonly seed: number;
+  readonly threads?: number;
+}
+
+export type HostToEngine =
+  | { readonly type: 'analyze'; readonly id: number; readonly params: AnalyzeParams }
+  | { readonly type: 'cancel'; readonly id: number };
+
+export type EngineStage = 'load' | 'moments' | 'eigen' | 'model' | 'analytic' | 'monte-carlo' | 'done';
+
+export type EngineToHost =
+  | { readonly type: 'ready' }
+  | { readonly type: 'progress'; readonly id: number; readonly stage: EngineStage; readonly fraction: number; readonly message: string }
+  | { readonly type: 'log'; readonly id: number; readonly message: string }
+  | { readonly type: 'result'; readonly id: number; readonly result: AnalysisResult }
+  | { readonly type: 'error'; readonly id: number; readonly message: string };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const optional = <T>(v: unknown, check: (x: unknown) => x is T): boolean => v === undefined || check(v);
+const numberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNumber);
+
+/** Throws a message naming the first malformed field. */
+export function parseHostMessage(msg: unknown): HostToEngine {
+  if (!isObject(msg) || !isNumber(msg.id)) throw new Error('engine: message without a numeric id');
+  if (msg.type === 'cancel') return { type: 'cancel', id: msg.id };
+  if (msg.type !== 'analyze') throw new Error(`engine: unknown message type ${JSON.stringify(msg.type)}`);
+  const p = msg.params;
+  if (!isObject(p)) throw new Error('engine: analyze without params');
+  const fields: [string, boolean][] = [
+    ['modelPath', optional(p.modelPath, isString)],
+    ['imagePaths', Array.isArray(p.imagePaths) && p.imagePaths.length > 0 && p.imagePaths.every(isString)],
+    ['policy', isString(p.policy)],
+    ['size', optional(p.size, (v): v is number[] => numberArray(v) && v.length === 2)],
+    ['preprocess', optional(p.preprocess, isObject)],
+    ['label', optional(p.label, isNumber)],
+    ['tolerance', isNumber(p.tolerance) && p.tolerance > 0],
+    ['confidence', isNumber(p.confidence) && p.confidence > 0 && p.confidence < 1],
+    ['topK', isNumber(p.topK) && p.topK >= 0],
+    ['forwardBudget', isNumber(p.forwardBudget) && p.forwardBudget >= 1],
+    ['monteCarloSamples', isNumber(p.monteCarloSamples) && p.monteCarloSamples >= 0],
+    ['monteCarloTimeMs', optional(p.monteCarloTimeMs, isNumber)],
+    ['seed', isNumber(p.seed)],
+    ['threads', optional(p.threads, isNumber)],
+  ];
+  const bad = fields.find(([, ok]) => !ok);
+  if (bad) throw new Error(`engine: analyze parameter '${bad[0]}' is missing or malformed`);
+  return { type: 'analyze', id: msg.id, params: p as unknown as AnalyzeParams };
+}
+
+const STAGES: readonly EngineStage[] = ['load', 'moments', 'eigen', 'model', 'analytic', 'monte-carlo', 'done'];
+
+export function parseEngineMessage(msg: unknown): EngineToHost {
+  if (!isObject(msg) || !isString(msg.type)) throw new Error('engine sent a message without a type');
+  switch (msg.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'progress':
+      if (isNumber(msg.id) && STAGES.includes(msg.stage as EngineStage) && isNumber(msg.fraction) && isString(msg.message)) {
+        return msg as unknown as EngineToHost;
+      }
+      break;
+    case 'log':
+    case 'error':
+      if (isNumber(msg.id) && isString(msg.message)) return msg as unknown as EngineToHost;
+      break;
+    case 'result':
+      if (isNumber(msg.id) && isObject(msg.result) && isObject(msg.result.report)) return msg as unknown as EngineToHost;
+      break;
+  }
+  throw new Error(`engine sent a malformed '${msg.type}' message`);
+}
