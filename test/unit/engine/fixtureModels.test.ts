@@ -1,0 +1,138 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { compilePolicy } from '../../../src/core/augment/compile';
+import { parsePolicy } from '../../../src/core/policy';
+import type { Image } from '../../../src/core/image';
+import { floatsToHalf, halfToFloats } from '../../../src/model/float16';
+import { analyze } from '../../../src/engine/analysis/analyze';
+import { loadInputImage } from '../../../src/engine/analysis/inputImage';
+import type { AnalyzeParams } from '../../../src/engine/protocol';
+import { defaults } from '../../../src/cli/args';
+import { FIXTURES, fixturesMissing } from '../model/fixtures';
+
+const quiet = { progress: () => {}, log: () => {} };
+
+interface Case {
+  model: string;
+  image: string;
+  size?: [number, number];
+  policy: string;
+  preset: string;
+  /** Independent preprocessing for the brute force: [0, 1] CHW image -> model input values. */
+  toInput: (img: Image) => Float32Array;
+  dtype: 'float32' | 'float16';
+  probabilities: boolean;
+}
+
+const cases: Case[] = [
+  {
+    model: 'mnist-8.onnx',
+    image: 'mnist_28.png',
+    policy: 'RandomCrop(28, padding=2); RandomAffine(0, translate=(0.05, 0.05))',
+    preset: 'unit',
+    toInput: (img) => img.data,
+    dtype: 'float32',
+    probabilities: false,
+  },
+  {
+    model: 'cifar10-tutorial.onnx',
+    image: 'kitten_224.png',
+    size: [32, 32],
+    policy: 'transforms.Compose([transforms.RandomCrop(32, padding=4), transforms.RandomHorizontalFlip()])',
+    preset: 'cifar',
+    toInput: (img) => img.data.map((v) => (v - 0.5) / 0.5),
+    dtype: 'float32',
+    probabilities: false,
+  },
+  {
+    model: 'squeezenet-fp16.onnx',
+    image: 'kitten_224.png',
+    policy: 'RandomCrop(224, padding=2); RandomHorizontalFlip()',
+    preset: 'raw255-bgr',
+    toInput: (img) => {
+      const plane = img.height * img.width;
+      const out = new Float32Array(3 * plane);
+      for (let c = 0; c < 3; c++) for (let p = 0; p < plane; p++) out[c * plane + p] = 255 * img.data[(2 - c) * plane + p];
+      return out;
+    },
+    dtype: 'float16',
+    probabilities: true,
+  },
+];
+
+/** E[loss] by plain enumeration of the outcomes and one onnxruntime call each. */
+async function bruteForceLoss(c: Case, img: Image, target: number): Promise<number> {
+  const session = await ort.InferenceSession.create(join(FIXTURES, 'models', c.model));
+  try {
+    const step = compilePolicy(parsePolicy(c.policy), img);
+    let expected = 0;
+    for (const o of step.enumerate(img)) {
+      const x = c.toInput(o.image);
+      const dims = [1, o.image.channels, o.image.height, o.image.width];
+      const tensor = c.dtype === 'float16' ? new ort.Tensor('float16', floatsToHalf(x), dims) : new ort.Tensor('float32', x, dims);
+      const out = await session.run({ [session.inputNames[0]]: tensor });
+      const raw = out[session.outputNames[0]];
+      const row = c.dtype === 'float16' ? halfToFloats(raw.data as Uint16Array) : (raw.data as Float32Array);
+      let loss: number;
+      if (c.probabilities) loss = -Math.log(Math.max(row[target], 1e-12));
+      else {
+        const max = Math.max(...row);
+        loss = Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0)) + max - row[target];
+      }
+      expected += o.weight * loss;
+    }
+    return expected;
+  } finally {
+    await session.release();
+  }
+}
+
+for (const c of cases) {
+  test(`${c.model}: exact E[loss] equals brute-force enumeration, Monte Carlo within its band`, { skip: fixturesMissing }, async () => {
+    const imagePath = join(FIXTURES, 'images', c.image);
+    const params: AnalyzeParams = {
+      ...defaults([imagePath], c.policy),
+      modelPath: join(FIXTURES, 'models', c.model),
+      size: c.size,
+      preprocess: { preset: c.preset },
+      topK: 2,
+      monteCarloSamples: 300,
+      seed: 7,
+    };
+    const { report, arrays } = await analyze(params, quiet);
+    const r = report.images[0].model!;
+    assert.equal(r.method, 'exact');
+    const img = loadInputImage(imagePath, c.size);
+    const brute = await bruteForceLoss(c, img, r.clean.target);
+    const tol = c.dtype === 'float16' ? 1e-4 : 1e-5;
+    assert.ok(Math.abs(r.expectedLoss - brute) <= tol * Math.max(1, Math.abs(brute)), `E[loss] ${r.expectedLoss} vs brute force ${brute}`);
+    assert.ok(r.stdLoss > 0 && r.samplesNeeded.loss > 1);
+    const mc = r.monteCarlo;
+    const last = mc.samples.length - 1;
+    // The 95% half-width scaled to 99.9% (z 3.29 / 1.96).
+    const half = ((mc.upper[last] - mc.lower[last]) / 2) * (3.29 / 1.96);
+    assert.ok(Math.abs(mc.estimate[last] - r.expectedLoss) <= half, `MC ${mc.estimate[last]} +- ${half} vs exact ${r.expectedLoss}`);
+    assert.equal(arrays[0].mean.length, report.images[0].moments.shape.reduce((a, b) => a * b, 1));
+  });
+}
+
+test('over the forward-pass budget the engine says so and its stratified interval covers the exact value', { skip: fixturesMissing }, async () => {
+  const c = cases[1];
+  const params: AnalyzeParams = {
+    ...defaults([join(FIXTURES, 'images', c.image)], c.policy),
+    modelPath: join(FIXTURES, 'models', c.model),
+    size: c.size,
+    preprocess: { preset: c.preset },
+    topK: 0,
+    monteCarloSamples: 0,
+  };
+  const exact = (await analyze(params, quiet)).report.images[0].model!;
+  const approx = (await analyze({ ...params, forwardBudget: 64, confidence: 0.999 }, quiet)).report.images[0].model!;
+  assert.equal(approx.method, 'stratified');
+  assert.match(approx.methodNote, /162 outcomes exceed the forward-pass budget of 64/);
+  const [lo, hi] = approx.expectedLossInterval!;
+  assert.ok(lo <= exact.expectedLoss && exact.expectedLoss <= hi, `[${lo}, ${hi}] misses ${exact.expectedLoss}`);
+  assert.ok(approx.forwardPasses < exact.forwardPasses);
+});
