@@ -1,0 +1,68 @@
+/**
+ * IEEE 754 binary16 <-> binary32 conversion on bit patterns (Node 20 has no Float16Array; onnxruntime-node takes
+ * float16 tensors as a Uint16Array of half bits). Float -> half rounds to nearest, ties to even, overflows to
+ * infinity, produces subnormals below 2^-14 and keeps NaN payloads' top 10 bits (quietened when they vanish).
+ */
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** The half bits nearest to the float32 value of x. */
+export function floatToHalfBits(x: number): number {
+  f32[0] = x;
+  const bits = u32[0];
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = (bits >>> 23) & 0xff;
+  const mantissa = bits & 0x7fffff;
+  if (exponent === 0xff) {
+    if (mantissa === 0) return sign | 0x7c00;
+    const payload = mantissa >>> 13;
+    return sign | 0x7c00 | (payload === 0 ? 0x200 : payload);
+  }
+  const e = exponent - 127 + 15; // biased half exponent
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {
+    // Subnormal half: value = m * 2^(e - 14 - 10) with m the 24-bit significand; half units are 2^-24.
+    if (e < -10) return sign;
+    const m = mantissa | 0x800000;
+    const shift = 14 - e;
+    const rounded = roundShift(m, shift);
+    return sign | rounded; // a carry into bit 10 gives the smallest normal, as it should
+  }
+  const rounded = roundShift(mantissa, 13);
+  return (sign | (e << 10)) + rounded; // a carry out of the mantissa bumps the exponent (up to infinity)
+}
+
+/** m >> shift rounded to nearest, ties to even. */
+function roundShift(m: number, shift: number): number {
+  const q = m >>> shift;
+  const rest = m - q * 2 ** shift;
+  const half = 2 ** (shift - 1);
+  return rest > half || (rest === half && (q & 1) === 1) ? q + 1 : q;
+}
+
+/** The float value of half bits h (exact: every half is a float32). */
+export function halfBitsToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exponent = (h >>> 10) & 0x1f;
+  const mantissa = h & 0x3ff;
+  if (exponent === 0) return sign * mantissa * 2 ** -24;
+  if (exponent === 31) {
+    if (mantissa === 0) return sign * Infinity;
+    u32[0] = ((h & 0x8000) << 16) | 0x7f800000 | (mantissa << 13);
+    return f32[0];
+  }
+  return sign * (1024 + mantissa) * 2 ** (exponent - 25);
+}
+
+export function floatsToHalf(values: ArrayLike<number>): Uint16Array {
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = floatToHalfBits(values[i]);
+  return out;
+}
+
+export function halfToFloats(bits: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(bits.length);
+  for (let i = 0; i < bits.length; i++) out[i] = halfBitsToFloat(bits[i]);
+  return out;
+}

@@ -1,0 +1,42 @@
+import { ModelError } from './errors';
+import type { Dim } from './onnx/graph';
+import type { Layout } from './model-info';
+
+export interface ImageGeometry {
+  readonly layout: Layout;
+  readonly channels: 1 | 3;
+  readonly height: number | null;
+  readonly width: number | null;
+  readonly dynamicBatch: boolean;
+  readonly fixedBatch: number;
+}
+
+const isChannelDim = (d: Dim): d is 1 | 3 => d === 1 || d === 3;
+const spatial = (d: Dim): number | null => (typeof d === 'number' && d > 0 ? d : null);
+
+/**
+ * Reads an image input's layout from its shape: NCHW when dimension 1 has size 1 or 3, else NHWC when the last
+ * dimension does; anything else (rank != 4, no channel dimension of size 1 or 3) is not an image input.
+ */
+export function imageGeometry(name: string, shape: readonly Dim[] | undefined, modelPath: string): ImageGeometry {
+  const shown = shape ? `[${shape.map((d) => d ?? '?').join(', ')}]` : 'no shape';
+  if (!shape || shape.length !== 4) {
+    throw new ModelError(
+      'not-image',
+      `${modelPath}: input '${name}' has shape ${shown}; an image input needs rank 4 (NCHW or NHWC)`,
+    );
+  }
+  const batch = shape[0];
+  const fixed = typeof batch === 'number' && batch > 0;
+  const common = { dynamicBatch: !fixed, fixedBatch: fixed ? batch : 1 };
+  if (isChannelDim(shape[1])) {
+    return { layout: 'NCHW', channels: shape[1], height: spatial(shape[2]), width: spatial(shape[3]), ...common };
+  }
+  if (isChannelDim(shape[3])) {
+    return { layout: 'NHWC', channels: shape[3], height: spatial(shape[1]), width: spatial(shape[2]), ...common };
+  }
+  throw new ModelError(
+    'not-image',
+    `${modelPath}: input '${name}' has shape ${shown}; an image input needs 1 or 3 channels in dimension 1 (NCHW) or 3 (NHWC)`,
+  );
+}

@@ -1,0 +1,72 @@
+import type { Image } from '../core/image';
+import type { LoadedModel } from './model-info';
+import { fromOrtTensor, toOrtTensor } from './ort-tensors';
+import { preprocess, type PreprocessPlan } from './preprocess';
+
+export interface RunnerOptions {
+  /** Images per onnxruntime run when the batch dimension is dynamic (default 16). */
+  readonly batchSize?: number;
+}
+
+/**
+ * Batched inference. Inputs go in chunks of batchSize when the model's batch dimension is dynamic, in groups of
+ * the fixed batch size otherwise (the last group padded with copies, whose outputs are dropped). Images are
+ * preprocessed chunk by chunk, so only one chunk of model tensors is held at a time.
+ *
+ * Intermediate outputs: runTensors fetches any graph outputs by name, split per image. A model whose
+ * intermediate values are added as graph outputs (the gradient work's forward pass) runs through the same path.
+ */
+export class ModelRunner {
+  private readonly batchSize: number;
+
+  constructor(
+    private readonly model: LoadedModel,
+    private readonly plan: PreprocessPlan,
+    options: RunnerOptions = {},
+  ) {
+    this.batchSize = model.dynamicBatch ? Math.max(1, options.batchSize ?? 16) : model.fixedBatch;
+  }
+
+  /** The model's (first) output for each [0, 1] image, as float32. */
+  async runBatch(images: readonly Image[]): Promise<Float32Array[]> {
+    const name = this.model.output.name;
+    const outputs = await this.runChunks(images.length, (i) => preprocess(images[i], this.plan), [name]);
+    return outputs.get(name)!;
+  }
+
+  /** Runs already-preprocessed inputs (model layout, float32 values) and returns the named outputs per input. */
+  runTensors(inputs: readonly Float32Array[], outputNames: readonly string[]): Promise<Map<string, Float32Array[]>> {
+    return this.runChunks(inputs.length, (i) => inputs[i], outputNames);
+  }
+
+  private async runChunks(
+    count: number,
+    inputAt: (index: number) => Float32Array,
+    outputNames: readonly string[],
+  ): Promise<Map<string, Float32Array[]>> {
+    const results = new Map<string, Float32Array[]>(outputNames.map((n) => [n, []]));
+    const { layout, channels, height, width } = this.plan.target;
+    const imageDims = layout === 'NCHW' ? [channels, height, width] : [height, width, channels];
+    const perImage = channels * height * width;
+    for (let start = 0; start < count; start += this.batchSize) {
+      const filled = Math.min(this.batchSize, count - start);
+      const batch = this.model.dynamicBatch ? filled : this.model.fixedBatch;
+      const data = new Float32Array(batch * perImage);
+      for (let b = 0; b < batch; b++) {
+        const index = start + Math.min(b, filled - 1);
+        const item = b < filled ? inputAt(index) : data.subarray((filled - 1) * perImage, filled * perImage);
+        if (item.length !== perImage) throw new Error(`input ${index} has ${item.length} values, expected ${perImage}`);
+        data.set(item, b * perImage);
+      }
+      const feeds = { [this.model.input.name]: toOrtTensor(data, this.model.input.dtype, [batch, ...imageDims]) };
+      const out = await this.model.session.run(feeds, [...outputNames]);
+      for (const name of outputNames) {
+        const values = fromOrtTensor(out[name]);
+        const per = values.length / batch;
+        const list = results.get(name)!;
+        for (let b = 0; b < filled; b++) list.push(values.slice(b * per, (b + 1) * per));
+      }
+    }
+    return results;
+  }
+}
