@@ -1,24 +1,49 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { momentsBench } from './momentsBench';
+import { modelBench } from './modelBench';
 
-/** Runs the benchmarks and writes bench/results/<name>.json. Numbers are wall-clock on this machine, one thread. */
+/**
+ * Runs the benchmarks named on the command line (default: all) and writes bench/results/<name>.json.
+ * Wall-clock numbers on this machine; onnxruntime with one intra-op thread.
+ */
 const fixtures = join(__dirname, '..', '..', 'shared', 'fixtures');
 const outDir = join(__dirname, 'results');
-mkdirSync(outDir, { recursive: true });
-const only = process.argv[2];
+const wanted = new Set(process.argv.slice(2));
+const run = (name: string) => wanted.size === 0 || wanted.has(name);
 
-if (!only || only === 'moments') {
-  const photo = join(fixtures, 'images', 'kitten_224.png');
-  if (!existsSync(photo)) {
-    console.log(`skipped moments benchmark: ${photo} is absent`);
-  } else {
-    const r = momentsBench(photo, 200000);
-    writeFileSync(join(outDir, 'moments.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, ...r }, null, 2));
+function save(name: string, result: object): void {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, `${name}.json`), JSON.stringify({ date: new Date().toISOString(), node: process.version, ...result }, null, 2) + '\n');
+}
+
+async function main() {
+  if (!existsSync(fixtures)) {
+    console.log(`benchmarks skipped: ${fixtures} is absent`);
+    return;
+  }
+  if (run('moments')) {
+    const r = momentsBench(join(fixtures, 'images', 'kitten_224.png'), 200000);
+    save('moments', r);
     console.log(
       `moments: exact mean+variance ${r.exactMeanVarianceMs.toFixed(1)} ms; Monte Carlo ${r.monteCarlo.samples} samples ` +
         `${(r.monteCarlo.ms / 1000).toFixed(2)} s to ${(100 * r.monteCarlo.varianceRelativeError).toFixed(2)}% variance error; ` +
         `ratio ${r.speedup.toFixed(0)}x; top-8 eigenpairs ${(r.top8EigenMs / 1000).toFixed(2)} s`,
     );
   }
+  if (run('model')) {
+    const r = await modelBench(fixtures);
+    save('model', r);
+    const s = r.squeezenet;
+    console.log(
+      `model: squeezenet exact ${s.exactForwardPasses} passes in ${(s.exactWallMs / 1000).toFixed(2)} s; Monte Carlo needs ` +
+        `${s.monteCarloForwardPassesFor1Percent} passes for 1% (ratio ${s.forwardPassRatio.toFixed(0)}x); cifar10 ` +
+        `${r.throughput.cifar10.imagesPerSecondBatched?.toFixed(0)} img/s batched vs ${r.throughput.cifar10.imagesPerSecondOneByOne.toFixed(0)} one by one`,
+    );
+  }
 }
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

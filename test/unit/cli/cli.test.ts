@@ -1,0 +1,79 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { decodeNpy } from '../../../src/core/io/npy';
+import { imageToPng } from '../../../src/core/io/encode';
+import { randomImage } from '../core/bruteForce';
+import { tempDir } from '../model/fixtures';
+
+const root = resolve(__dirname, '../../..');
+const outDir = join(root, 'out', 'test-cli');
+const cli = join(outDir, 'cli.js');
+
+before(async () => {
+  const common = { bundle: true, platform: 'node', format: 'cjs', external: ['onnxruntime-node'], logLevel: 'silent' } as const;
+  await build({ ...common, entryPoints: [join(root, 'src/cli/main.ts')], outfile: cli });
+  await build({ ...common, entryPoints: [join(root, 'src/engine/main.ts')], outfile: join(outDir, 'engine.js') });
+});
+
+const dir = tempDir();
+const image = join(dir, 'photo.png');
+writeFileSync(image, imageToPng(randomImage(3, 20, 24, 5)));
+
+function auglens(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('moments writes report.json, float32 .npy arrays and PNG heatmaps', () => {
+  const out = join(dir, 'out');
+  const r = auglens('moments', '--image', image, '--policy', 'T.RandomCrop(16, padding=2); T.RandomHorizontalFlip()', '--size', '18', '--top-k', '4', '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /outcomes: 98 \(enumerated exactly\)/);
+  assert.match(r.stdout, /top-4 eigenvalues/);
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  assert.equal(report.schemaVersion, 1);
+  assert.deepEqual(report.images[0].inputShape, [3, 18, 18]);
+  const mean = decodeNpy(readFileSync(join(out, 'mean.npy')));
+  assert.deepEqual(mean.shape, [3, 16, 16]);
+  const variance = decodeNpy(readFileSync(join(out, 'variance.npy')));
+  const trace = Array.from(variance.data).reduce((s, v) => s + v, 0);
+  assert.ok(Math.abs(trace - report.images[0].moments.totalVariance) < 1e-4 * trace);
+  const eig = decodeNpy(readFileSync(join(out, 'eigenvectors.npy')));
+  assert.deepEqual(eig.shape, [4, 3, 16, 16]);
+  const first = eig.data.subarray(0, 768);
+  assert.ok(Math.abs(first.reduce((s, v) => s + v * v, 0) - 1) < 1e-5, 'unit eigenvectors');
+  for (const f of ['mean.png', 'variance.png', 'eigen_1.png', 'eigen_4.png']) assert.ok(existsSync(join(out, f)), f);
+});
+
+test('--json prints the report', () => {
+  const r = auglens('moments', '--image', image, '--policy', '[{"type": "RandomVerticalFlip", "p": 0.25}]', '--json', '--top-k', '1');
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.images[0].moments.outcomes, 2);
+  assert.equal(report.policy.canonical, 'Compose([RandomVerticalFlip(p=0.25)])');
+});
+
+test('bad input exits non-zero with one line naming the problem', () => {
+  const corrupt = join(dir, 'corrupt.png');
+  writeFileSync(corrupt, Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
+  const cases: [string[], RegExp, number][] = [
+    [['moments', '--image', join(dir, 'missing.png'), '--policy', 'RandomCrop(8)'], /missing\.png: no such image file or folder/, 2],
+    [['moments', '--image', corrupt, '--policy', 'RandomCrop(8)'], /corrupt\.png: .*PNG/, 1],
+    [['moments', '--image', image, '--policy', 'RandomCrap(8)'], /RandomCrap/, 1],
+    [['moments', '--image', image, '--policy', 'RandomCrop(40, padding=2)'], /crop size 40x40 is larger than the padded input image 24x28/, 1],
+    [['moments', '--image', image], /--policy is required/, 2],
+    [['moments', '--image', image, '--policy', 'RandomCrop(8)', '--top-k', 'many'], /--top-k many is not a valid value/, 2],
+    [['frobnicate'], /unknown command 'frobnicate'/, 2],
+  ];
+  for (const [args, message, code] of cases) {
+    const r = auglens(...args);
+    assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+    const first = r.stderr.split('\n')[0];
+    assert.match(first, /^auglens: error: /);
+    assert.match(first, message);
+  }
+});
