@@ -46,3 +46,30 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
 }
+
+/**
+ * Top eigenpairs of the covariance of an explicit outcome list from its plain K x K Gram matrix (dot products of the
+ * centred, weighted outcomes), for images too large for the dense D x D covariance.
+ */
+export function gramEigen(set: readonly WeightedImage[], k: number): { values: number[]; vectors: Float64Array[] } {
+  const { mean } = bruteMoments(set);
+  const centred = set.map((o) => Float64Array.from(o.image.data, (v, i) => Math.sqrt(o.weight) * (v - mean[i])));
+  const n = centred.length;
+  const g = new Matrix(n, n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let s = 0;
+      for (let t = 0; t < mean.length; t++) s += centred[i][t] * centred[j][t];
+      g.set(i, j, s);
+      g.set(j, i, s);
+    }
+  }
+  const small = denseEigen(g);
+  const values = small.values.slice(0, k);
+  const vectors = small.vectors.slice(0, k).map((u, idx) => {
+    const v = new Float64Array(mean.length);
+    for (let i = 0; i < n; i++) for (let t = 0; t < v.length; t++) v[t] += (u[i] * centred[i][t]) / Math.sqrt(values[idx]);
+    return v;
+  });
+  return { values, vectors };
+}
