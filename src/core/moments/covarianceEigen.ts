@@ -3,6 +3,7 @@ import { outcomeGram } from './gram';
 import type { PixelMoments } from './pixelMoments';
 import { dot, fixSign, topEigen, type BlockOperator } from './topEigen';
 import { accumulateWindowSums, windowDots } from './windowSum';
+import { fftPays, fftWindowSums, type WeightedFamily } from './fftCorrelation';
 
 export interface CovarianceEigen {
   /** Top eigenvalues of Cov[T(x)], descending. */
@@ -81,11 +82,14 @@ function viaGram(m: Mixture, moments: PixelMoments, weights: number[], k: number
 function combineOutcomes(m: Mixture, moments: PixelMoments, coefs: Float64Array[]): Float64Array[] {
   const outs = coefs.map(() => new Float64Array(moments.mean.length));
   let start = 0;
-  for (const f of m.families) {
-    const end = start + f.offsets.p.length;
-    accumulateWindowSums(outs, f, m.shape, coefs.map((c) => c.subarray(start, end)));
+  const parts: WeightedFamily[] = m.families.map((family) => {
+    const end = start + family.offsets.p.length;
+    const part = { family, coefs: coefs.map((c) => c.subarray(start, end)) };
     start = end;
-  }
+    return part;
+  });
+  if (fftPays(parts, m.shape, coefs.length)) fftWindowSums(outs, parts, m.shape);
+  else for (const p of parts) accumulateWindowSums(outs, p.family, m.shape, [...p.coefs]);
   outs.forEach((out, v) => {
     const total = coefs[v].reduce((s, x) => s + x, 0);
     for (let i = 0; i < out.length; i++) out[i] -= total * moments.mean[i];

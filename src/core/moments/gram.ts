@@ -14,12 +14,35 @@ export function outcomeGram(m: Mixture): { gram: Float64Array; size: number; fam
     n += f.offsets.p.length;
   }
   const gram = new Float64Array(n * n);
+  const canvases = m.families.map((f) => interleaved(f.base));
   for (let a = 0; a < m.families.length; a++) {
     for (let b = a; b < m.families.length; b++) {
-      familyBlock(gram, n, familyStart[a], familyStart[b], m.families[a], m.families[b], m.shape, a === b);
+      const pair = { f: m.families[a], g: m.families[b], fc: canvases[a], gc: canvases[b] };
+      familyBlock(gram, n, familyStart[a], familyStart[b], pair, m.shape, a === b);
     }
   }
   return { gram, size: n, familyStart };
+}
+
+/** A canvas with its channels interleaved (HWC) in float64, so a pixel's channels are adjacent in the inner loop. */
+interface Canvas {
+  readonly data: Float64Array;
+  readonly width: number;
+  readonly channels: number;
+}
+
+function interleaved(img: WindowFamily['base']): Canvas {
+  const { channels: c, height: h, width: w } = img;
+  const data = new Float64Array(c * h * w);
+  for (let ch = 0; ch < c; ch++) for (let p = 0; p < h * w; p++) data[p * c + ch] = img.data[ch * h * w + p];
+  return { data, width: w, channels: c };
+}
+
+interface FamilyPair {
+  readonly f: WindowFamily;
+  readonly g: WindowFamily;
+  readonly fc: Canvas;
+  readonly gc: Canvas;
 }
 
 function familyBlock(
@@ -27,8 +50,7 @@ function familyBlock(
   n: number,
   rowStart: number,
   colStart: number,
-  f: WindowFamily,
-  g: WindowFamily,
+  { f, g, fc, gc }: FamilyPair,
   shape: Shape,
   same: boolean,
 ): void {
@@ -54,7 +76,7 @@ function familyBlock(
       x0 = Math.min(x0, fx[pairs[p]]);
       x1 = Math.max(x1, fx[pairs[p]] + shape.width);
     }
-    const sums = productPrefixSums(scratch, f, g, shape.channels, ddy, ddx, y0, y1, x0, x1);
+    const sums = productPrefixSums(scratch, fc, gc, ddy, ddx, y0, y1, x0, x1);
     const stride = x1 - x0 + 1;
     for (let p = 0; p < pairs.length; p += 2) {
       const i = pairs[p];
@@ -74,9 +96,8 @@ function familyBlock(
 /** 2-D prefix sums S[y][x] = sum_{y' < y, x' < x} sum_c f[c, y0 + y', x0 + x'] * g[c, y0 + y' + dy, x0 + x' + dx]. */
 function productPrefixSums(
   sums: Float64Array,
-  f: WindowFamily,
-  g: WindowFamily,
-  channels: number,
+  f: Canvas,
+  g: Canvas,
   dy: number,
   dx: number,
   y0: number,
@@ -87,22 +108,27 @@ function productPrefixSums(
   const h = y1 - y0;
   const w = x1 - x0;
   const stride = w + 1;
+  const c = f.channels;
+  const run = w * c;
+  const fd = f.data;
+  const gd = g.data;
   sums.fill(0, 0, stride);
-  const fd = f.base.data;
-  const gd = g.base.data;
-  const fPlane = f.base.height * f.base.width;
-  const gPlane = g.base.height * g.base.width;
   for (let y = 0; y < h; y++) {
-    const fs = (y0 + y) * f.base.width + x0;
-    const gs = (y0 + y + dy) * g.base.width + x0 + dx;
+    const fs = ((y0 + y) * f.width + x0) * c;
+    const gs = ((y0 + y + dy) * g.width + x0 + dx) * c;
     const o = (y + 1) * stride;
     sums[o] = 0;
     let acc = 0;
-    for (let x = 0; x < w; x++) {
-      let v = 0;
-      for (let c = 0; c < channels; c++) v += fd[c * fPlane + fs + x] * gd[c * gPlane + gs + x];
-      acc += v;
-      sums[o + x + 1] = sums[o - stride + x + 1] + acc;
+    if (c === 3) {
+      for (let x = 0, i = 0; i < run; x++, i += 3) {
+        acc += fd[fs + i] * gd[gs + i] + fd[fs + i + 1] * gd[gs + i + 1] + fd[fs + i + 2] * gd[gs + i + 2];
+        sums[o + x + 1] = sums[o - stride + x + 1] + acc;
+      }
+    } else {
+      for (let x = 0; x < w; x++) {
+        for (let k = 0; k < c; k++) acc += fd[fs + x * c + k] * gd[gs + x * c + k];
+        sums[o + x + 1] = sums[o - stride + x + 1] + acc;
+      }
     }
   }
   return sums;
