@@ -1,10 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { parseEngineMessage, type AnalyzeParams, type EngineStage, type EngineToHost } from './protocol';
-import type { AnalysisResult } from './analysis/result';
+import type { AnalysisResult, ImageArrays, ImageMomentsReport } from './analysis/result';
 
 export interface RunHandlers {
   readonly onProgress?: (stage: EngineStage, fraction: number, message: string) => void;
   readonly onLog?: (message: string) => void;
+  readonly onPartial?: (imageIndex: number, moments: ImageMomentsReport, arrays: ImageArrays) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -68,6 +69,9 @@ export function runAnalysis(enginePath: string, params: AnalyzeParams, handlers:
           break;
         case 'log':
           handlers.onLog?.(msg.message);
+          break;
+        case 'partial':
+          handlers.onPartial?.(msg.imageIndex, msg.moments, msg.arrays);
           break;
         case 'result':
           finish(null, msg.result);

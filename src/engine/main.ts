@@ -14,6 +14,7 @@ process.on('message', (raw) => {
     analyze(msg.params, {
       progress: (stage, fraction, message) => send({ type: 'progress', id, stage, fraction, message }),
       log: (message) => send({ type: 'log', id, message }),
+      partial: (imageIndex, moments, arrays) => send({ type: 'partial', id, imageIndex, moments, arrays }),
     })
       .then((result) => send({ type: 'result', id, result }))
       .catch((e: unknown) => send({ type: 'error', id, message: errorMessage(e) }));

@@ -2,7 +2,7 @@
  * Messages between a host (CLI or extension) and the engine child process, one discriminated union per direction,
  * validated on receipt. Sent with Node's 'advanced' IPC serialisation, so typed arrays travel as binary.
  */
-import type { AnalysisResult } from './analysis/result';
+import type { AnalysisResult, ImageArrays, ImageMomentsReport } from './analysis/result';
 
 export interface PreprocessParams {
   readonly preset?: string;
@@ -41,6 +41,8 @@ export type EngineToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'progress'; readonly id: number; readonly stage: EngineStage; readonly fraction: number; readonly message: string }
   | { readonly type: 'log'; readonly id: number; readonly message: string }
+  /** An image's exact moments, sent before its (slower) model analysis. */
+  | { readonly type: 'partial'; readonly id: number; readonly imageIndex: number; readonly moments: ImageMomentsReport; readonly arrays: ImageArrays }
   | { readonly type: 'result'; readonly id: number; readonly result: AnalysisResult }
   | { readonly type: 'error'; readonly id: number; readonly message: string };
 
@@ -96,6 +98,9 @@ export function parseEngineMessage(msg: unknown): EngineToHost {
       break;
     case 'result':
       if (isNumber(msg.id) && isObject(msg.result) && isObject(msg.result.report)) return msg as unknown as EngineToHost;
+      break;
+    case 'partial':
+      if (isNumber(msg.id) && isNumber(msg.imageIndex) && isObject(msg.moments) && isObject(msg.arrays)) return msg as unknown as EngineToHost;
       break;
   }
   throw new Error(`engine sent a malformed '${msg.type}' message`);

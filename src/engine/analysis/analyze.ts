@@ -11,12 +11,22 @@ import { loadInputImage } from './inputImage';
 import { modelMoments } from './modelMoments';
 import { openModel, type OpenedModel } from './openModel';
 import { OutcomeIndex } from './outcomeIndex';
-import { REPORT_SCHEMA_VERSION, type AnalysisResult, type ImageArrays, type ImageReport, type ModelMomentsReport, type Report } from './result';
+import {
+  REPORT_SCHEMA_VERSION,
+  type AnalysisResult,
+  type ImageArrays,
+  type ImageMomentsReport,
+  type ImageReport,
+  type ModelMomentsReport,
+  type Report,
+} from './result';
 import { VERSION } from '../../version';
 
 export interface AnalysisHooks {
   progress(stage: EngineStage, fraction: number, message: string): void;
   log(message: string): void;
+  /** An image's exact moments, available before its model analysis. */
+  partial?(imageIndex: number, moments: ImageMomentsReport, arrays: ImageArrays): void;
 }
 
 /** The whole analysis: image moments for every image, and the model-level moments when a model is given. */
@@ -31,7 +41,8 @@ export async function analyze(params: AnalyzeParams, hooks: AnalysisHooks): Prom
       const sub = (stage: EngineStage) => (fraction: number, message: string) =>
         hooks.progress(stage, (index + fraction) / params.imagePaths.length, `${basename(path)}: ${message}`);
       const img = loadInputImage(path, params.size);
-      const { report, arrays: a } = await analyzeImage(path, img, policy, params, model, sub);
+      const partial = (moments: ImageMomentsReport, a: ImageArrays) => hooks.partial?.(index, moments, a);
+      const { report, arrays: a } = await analyzeImage(path, img, policy, params, model, sub, partial);
       images.push(report);
       arrays.push(a);
     }
@@ -49,6 +60,7 @@ async function analyzeImage(
   params: AnalyzeParams,
   model: OpenedModel | null,
   sub: (stage: EngineStage) => (fraction: number, message: string) => void,
+  partial: (moments: ImageMomentsReport, arrays: ImageArrays) => void,
 ): Promise<{ report: ImageReport; arrays: ImageArrays }> {
   const timings: Record<string, number> = {};
   const timed = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
@@ -61,38 +73,34 @@ async function analyzeImage(
   const m = await timed('imageMoments', () => imageMoments(img, policy, { topK: params.topK, tolerance: params.tolerance }));
   timings.eigen = m.timings.eigenMs;
   const shape: [number, number, number] = [m.shape.channels, m.shape.height, m.shape.width];
-  const meanNorm = Math.sqrt(m.pixel.mean.reduce((s, v) => s + v * v, 0));
-  const modelReport = model ? await timed('model', () => analyzeModel(img, m, params, model, sub)) : null;
   const eig = m.eigen;
   const eigenvectors = new Float32Array((eig?.vectors.length ?? 0) * m.pixel.mean.length);
   eig?.vectors.forEach((v, k) => eigenvectors.set(v, k * m.pixel.mean.length));
+  const moments: ImageMomentsReport = {
+    shape,
+    outcomes: m.outcomes,
+    totalVariance: m.pixel.totalVariance,
+    meanNorm: Math.sqrt(m.pixel.mean.reduce((s, v) => s + v * v, 0)),
+    eigenvalues: eig?.values ?? [],
+    explainedVariance: eig?.explained ?? [],
+    eigenMethod: eig?.method ?? null,
+    eigenResidual: eig?.residual ?? null,
+    samplesForMeanImage: m.samplesForMean,
+  };
+  const arrays: ImageArrays = {
+    mean: Float32Array.from(m.pixel.mean),
+    variance: Float32Array.from(m.pixel.variance),
+    eigenvectors,
+    eigenCount: eig?.vectors.length ?? 0,
+    shape,
+    clean: img.data,
+    cleanShape: [img.channels, img.height, img.width],
+  };
+  partial(moments, arrays);
+  const modelReport = model ? await timed('model', () => analyzeModel(img, m, params, model, sub)) : null;
   return {
-    report: {
-      path,
-      inputShape: [img.channels, img.height, img.width],
-      moments: {
-        shape,
-        outcomes: m.outcomes,
-        totalVariance: m.pixel.totalVariance,
-        meanNorm,
-        eigenvalues: eig?.values ?? [],
-        explainedVariance: eig?.explained ?? [],
-        eigenMethod: eig?.method ?? null,
-        eigenResidual: eig?.residual ?? null,
-        samplesForMeanImage: m.samplesForMean,
-      },
-      model: modelReport,
-      timingsMs: timings,
-    },
-    arrays: {
-      mean: Float32Array.from(m.pixel.mean),
-      variance: Float32Array.from(m.pixel.variance),
-      eigenvectors,
-      eigenCount: eig?.vectors.length ?? 0,
-      shape,
-      clean: img.data,
-      cleanShape: [img.channels, img.height, img.width],
-    },
+    report: { path, inputShape: [img.channels, img.height, img.width], moments, model: modelReport, timingsMs: timings },
+    arrays,
   };
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { decodeNpy } from '../../../src/core/io/npy';
 import { imageToPng } from '../../../src/core/io/encode';
 import { randomImage } from '../core/bruteForce';
@@ -14,7 +14,7 @@ const outDir = join(root, 'out', 'test-cli');
 const cli = join(outDir, 'cli.js');
 
 before(async () => {
-  const common = { bundle: true, platform: 'node', format: 'cjs', external: ['onnxruntime-node'], logLevel: 'silent' } as const;
+  const common: BuildOptions = { bundle: true, platform: 'node', format: 'cjs', external: ['onnxruntime-node'], logLevel: 'silent' };
   await build({ ...common, entryPoints: [join(root, 'src/cli/main.ts')], outfile: cli });
   await build({ ...common, entryPoints: [join(root, 'src/engine/main.ts')], outfile: join(outDir, 'engine.js') });
 });

@@ -40,13 +40,16 @@ function enginePids(): number[] {
 
 test('image moments run in the engine process and come back with binary arrays', async () => {
   const stages: string[] = [];
+  let partials = 0;
   const result = await runAnalysis(enginePath, { ...defaults([imagePath], 'RandomCrop(10); RandomHorizontalFlip()'), topK: 3 }, {
     onProgress: (stage) => stages.push(stage),
+    onPartial: () => partials++,
   });
   assert.equal(result.report.images[0].moments.outcomes, 18);
   assert.ok(result.arrays[0].mean instanceof Float32Array);
   assert.equal(result.arrays[0].eigenvectors.length, 3 * 3 * 10 * 10);
   assert.ok(stages.includes('moments') && stages.at(-1) === 'done');
+  assert.equal(partials, 1, 'the image moments arrived before the result');
   assert.equal(liveEngineCount(), 0);
 });
 
