@@ -50,7 +50,7 @@ export function resizeImage(img: Image, outH: number, outW: number, opts: Resize
 }
 
 /** For each output index: first source index and the weights of consecutive source indices. */
-interface AxisTaps {
+export interface AxisTaps {
   readonly start: Int32Array;
   readonly weights: Float64Array[];
 }
@@ -62,7 +62,8 @@ function dotTaps(src: ArrayLike<number>, base: number, stride: number, taps: Axi
   return acc;
 }
 
-function axisWeights(inSize: number, outSize: number, opts: ResizeOptions): AxisTaps {
+/** The interpolation weights of one axis (exported for the resize's transpose in the gradient chain rule). */
+export function axisWeights(inSize: number, outSize: number, opts: ResizeOptions): AxisTaps {
   const scale = inSize / outSize;
   const start = new Int32Array(outSize);
   const weights: Float64Array[] = [];

@@ -1,0 +1,94 @@
+import { valueInfo } from '../onnx/builder';
+import { opsetVersion } from '../onnx/graph';
+import type { ModelProto } from '../onnx/types';
+import { BackwardGraph, symbolicDims } from './backwardGraph';
+import { gradientPath, nodeContext, unsupportedNodes } from './path';
+import { GRADIENT_RULES } from './rules';
+import type { TensorInfo } from './shapes';
+import { GradientUnsupportedError, nodeLabel, RuleError } from './unsupported';
+
+/** Opset of the backward model: ScatterElements' reduction needs 16, ReduceSum's axes input 13. */
+export const BACKWARD_OPSET = 17;
+
+export interface BackwardModel {
+  readonly model: ModelProto;
+  /** Forward tensors the backward model reads, by name (extra outputs of the forward run, or the model input). */
+  readonly feeds: readonly string[];
+  /** Name of the float32 input receiving dLoss/dOutput, shaped like the output. */
+  readonly cotangent: string;
+  /** Name of the float32 output dLoss/dInput, shaped like the input. */
+  readonly gradient: string;
+}
+
+export interface BackwardOptions {
+  readonly inputName: string;
+  readonly outputName: string;
+  /** The model's folder, for weights stored as external data. */
+  readonly baseDir?: string;
+}
+
+/**
+ * The reverse-mode gradient of the output with respect to the input as a separate model at BACKWARD_OPSET (math
+ * notes, section 6): nodes on the path are visited in reverse order, each rule turning the summed gradient of its
+ * output into gradients of its active inputs.
+ */
+export function buildBackward(source: ModelProto, shapes: ReadonlyMap<string, TensorInfo>, options: BackwardOptions): BackwardModel {
+  const graph = source.graph!;
+  const opset = opsetVersion(source) ?? 1;
+  const path = gradientPath(graph, options.inputName, options.outputName);
+  if (!path.active.has(options.outputName)) {
+    throw new Error(`output '${options.outputName}' does not depend on input '${options.inputName}' through floating-point operations`);
+  }
+  const unsupported = unsupportedNodes(path, opset);
+  if (unsupported.length > 0) throw new GradientUnsupportedError(unsupported);
+
+  const b = new BackwardGraph(graph, shapes, options.baseDir);
+  const cotangent = b.input('cotangent', b.info(options.outputName));
+  const contributions = new Map<string, string[]>([[options.outputName, [cotangent]]]);
+  const gradientOf = (name: string): string | undefined => {
+    const parts = contributions.get(name);
+    if (!parts) return undefined;
+    return parts.length === 1 ? parts[0] : b.op1('Sum', parts);
+  };
+
+  for (const { node, index } of [...path.nodes].reverse()) {
+    const dY = gradientOf(node.output[0]);
+    if (!dY) continue;
+    const context = nodeContext(node, opset, path.active);
+    let grads: (string | undefined)[];
+    try {
+      grads = GRADIENT_RULES.get(node.op_type!)!.backward(context, dY, b);
+    } catch (err) {
+      if (!(err instanceof RuleError)) throw err;
+      throw new GradientUnsupportedError([{ op: node.op_type!, node: nodeLabel(node, index), reason: err.message }]);
+    }
+    node.input.forEach((name, i) => {
+      const g = grads[i];
+      if (!g || !context.active(i)) return;
+      const parts = contributions.get(name);
+      if (parts) parts.push(g);
+      else contributions.set(name, [g]);
+    });
+  }
+
+  const gradient = gradientOf(options.inputName)!;
+  const outputName = b.fresh('input_gradient');
+  b.nodes.push({ op_type: 'Identity', input: [gradient], output: [outputName], name: outputName, attribute: [] });
+  const model: ModelProto = {
+    ir_version: 8,
+    opset_import: [{ domain: '', version: BACKWARD_OPSET }],
+    producer_name: 'auglens-gradient',
+    metadata_props: [],
+    functions: [],
+    graph: {
+      name: 'backward',
+      node: b.nodes,
+      initializer: b.initializers,
+      sparse_initializer: [],
+      input: b.inputs,
+      output: [valueInfo(outputName, 'float32', symbolicDims(b.info(options.inputName)))],
+      value_info: [],
+    },
+  };
+  return { model, feeds: b.feeds, cotangent, gradient: outputName };
+}

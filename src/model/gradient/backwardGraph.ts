@@ -1,0 +1,150 @@
+import { attr, tensorAttribute, type AttributeValue } from '../onnx/attributes';
+import { node as makeNode, valueInfo, type ElemTypeName } from '../onnx/builder';
+import { floatTensor, int64Tensor, tensorToFloat32, tensorToIntegers } from '../onnx/tensor';
+import { DataType, type GraphProto, type NodeProto, type TensorProto, type ValueInfoProto } from '../onnx/types';
+import type { TensorInfo } from './shapes';
+import { RuleError } from './unsupported';
+
+const FLOAT_CODES = new Set<number>([DataType.FLOAT, DataType.FLOAT16, DataType.DOUBLE, DataType.BFLOAT16]);
+
+/**
+ * The backward model under construction (written at a modern opset, all float32). Forward tensors enter it in two
+ * ways: weights and constants are copied in as float32 initializers; activations become graph inputs, fed from the
+ * forward run's extra outputs (cast to float32 inside when the model is float16).
+ */
+export class BackwardGraph {
+  readonly nodes: NodeProto[] = [];
+  readonly initializers: TensorProto[] = [];
+  readonly inputs: ValueInfoProto[] = [];
+  /** Forward tensors fed to this graph under their own names. */
+  readonly feeds: string[] = [];
+  private readonly refs = new Map<string, string>();
+  private readonly constants = new Map<string, string>();
+  private readonly sourceConstants = new Map<string, TensorProto>();
+  private readonly taken = new Set<string>();
+  private counter = 0;
+
+  constructor(
+    source: GraphProto,
+    private readonly shapes: ReadonlyMap<string, TensorInfo>,
+    private readonly baseDir: string | undefined,
+  ) {
+    for (const t of source.initializer) this.sourceConstants.set(t.name!, t);
+    for (const n of source.node) {
+      const value = n.op_type === 'Constant' && n.attribute.some((a) => a.name === 'value') ? tensorAttribute(n, 'value') : undefined;
+      if (value) this.sourceConstants.set(n.output[0], { ...value, name: n.output[0] });
+    }
+    for (const name of shapes.keys()) this.taken.add(name);
+    for (const name of this.sourceConstants.keys()) this.taken.add(name);
+  }
+
+  /** A name used nowhere in the forward or backward graph. */
+  fresh(hint: string): string {
+    let name: string;
+    do name = `grad/${hint}_${this.counter++}`;
+    while (this.taken.has(name));
+    this.taken.add(name);
+    return name;
+  }
+
+  op(type: string, inputs: readonly string[], attributes: Record<string, AttributeValue> = {}, outputs = 1): string[] {
+    const names = Array.from({ length: outputs }, () => this.fresh(type));
+    this.nodes.push(makeNode(type, inputs, names, attributes, names[0]));
+    return names;
+  }
+
+  op1(type: string, inputs: readonly string[], attributes: Record<string, AttributeValue> = {}): string {
+    return this.op(type, inputs, attributes)[0];
+  }
+
+  /** A float32 constant (deduplicated). */
+  floats(values: readonly number[], dims: readonly number[] = [values.length]): string {
+    return this.constant(`f${dims.join('x')}:${values.join(',')}`, (name) => floatTensor(name, dims, values));
+  }
+
+  scalar(value: number): string {
+    return this.floats([value], []);
+  }
+
+  /** A 1-D int64 constant (shapes, axes, starts). */
+  ints(values: readonly number[]): string {
+    return this.constant(`i:${values.join(',')}`, (name) => int64Tensor(name, [values.length], values));
+  }
+
+  /** A large float32 constant (not deduplicated). */
+  floatTensor(values: ArrayLike<number>, dims: readonly number[]): string {
+    const name = this.fresh('const');
+    this.initializers.push(floatTensor(name, dims, values));
+    return name;
+  }
+
+  /** The float32 value of a forward tensor inside the backward graph. */
+  ref(name: string): string {
+    const known = this.refs.get(name);
+    if (known) return known;
+    const constant = this.sourceConstants.get(name);
+    let ref: string;
+    if (constant) {
+      if (!FLOAT_CODES.has(constant.data_type ?? 0)) throw new RuleError(`tensor '${name}' is not a floating-point tensor`);
+      ref = this.floatTensor(tensorToFloat32(constant, this.baseDir), constant.dims);
+    } else {
+      const info = this.info(name);
+      this.inputs.push(valueInfo(name, info.type as ElemTypeName, symbolicDims(info)));
+      this.feeds.push(name);
+      if (info.type === 'float32') ref = name;
+      else if (info.type === 'float16' || info.type === 'float64') ref = this.op1('Cast', [name], { to: attr.int(DataType.FLOAT) });
+      else throw new RuleError(`tensor '${name}' is ${info.type}, not a floating-point tensor`);
+    }
+    this.refs.set(name, ref);
+    return ref;
+  }
+
+  /** A float32 graph input that is not a forward tensor (the cotangent). */
+  input(hint: string, info: TensorInfo): string {
+    const name = this.fresh(hint);
+    this.inputs.push(valueInfo(name, 'float32', symbolicDims(info)));
+    return name;
+  }
+
+  info(name: string): TensorInfo {
+    const probed = this.shapes.get(name);
+    if (probed) return probed;
+    const constant = this.sourceConstants.get(name);
+    if (!constant) throw new RuleError(`no shape known for tensor '${name}'`);
+    return { type: 'constant', dims: constant.dims, dimsAlt: constant.dims, batchAxes: [] };
+  }
+
+  /** The values of an integer tensor fixed when the model is built (pads, axes): a constant, or probed. */
+  staticInts(name: string): number[] {
+    const constant = this.sourceConstants.get(name);
+    if (constant) return tensorToIntegers(constant, this.baseDir);
+    const ints = this.shapes.get(name)?.ints;
+    if (!ints) throw new RuleError(`integer input '${name}' is not a constant`);
+    return [...ints];
+  }
+
+  /** A Reshape target for a tensor's shape: its batch axis becomes -1 so any batch size fits. */
+  reshapeTarget(info: TensorInfo): string {
+    if (info.batchAxes.length > 1) throw new RuleError(`a tensor of shape [${info.dims.join(', ')}] has several batch-dependent axes`);
+    return this.ints(info.dims.map((d, axis) => (info.batchAxes.includes(axis) ? -1 : d)));
+  }
+
+  /** An Expand target for a tensor's shape: batch axes become 1, taken from the expanded tensor's own batch. */
+  expandTarget(info: TensorInfo): string {
+    return this.ints(info.dims.map((d, axis) => (info.batchAxes.includes(axis) ? 1 : d)));
+  }
+
+  private constant(key: string, make: (name: string) => TensorProto): string {
+    const known = this.constants.get(key);
+    if (known) return known;
+    const name = this.fresh('const');
+    this.initializers.push(make(name));
+    this.constants.set(key, name);
+    return name;
+  }
+}
+
+/** Dimensions for a graph input's ValueInfo: batch axes symbolic. */
+export function symbolicDims(info: TensorInfo): (number | string)[] {
+  return info.dims.map((d, axis) => (info.batchAxes.includes(axis) ? 'N' : d));
+}

@@ -1,0 +1,126 @@
+import * as ort from 'onnxruntime-node';
+import { encodeModel } from '../onnx/codec';
+import type { ModelProto } from '../onnx/types';
+import { fromOrtTensor, toOrtTensor, type ModelDtype } from '../ort-tensors';
+import { buildBackward, type BackwardModel } from './backward';
+import { probeShapes, type ShapeProbe } from './shapes';
+
+export interface GraphGradientOptions {
+  readonly inputName: string;
+  readonly outputName: string;
+  readonly inputDtype: ModelDtype;
+  /** A concrete input shape, batch first: the fixed batch size, or any size (e.g. 1) when the batch is dynamic. */
+  readonly inputDims: readonly number[];
+  readonly dynamicBatch: boolean;
+  /** The model's folder, for weights stored as external data. */
+  readonly baseDir?: string;
+  /** Items per run when the batch is dynamic (default 8). */
+  readonly batchSize?: number;
+  /** onnxruntime intra-op threads. */
+  readonly threads?: number;
+  /** Shapes from an earlier probe of the same model and input. */
+  readonly probe?: ShapeProbe;
+}
+
+/** Maps an item's output (float32) to dObjective/dOutput; called once per item, in order. */
+export type Cotangent = (output: Float32Array, index: number) => Float32Array;
+
+export interface VectorJacobian {
+  readonly outputs: Float32Array[];
+  /** Per item: the cotangent pulled back to the input, in the input's layout. */
+  readonly gradients: Float32Array[];
+}
+
+/**
+ * Reverse-mode differentiation of one output of an ONNX model with respect to its input, in two onnxruntime
+ * sessions: the forward model unchanged but for extra outputs (the activations the backward pass reads), and the
+ * backward model at a modern opset, all float32.
+ */
+export class GraphGradient {
+  private constructor(
+    private readonly forward: ort.InferenceSession,
+    private readonly backward: ort.InferenceSession,
+    private readonly plan: BackwardModel,
+    private readonly options: GraphGradientOptions,
+    private readonly batchSize: number,
+    private readonly fixedBatch: boolean,
+  ) {}
+
+  static async create(proto: ModelProto, options: GraphGradientOptions): Promise<GraphGradient> {
+    const probe =
+      options.probe ??
+      (await probeShapes(
+        proto,
+        { name: options.inputName, dtype: options.inputDtype, dims: options.inputDims, dynamicBatch: options.dynamicBatch },
+        options.threads,
+      ));
+    const plan = buildBackward(proto, probe.tensors, options);
+    const graph = proto.graph!;
+    const listed = new Set(graph.output.map((o) => o.name));
+    const extra = plan.feeds.filter((name) => name !== options.inputName && !listed.has(name));
+    const forwardModel: ModelProto = { ...proto, graph: { ...graph, output: [...graph.output, ...extra.map((name) => ({ name }))] } };
+    const sessionOptions: ort.InferenceSession.SessionOptions = options.threads ? { intraOpNumThreads: options.threads } : {};
+    const forward = await ort.InferenceSession.create(encodeModel(forwardModel), sessionOptions);
+    let backward: ort.InferenceSession;
+    try {
+      backward = await ort.InferenceSession.create(encodeModel(plan.model), sessionOptions);
+    } catch (err) {
+      await forward.release();
+      throw new Error(`onnxruntime rejected the gradient graph: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    const fixedBatch = !probe.dynamicBatch;
+    const batchSize = fixedBatch ? options.inputDims[0] : Math.max(1, options.batchSize ?? 8);
+    return new GraphGradient(forward, backward, plan, options, batchSize, fixedBatch);
+  }
+
+  /** The backward model (for inspection and tests). */
+  get backwardModel(): ModelProto {
+    return this.plan.model;
+  }
+
+  /**
+   * Forward and backward for each input item (values in the input's layout without the batch axis): the outputs,
+   * and the gradient of <cotangent(output), output> with respect to the input.
+   */
+  async vjp(inputs: readonly Float32Array[], cotangent: Cotangent): Promise<VectorJacobian> {
+    const outputs: Float32Array[] = [];
+    const gradients: Float32Array[] = [];
+    const itemDims = this.options.inputDims.slice(1);
+    const perItem = itemDims.reduce((n, d) => n * d, 1);
+    for (let start = 0; start < inputs.length; start += this.batchSize) {
+      const filled = Math.min(this.batchSize, inputs.length - start);
+      const batch = this.fixedBatch ? this.batchSize : filled;
+      const data = new Float32Array(batch * perItem);
+      for (let i = 0; i < batch; i++) {
+        const item = inputs[start + Math.min(i, filled - 1)];
+        if (item.length !== perItem) throw new Error(`input ${start + i} has ${item.length} values, expected ${perItem}`);
+        data.set(item, i * perItem);
+      }
+      const input = toOrtTensor(data, this.options.inputDtype, [batch, ...itemDims]);
+      const { outputName, inputName } = this.options;
+      const fetched = this.plan.feeds.filter((name) => name !== inputName && name !== outputName);
+      const forward = await this.forward.run({ [inputName]: input }, [outputName, ...fetched]);
+      const output = forward[outputName];
+      const values = fromOrtTensor(output);
+      const perOutput = values.length / batch;
+      const seed = new Float32Array(values.length);
+      for (let i = 0; i < filled; i++) {
+        const row = values.slice(i * perOutput, (i + 1) * perOutput);
+        outputs.push(row);
+        const c = cotangent(row, start + i);
+        if (c.length !== perOutput) throw new Error(`cotangent ${start + i} has ${c.length} values, expected ${perOutput}`);
+        seed.set(c, i * perOutput);
+      }
+      const feeds: Record<string, ort.Tensor> = { [this.plan.cotangent]: new ort.Tensor('float32', seed, output.dims) };
+      for (const name of this.plan.feeds) feeds[name] = name === inputName ? input : forward[name];
+      const result = await this.backward.run(feeds, [this.plan.gradient]);
+      const gradient = result[this.plan.gradient].data as Float32Array;
+      for (let i = 0; i < filled; i++) gradients.push(gradient.slice(i * perItem, (i + 1) * perItem));
+    }
+    return { outputs, gradients };
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([this.forward.release(), this.backward.release()]);
+  }
+}

@@ -1,0 +1,85 @@
+import { floatAttribute } from '../../onnx/attributes';
+import type { BackwardGraph } from '../backwardGraph';
+import { hasInput, type GradientRule } from './rule';
+
+/** dY where the mask holds, 0 elsewhere. */
+function masked(b: BackwardGraph, mask: string, dY: string): string {
+  return b.op1('Where', [mask, dY, b.scalar(0)]);
+}
+
+/** y = max(x, 0): passes where y > 0. */
+export const relu: GradientRule = {
+  backward: ({ node }, dY, b) => [masked(b, b.op1('Greater', [b.ref(node.output[0]), b.scalar(0)]), dY)],
+};
+
+/** y = x (x >= 0), alpha x (x < 0): slope 1 or alpha, read from x's sign (y's sign when alpha > 0). */
+export const leakyRelu: GradientRule = {
+  backward: ({ node }, dY, b) => {
+    const alpha = floatAttribute(node, 'alpha', 0.01);
+    const signed = b.ref(alpha > 0 ? node.output[0] : node.input[0]);
+    const slope = b.op1('Where', [b.op1('Greater', [signed, b.scalar(0)]), b.scalar(1), b.scalar(alpha)]);
+    return [b.op1('Mul', [dY, slope])];
+  },
+};
+
+/** Clip passes the gradient strictly between its bounds: attributes before opset 11, optional inputs after. */
+export const clip: GradientRule = {
+  check: ({ opset, active }) => (opset >= 11 && (active(1) || active(2)) ? 'Clip bounds that depend on the input' : undefined),
+  backward: ({ node, opset }, dY, b) => {
+    const x = b.ref(node.input[0]);
+    let lower: string | undefined;
+    let upper: string | undefined;
+    if (opset < 11) {
+      lower = b.scalar(floatAttribute(node, 'min', -3.4028234663852886e38));
+      upper = b.scalar(floatAttribute(node, 'max', 3.4028234663852886e38));
+    } else {
+      lower = hasInput(node, 1) ? b.ref(node.input[1]) : undefined;
+      upper = hasInput(node, 2) ? b.ref(node.input[2]) : undefined;
+    }
+    const conditions = [
+      ...(lower ? [b.op1('Greater', [x, lower])] : []),
+      ...(upper ? [b.op1('Less', [x, upper])] : []),
+    ];
+    if (conditions.length === 0) return [dY];
+    const mask = conditions.length === 2 ? b.op1('And', conditions) : conditions[0];
+    return [masked(b, mask, dY)];
+  },
+};
+
+/** y' = y (1 - y). */
+export const sigmoid: GradientRule = {
+  backward: ({ node }, dY, b) => {
+    const y = b.ref(node.output[0]);
+    return [b.op1('Mul', [dY, b.op1('Mul', [y, b.op1('Sub', [b.scalar(1), y])])])];
+  },
+};
+
+/** y' = 1 - y^2. */
+export const tanh: GradientRule = {
+  backward: ({ node }, dY, b) => {
+    const y = b.ref(node.output[0]);
+    return [b.op1('Mul', [dY, b.op1('Sub', [b.scalar(1), b.op1('Mul', [y, y])])])];
+  },
+};
+
+/** y = max(0, min(1, alpha x + beta)): slope alpha where 0 < alpha x + beta < 1. */
+export const hardSigmoid: GradientRule = {
+  backward: ({ node }, dY, b) => {
+    const alpha = floatAttribute(node, 'alpha', 0.2);
+    const beta = floatAttribute(node, 'beta', 0.5);
+    const t = b.op1('Add', [b.op1('Mul', [b.ref(node.input[0]), b.scalar(alpha)]), b.scalar(beta)]);
+    const inside = b.op1('And', [b.op1('Greater', [t, b.scalar(0)]), b.op1('Less', [t, b.scalar(1)])]);
+    return [masked(b, inside, b.op1('Mul', [dY, b.scalar(alpha)]))];
+  },
+};
+
+/** y = x max(0, min(1, x/6 + 1/2)): slope 0 below -3, 1 above 3, x/3 + 1/2 between. */
+export const hardSwish: GradientRule = {
+  backward: ({ node }, dY, b) => {
+    const x = b.ref(node.input[0]);
+    const middle = b.op1('Add', [b.op1('Mul', [x, b.scalar(1 / 3)]), b.scalar(0.5)]);
+    const upper = b.op1('Where', [b.op1('Greater', [x, b.scalar(3)]), b.scalar(1), middle]);
+    const slope = b.op1('Where', [b.op1('Less', [x, b.scalar(-3)]), b.scalar(0), upper]);
+    return [b.op1('Mul', [dY, slope])];
+  },
+};

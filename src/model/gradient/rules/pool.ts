@@ -1,0 +1,109 @@
+import { attr, intAttribute, intsAttribute } from '../../onnx/attributes';
+import { floatTensor } from '../../onnx/tensor';
+import type { BackwardGraph } from '../backwardGraph';
+import type { GradientRule } from './rule';
+import { windowOf, windowTranspose, type Window } from './window';
+
+/**
+ * Max pooling routes each output's gradient to the input position of its maximum. The forward opset may have no
+ * Indices output (opset 7), so the pooling is recomputed here at the backward opset with the same window to get
+ * them; overlapping windows (SqueezeNet's 3x3 stride 2) can pick one position twice, hence a scatter that adds.
+ */
+function maxPoolBackward(b: BackwardGraph, input: string, dY: string, w: Window, ceilMode: number): string {
+  const x = b.ref(input);
+  const [, indices] = b.op(
+    'MaxPool',
+    [x],
+    {
+      kernel_shape: attr.ints(w.kernel),
+      strides: attr.ints(w.strides),
+      dilations: attr.ints(w.dilations),
+      pads: attr.ints([...w.padBegin, ...w.padEnd]),
+      ceil_mode: attr.int(ceilMode),
+      storage_order: attr.int(0),
+    },
+    2,
+  );
+  const shape = b.op1('Shape', [x]);
+  const zeros = b.op1('ConstantOfShape', [shape], { value: attr.tensor(floatTensor('zero', [1], [0])) });
+  const flat = b.ints([-1]);
+  const reshape = (t: string): string => b.op1('Reshape', [t, flat]);
+  const summed = b.op1('ScatterElements', [reshape(zeros), reshape(indices), reshape(dY)], {
+    axis: attr.int(0),
+    reduction: attr.string('add'),
+  });
+  return b.op1('Reshape', [summed, shape]);
+}
+
+function spatialSizes(b: BackwardGraph, input: string, output: string): [number[], number[]] {
+  return [b.info(input).dims.slice(2), b.info(output).dims.slice(2)];
+}
+
+export const maxPool: GradientRule = {
+  backward: ({ node }, dY, b) => {
+    const [inSize, outSize] = spatialSizes(b, node.input[0], node.output[0]);
+    const window = windowOf(node, intsAttribute(node, 'kernel_shape'), inSize, outSize);
+    return [maxPoolBackward(b, node.input[0], dY, window, intAttribute(node, 'ceil_mode', 0))];
+  },
+};
+
+export const globalMaxPool: GradientRule = {
+  backward: ({ node }, dY, b) => {
+    const inSize = b.info(node.input[0]).dims.slice(2);
+    const zeros = inSize.map(() => 0);
+    const ones = inSize.map(() => 1);
+    const window: Window = { kernel: inSize, strides: ones, dilations: ones, padBegin: zeros, padEnd: zeros };
+    return [maxPoolBackward(b, node.input[0], dY, window, 0)];
+  },
+};
+
+/**
+ * Number of window taps counted by the average at each output position of one axis: those inside the input, or
+ * (count_include_pad) inside the padded input.
+ */
+function tapCounts(w: Window, axis: number, inSize: number, outSize: number, includePad: boolean): number[] {
+  const lo = includePad ? -w.padBegin[axis] : 0;
+  const hi = includePad ? inSize + w.padEnd[axis] : inSize;
+  return Array.from({ length: outSize }, (_, o) => {
+    let count = 0;
+    for (let t = 0; t < w.kernel[axis]; t++) {
+      const at = o * w.strides[axis] - w.padBegin[axis] + t * w.dilations[axis];
+      if (at >= lo && at < hi) count++;
+    }
+    return count;
+  });
+}
+
+/** Average pooling: dY divided by each window's divisor, spread back over the window by a depthwise ConvTranspose of ones. */
+export const averagePool: GradientRule = {
+  backward: ({ node }, dY, b) => {
+    const x = b.info(node.input[0]).dims;
+    const [inSize, outSize] = spatialSizes(b, node.input[0], node.output[0]);
+    const kernel = intsAttribute(node, 'kernel_shape');
+    const window = windowOf(node, kernel, inSize, outSize);
+    const includePad = intAttribute(node, 'count_include_pad', 0) === 1;
+    const perAxis = outSize.map((size, axis) => tapCounts(window, axis, inSize[axis], size, includePad));
+    const inverse = new Float32Array(outSize.reduce((n, d) => n * d, 1));
+    for (let flat = 0; flat < inverse.length; flat++) {
+      let divisor = 1;
+      for (let axis = perAxis.length - 1, rest = flat; axis >= 0; axis--) {
+        divisor *= perAxis[axis][rest % outSize[axis]];
+        rest = Math.floor(rest / outSize[axis]);
+      }
+      inverse[flat] = 1 / divisor;
+    }
+    const scaled = b.op1('Mul', [dY, b.floatTensor(inverse, [1, 1, ...outSize])]);
+    const channels = x[1];
+    const taps = kernel.reduce((n, k) => n * k, 1);
+    const ones = b.floatTensor(new Float32Array(channels * taps).fill(1), [channels, 1, ...kernel]);
+    return [windowTranspose(b, scaled, ones, window, inSize, outSize, channels)];
+  },
+};
+
+export const globalAveragePool: GradientRule = {
+  backward: ({ node }, dY, b) => {
+    const x = b.info(node.input[0]);
+    const count = x.dims.slice(2).reduce((n, d) => n * d, 1);
+    return [b.op1('Expand', [b.op1('Mul', [dY, b.scalar(1 / count)]), b.expandTarget(x)])];
+  },
+};
