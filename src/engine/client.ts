@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { parseEngineMessage, type AnalyzeParams, type EngineStage, type EngineToHost } from './protocol';
+import { parseEngineMessage, type AnalyzeParams, type EngineStage, type EngineToHost, type HostToEngine } from './protocol';
 import type { AnalysisResult, ImageArrays, ImageMomentsReport } from './analysis/result';
+import type { ModelInspection } from './inspect';
 
 export interface RunHandlers {
   readonly onProgress?: (stage: EngineStage, fraction: number, message: string) => void;
@@ -33,6 +34,34 @@ function installExitHook(): void {
  * once: onnxruntime runs synchronously inside it, so it could not answer a message anyway.
  */
 export function runAnalysis(enginePath: string, params: AnalyzeParams, handlers: RunHandlers = {}): Promise<AnalysisResult> {
+  return runEngine(enginePath, { type: 'analyze', id: 1, params }, handlers, (msg) => {
+    if (msg.type === 'progress') handlers.onProgress?.(msg.stage, msg.fraction, msg.message);
+    else if (msg.type === 'partial') handlers.onPartial?.(msg.imageIndex, msg.moments, msg.arrays);
+    else if (msg.type === 'result') return { value: msg.result };
+    return undefined;
+  });
+}
+
+/** Loads a model in a fresh engine process and describes it (graph facts, output kind, preprocessing guess). */
+export function inspectModel(
+  enginePath: string,
+  modelPath: string,
+  options: { readonly threads?: number; readonly signal?: AbortSignal } = {},
+): Promise<ModelInspection> {
+  const request: HostToEngine = { type: 'inspect', id: 1, modelPath, threads: options.threads };
+  return runEngine(enginePath, request, { signal: options.signal }, (msg) => (msg.type === 'modelInfo' ? { value: msg.info } : undefined));
+}
+
+/**
+ * Forks the engine, sends `request` once it is ready and settles with what `answer` picks from its messages
+ * ('log' and 'error' are handled here). The child is killed when the promise settles, so none is left behind.
+ */
+function runEngine<T>(
+  enginePath: string,
+  request: HostToEngine,
+  handlers: Pick<RunHandlers, 'onLog' | 'signal'>,
+  answer: (msg: EngineToHost) => { value: T } | undefined,
+): Promise<T> {
   installExitHook();
   return new Promise((resolve, reject) => {
     if (handlers.signal?.aborted) return reject(new EngineCancelled());
@@ -42,14 +71,14 @@ export function runAnalysis(enginePath: string, params: AnalyzeParams, handlers:
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     child.stdout?.on('data', (d: Buffer) => handlers.onLog?.(d.toString().trimEnd()));
-    const finish = (err: Error | null, result?: AnalysisResult) => {
+    const finish = (err: Error | null, result?: { value: T }) => {
       if (settled) return;
       settled = true;
       handlers.signal?.removeEventListener('abort', onAbort);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       live.delete(child);
       if (err) reject(err);
-      else resolve(result!);
+      else resolve(result!.value);
     };
     const onAbort = () => finish(new EngineCancelled());
     handlers.signal?.addEventListener('abort', onAbort);
@@ -60,25 +89,12 @@ export function runAnalysis(enginePath: string, params: AnalyzeParams, handlers:
       } catch (e) {
         return finish(e as Error);
       }
-      switch (msg.type) {
-        case 'ready':
-          child.send({ type: 'analyze', id: 1, params });
-          break;
-        case 'progress':
-          handlers.onProgress?.(msg.stage, msg.fraction, msg.message);
-          break;
-        case 'log':
-          handlers.onLog?.(msg.message);
-          break;
-        case 'partial':
-          handlers.onPartial?.(msg.imageIndex, msg.moments, msg.arrays);
-          break;
-        case 'result':
-          finish(null, msg.result);
-          break;
-        case 'error':
-          finish(new Error(msg.message));
-          break;
+      if (msg.type === 'ready') child.send(request);
+      else if (msg.type === 'log') handlers.onLog?.(msg.message);
+      else if (msg.type === 'error') finish(new Error(msg.message));
+      else {
+        const done = answer(msg);
+        if (done) finish(null, done);
       }
     });
     child.on('error', (e) => finish(new Error(`engine process failed to start: ${e.message}`)));

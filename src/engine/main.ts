@@ -1,4 +1,5 @@
 import { analyze } from './analysis/analyze';
+import { inspectModel } from './inspect';
 import { parseHostMessage, type EngineToHost } from './protocol';
 
 /** Engine child process: one analysis per process; exits when the parent goes away. */
@@ -11,6 +12,12 @@ process.on('message', (raw) => {
     const msg = parseHostMessage(raw);
     id = msg.id;
     if (msg.type === 'cancel') process.exit(0);
+    if (msg.type === 'inspect') {
+      inspectModel(msg.modelPath, msg.threads)
+        .then((info) => send({ type: 'modelInfo', id, info }))
+        .catch((e: unknown) => send({ type: 'error', id, message: errorMessage(e) }));
+      return;
+    }
     analyze(msg.params, {
       progress: (stage, fraction, message) => send({ type: 'progress', id, stage, fraction, message }),
       log: (message) => send({ type: 'log', id, message }),

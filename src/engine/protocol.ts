@@ -3,6 +3,7 @@
  * validated on receipt. Sent with Node's 'advanced' IPC serialisation, so typed arrays travel as binary.
  */
 import type { AnalysisResult, ImageArrays, ImageMomentsReport } from './analysis/result';
+import type { ModelInspection } from './inspect';
 
 export interface PreprocessParams {
   readonly preset?: string;
@@ -33,6 +34,8 @@ export interface AnalyzeParams {
 
 export type HostToEngine =
   | { readonly type: 'analyze'; readonly id: number; readonly params: AnalyzeParams }
+  /** Load a model and describe it (no analysis). */
+  | { readonly type: 'inspect'; readonly id: number; readonly modelPath: string; readonly threads?: number }
   | { readonly type: 'cancel'; readonly id: number };
 
 export type EngineStage = 'load' | 'moments' | 'eigen' | 'model' | 'analytic' | 'monte-carlo' | 'done';
@@ -44,6 +47,7 @@ export type EngineToHost =
   /** An image's exact moments, sent before its (slower) model analysis. */
   | { readonly type: 'partial'; readonly id: number; readonly imageIndex: number; readonly moments: ImageMomentsReport; readonly arrays: ImageArrays }
   | { readonly type: 'result'; readonly id: number; readonly result: AnalysisResult }
+  | { readonly type: 'modelInfo'; readonly id: number; readonly info: ModelInspection }
   | { readonly type: 'error'; readonly id: number; readonly message: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -56,6 +60,10 @@ const numberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every(i
 export function parseHostMessage(msg: unknown): HostToEngine {
   if (!isObject(msg) || !isNumber(msg.id)) throw new Error('engine: message without a numeric id');
   if (msg.type === 'cancel') return { type: 'cancel', id: msg.id };
+  if (msg.type === 'inspect') {
+    if (!isString(msg.modelPath) || !optional(msg.threads, isNumber)) throw new Error('engine: inspect needs a modelPath string');
+    return { type: 'inspect', id: msg.id, modelPath: msg.modelPath, threads: msg.threads as number | undefined };
+  }
   if (msg.type !== 'analyze') throw new Error(`engine: unknown message type ${JSON.stringify(msg.type)}`);
   const p = msg.params;
   if (!isObject(p)) throw new Error('engine: analyze without params');
@@ -98,6 +106,9 @@ export function parseEngineMessage(msg: unknown): EngineToHost {
       break;
     case 'result':
       if (isNumber(msg.id) && isObject(msg.result) && isObject(msg.result.report)) return msg as unknown as EngineToHost;
+      break;
+    case 'modelInfo':
+      if (isNumber(msg.id) && isObject(msg.info) && isObject(msg.info.model)) return msg as unknown as EngineToHost;
       break;
     case 'partial':
       if (isNumber(msg.id) && isNumber(msg.imageIndex) && isObject(msg.moments) && isObject(msg.arrays)) return msg as unknown as EngineToHost;

@@ -115,7 +115,8 @@ async function analyzeModel(
   const [cleanRow] = await forward.run([img]);
   const clean = cleanPrediction(cleanRow, model.info.outputKind, params.label);
   const outcomes = new OutcomeIndex(m.mixture);
-  const mm = await modelMoments(outcomes, forward, clean, params.forwardBudget, params.confidence, params.seed, sub('model'));
+  const settings = { budget: params.forwardBudget, confidence: params.confidence, seed: params.seed };
+  const mm = await modelMoments(outcomes, forward, clean, settings, sub('model'));
   const passes = forward.passes;
   const z = zForConfidence(params.confidence);
   const o = mm.moments;

@@ -19,15 +19,21 @@ export interface ModelMomentsResult {
  * Model-level moments over the policy's outcomes: the exact weighted sum when the outcomes fit the forward-pass
  * budget, else a stratified sample with a confidence interval (never silently).
  */
+export interface SamplingSettings {
+  /** Largest number of forward passes for the exact path. */
+  readonly budget: number;
+  readonly confidence: number;
+  readonly seed: number;
+}
+
 export async function modelMoments(
   outcomes: OutcomeIndex,
   model: ForwardModel,
   clean: CleanPrediction,
-  budget: number,
-  confidence: number,
-  seed: number,
+  settings: SamplingSettings,
   progress: Progress,
 ): Promise<ModelMomentsResult> {
+  const { budget } = settings;
   if (outcomes.size <= budget) {
     const acc = new OutputMomentAccumulator(clean);
     for (let start = 0; start < outcomes.size; start += BATCH) {
@@ -44,7 +50,7 @@ export async function modelMoments(
       flipHalfWidth: null,
     };
   }
-  return stratified(outcomes, model, clean, budget, confidence, seed, progress);
+  return stratified(outcomes, model, clean, settings, progress);
 }
 
 /**
@@ -56,9 +62,7 @@ async function stratified(
   outcomes: OutcomeIndex,
   model: ForwardModel,
   clean: CleanPrediction,
-  budget: number,
-  confidence: number,
-  seed: number,
+  { budget, confidence, seed }: SamplingSettings,
   progress: Progress,
 ): Promise<ModelMomentsResult> {
   const z = zForConfidence(confidence);
