@@ -1,13 +1,13 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
 import { decodeNpy } from '../../../src/core/io/npy';
 import { imageToPng } from '../../../src/core/io/encode';
 import { randomImage } from '../core/bruteForce';
-import { tempDir } from '../model/fixtures';
+import { fixturesMissing, tempDir } from '../model/fixtures';
 
 const root = resolve(__dirname, '../../..');
 const outDir = join(root, 'out', 'test-cli');
@@ -76,4 +76,32 @@ test('bad input exits non-zero with one line naming the problem', () => {
     assert.match(first, /^auglens: error: /);
     assert.match(first, message);
   }
+});
+
+test('killing the CLI mid-analysis takes its engine process with it', { skip: fixturesMissing }, async () => {
+  const fixtures = join(root, '..', 'shared', 'fixtures');
+  const child = spawn(process.execPath, [
+    cli, 'analyze', '--model', join(fixtures, 'models', 'squeezenet-fp16.onnx'),
+    '--image', join(fixtures, 'images', 'kitten_224.png'), '--policy', 'RandomCrop(224, padding=8); RandomHorizontalFlip()',
+  ]);
+  const engines = () =>
+    execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(join(outDir, 'engine.js')) && l.trim().split(/\s+/)[1] === String(child.pid));
+  const deadline = Date.now() + 20000;
+  while (engines().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const running = engines().map((l) => Number(l.trim().split(/\s+/)[0]));
+  assert.equal(running.length, 1, 'the CLI started one engine');
+  child.kill('SIGKILL');
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const gone = Date.now() + 15000;
+  while (alive(running[0]) && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(alive(running[0]), false, 'the engine exited when its parent died');
 });
