@@ -36,6 +36,9 @@ function imageSummary(img: ImageReport, report: Report): string[] {
   const lines = [
     `${img.path} (${img.inputShape.join('x')} -> ${m.shape.join('x')} after the policy)`,
     `  outcomes: ${int(m.outcomes)} (enumerated exactly)`,
+    ...m.reductions.map(
+      (r) => `  moments: ${int(r.outcomesBefore)} outcomes before ${r.before} replaced by ${2 * r.rank} sigma points (tr Cov error <= ${n(r.varianceBound, 2)})`,
+    ),
     `  total variance tr Cov[T(x)]: ${n(m.totalVariance)} (${n(m.totalVariance / (m.shape[0] * m.shape[1] * m.shape[2]))} per pixel)`,
   ];
   if (m.eigenvalues.length) {

@@ -1,7 +1,7 @@
 import type { Image } from '../image';
 import type { Fill, Padding, PaddingMode } from '../policy/types';
 import { addOffsets, type OffsetSet } from './offsets';
-import { checkPadding, padImage } from './pad';
+import { checkPadding, padImage, padSourceIndex } from './pad';
 import { outcomes, windowOf, type Mixture, type Shape, type WeightedImage, type WindowFamily } from './mixture';
 
 /**
@@ -49,6 +49,30 @@ export function liftWindowOp(op: WindowOp, m: Mixture): Mixture {
 export function offsetIndex(op: WindowOp, dy: number, dx: number): number {
   for (let k = 0; k < op.offsets.p.length; k++) if (op.offsets.dy[k] === dy && op.offsets.dx[k] === dx) return k;
   throw new Error(`offset (${dy}, ${dx}) is not among the window offsets`);
+}
+
+/**
+ * The largest number of output pixels one input pixel is copied to (edge, reflect and symmetric padding repeat
+ * border pixels): the squared norm bound of the op's linear part.
+ */
+export function windowGain(op: WindowOp, input: Shape): number {
+  let { height, width } = input;
+  let gain = 1;
+  for (const [left, top, right, bottom] of op.padding) {
+    gain *= axisMultiplicity(height, top, bottom, op.mode) * axisMultiplicity(width, left, right, op.mode);
+    height += top + bottom;
+    width += left + right;
+  }
+  return gain;
+}
+
+function axisMultiplicity(n: number, before: number, after: number, mode: WindowOp['mode']): number {
+  const hits = new Int32Array(n);
+  for (let i = -before; i < n + after; i++) {
+    const j = padSourceIndex(i, n, mode);
+    if (j >= 0) hits[j]++;
+  }
+  return Math.max(1, ...hits);
 }
 
 /** Checks every pad of the op against the size it will meet, so a bad policy fails before any work. */

@@ -18,6 +18,9 @@ export interface CovarianceEigen {
   readonly method: 'gram' | 'matrix-free';
 }
 
+/** Largest outcome count for which the dense Gram matrix is formed (6000^2 doubles: 288 MB). */
+export const DEFAULT_GRAM_LIMIT = 6000;
+
 export interface EigenOptions {
   readonly k: number;
   /** Largest outcome count for which the dense Gram matrix is formed. */
@@ -33,7 +36,7 @@ export interface EigenOptions {
 export function covarianceEigen(m: Mixture, moments: PixelMoments, opts: EigenOptions): CovarianceEigen {
   const weights = m.families.flatMap((f) => Array.from(f.offsets.p, (p) => f.weight * p));
   const n = weights.length;
-  const gramLimit = opts.gramLimit ?? 6000;
+  const gramLimit = opts.gramLimit ?? DEFAULT_GRAM_LIMIT;
   const k = Math.min(opts.k, n);
   const raw = n <= gramLimit ? viaGram(m, moments, weights, k, opts.tolerance) : matrixFree(m, moments, k, opts.tolerance);
   // Centring cancels E||y||^2 down to tr Cov: eigenvalues below its rounding level are zero.

@@ -3,7 +3,8 @@ import { outcomeCount, pointMixture, type Mixture, type Shape } from '../augment
 import type { Step } from '../augment/step';
 import type { Image } from '../image';
 import type { TransformSpec } from '../policy/types';
-import { covarianceEigen, type CovarianceEigen } from './covarianceEigen';
+import { covarianceEigen, DEFAULT_GRAM_LIMIT, type CovarianceEigen } from './covarianceEigen';
+import { sigmaPoints } from './sigmaPoints';
 import { pixelMoments, type PixelMoments } from './pixelMoments';
 import { samplesForMeanImage } from './sampleSize';
 
@@ -15,9 +16,26 @@ export interface ImageMomentsOptions {
   readonly gramLimit?: number;
 }
 
+/** Sigma-point reductions made between steps to keep a composition's outcome set small (math notes, section 2). */
+export interface Reduction {
+  /** The step whose input was reduced. */
+  readonly before: string;
+  readonly outcomesBefore: number;
+  readonly rank: number;
+  /** Bound on tr Cov[T(x)] lost: the dropped variance times the variance gain of the steps after the reduction. */
+  readonly varianceBound: number;
+}
+
+/** Share of the variance a reduction may drop. */
+const REDUCTION_TOLERANCE = 1e-9;
+
 export interface ImageMoments {
   readonly step: Step;
+  /** The exact outcome set (what the model sees). */
   readonly mixture: Mixture;
+  /** The outcome set the image moments were computed from: the exact one unless reductions were made. */
+  readonly momentsMixture: Mixture;
+  readonly reductions: readonly Reduction[];
   readonly shape: Shape;
   readonly outcomes: number;
   readonly pixel: PixelMoments;
@@ -31,14 +49,17 @@ export interface ImageMoments {
 export function imageMoments(img: Image, policy: TransformSpec, opts: ImageMomentsOptions): ImageMoments {
   const t0 = performance.now();
   const step = compilePolicy(policy, img);
-  const mixture = step.lift(pointMixture(img));
-  const pixel = pixelMoments(mixture);
+  const gramLimit = opts.gramLimit ?? DEFAULT_GRAM_LIMIT;
+  const { exact: mixture, reduced, reductions } = liftWithReductions(step, pointMixture(img), gramLimit);
+  const pixel = pixelMoments(reduced);
   const t1 = performance.now();
-  const eigen = opts.topK > 0 ? covarianceEigen(mixture, pixel, { k: opts.topK, gramLimit: opts.gramLimit }) : null;
+  const eigen = opts.topK > 0 ? covarianceEigen(reduced, pixel, { k: opts.topK, gramLimit }) : null;
   const t2 = performance.now();
   return {
     step,
     mixture,
+    momentsMixture: reduced,
+    reductions,
     shape: step.outputShape,
     outcomes: outcomeCount(mixture),
     pixel,
@@ -46,4 +67,32 @@ export function imageMoments(img: Image, policy: TransformSpec, opts: ImageMomen
     samplesForMean: samplesForMeanImage(pixel.totalVariance, pixel.mean, opts.tolerance),
     timings: { momentsMs: t1 - t0, eigenMs: t2 - t1 },
   };
+}
+
+/**
+ * Lifts the steps of a Compose one by one. When a step would multiply the outcomes past the Gram limit, its input is
+ * first replaced by sigma points (only if every later step is affine with a known variance gain, so the truncation
+ * has a bound). The exact outcome set is kept beside it for the model.
+ */
+function liftWithReductions(step: Step, start: Mixture, gramLimit: number) {
+  const steps = step.parts ?? [step];
+  let exact = start;
+  let reduced = start;
+  const reductions: Reduction[] = [];
+  steps.forEach((s, i) => {
+    const shared = reduced === exact;
+    exact = s.lift(exact);
+    let next = shared ? exact : s.lift(reduced);
+    const later = steps.slice(i);
+    const gain = later.reduce<number | undefined>((g, t) => (g === undefined || t.varianceGain === undefined || !t.affine ? undefined : g * t.varianceGain), 1);
+    if (outcomeCount(next) > gramLimit && gain !== undefined) {
+      const sigma = sigmaPoints(reduced, pixelMoments(reduced), Math.floor(gramLimit / 2), REDUCTION_TOLERANCE);
+      if (sigma) {
+        reductions.push({ before: s.label, outcomesBefore: outcomeCount(reduced), rank: sigma.rank, varianceBound: sigma.droppedVariance * gain });
+        next = s.lift(sigma.mixture);
+      }
+    }
+    reduced = next;
+  });
+  return { exact, reduced, reductions };
 }

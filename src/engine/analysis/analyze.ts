@@ -86,6 +86,7 @@ async function analyzeImage(
     eigenMethod: eig?.method ?? null,
     eigenResidual: eig?.residual ?? null,
     samplesForMeanImage: m.samplesForMean,
+    reductions: m.reductions,
   };
   const arrays: ImageArrays = {
     mean: Float32Array.from(m.pixel.mean),

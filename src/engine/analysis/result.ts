@@ -13,6 +13,8 @@ export interface ImageMomentsReport {
   readonly eigenResidual: number | null;
   /** Monte-Carlo draws for relative L2 error `tolerance` of the mean image. */
   readonly samplesForMeanImage: number;
+  /** Sigma-point reductions made inside the composition, each with its bound on the variance lost. */
+  readonly reductions: readonly { readonly before: string; readonly outcomesBefore: number; readonly rank: number; readonly varianceBound: number }[];
 }
 
 export interface ConvergenceSeries {

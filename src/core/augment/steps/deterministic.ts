@@ -15,12 +15,14 @@ function deterministicStep(
   output: Shape,
   apply: (img: Image) => Image,
   lift: (m: Mixture) => Mixture,
+  varianceGain?: number,
 ): Step {
   return {
     label,
     inputShape: input,
     outputShape: output,
     affine: true,
+    varianceGain,
     sample: (img) => apply(img),
     enumerate: (img) => [{ weight: 1, image: apply(img) }],
     lift,
@@ -45,10 +47,8 @@ export function normalizeStep(spec: NormalizeSpec, input: Shape, label: string):
     }
     return out;
   };
-  return deterministicStep(label, input, input, apply, (m) => ({
-    shape: m.shape,
-    families: m.families.map((f) => ({ ...f, base: apply(f.base) })),
-  }));
+  const lift = (m: Mixture) => ({ shape: m.shape, families: m.families.map((f) => ({ ...f, base: apply(f.base) })) });
+  return deterministicStep(label, input, input, apply, lift, Math.max(...std.map((s) => 1 / (s * s))));
 }
 
 /** CenterCrop: zero-pads first when the crop is larger than the image, offsets rounded half to even as Python does. */
@@ -70,7 +70,7 @@ export function centerCropStep(spec: CenterCropSpec, input: Shape, label: string
     output: { channels: input.channels, height: ch, width: cw },
     offsets: singleOffset(roundHalfEven((ph - ch) / 2), roundHalfEven((pw - cw) / 2)),
   };
-  return deterministicStep(label, input, op.output, (img) => applyWindowOp(op, img, 0), (m) => liftWindowOp(op, m));
+  return deterministicStep(label, input, op.output, (img) => applyWindowOp(op, img, 0), (m) => liftWindowOp(op, m), 1);
 }
 
 /** Resize mixes neighbouring pixels, so a family of windows is split into its outcomes first. */

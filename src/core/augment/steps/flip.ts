@@ -23,6 +23,7 @@ export function flipStep(spec: FlipSpec, input: Shape, label: string): Step {
     inputShape: input,
     outputShape: input,
     affine: true,
+    varianceGain: 1,
     // torchvision: `if torch.rand(1) < self.p: flip`.
     sample: (img: Image, rng) => (rng.next() < p ? flip(img) : img),
     enumerate: (img) =>

@@ -9,6 +9,8 @@ export function sequenceStep(steps: readonly Step[], input: Shape, label: string
     inputShape: input,
     outputShape: steps.length ? steps[steps.length - 1].outputShape : input,
     affine: steps.every((s) => s.affine),
+    varianceGain: steps.reduce<number | undefined>((g, s) => (g === undefined || s.varianceGain === undefined ? undefined : g * s.varianceGain), 1),
+    parts: steps,
     sample: (img, rng) => steps.reduce((x, s) => s.sample(x, rng), img),
     enumerate: (img) =>
       steps.reduce<WeightedImage[]>(
@@ -34,6 +36,7 @@ export function randomApplyStep(inner: Step, p: number, label: string): Step {
     inputShape: inner.inputShape,
     outputShape: inner.outputShape,
     affine: inner.affine,
+    varianceGain: inner.varianceGain === undefined ? undefined : Math.max(1, inner.varianceGain),
     // torchvision: `if self.p < torch.rand(1): return img`.
     sample: (img: Image, rng) => (p < rng.next() ? img : inner.sample(img, rng)),
     enumerate: (img) =>

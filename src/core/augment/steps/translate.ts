@@ -37,6 +37,7 @@ export function translateStep(spec: RandomAffineSpec, input: Shape, label: strin
     inputShape: input,
     outputShape: input,
     affine: true,
+    varianceGain: 1,
     sample: (img, rng) => {
       // torchvision draws the (zero) angle first, then tx, then ty.
       const tx = roundHalfEven(uniform(rng, -maxDx, maxDx));
