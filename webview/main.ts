@@ -1,16 +1,16 @@
-// Webview entry point: validates each message from the host, renders it, and acknowledges what it now shows.
+// Webview entry point: validates each message from the host, applies it, and acknowledges what it now shows.
 import { parseHostMessage } from '../src/shared/panelProtocol';
-import { PanelView } from './panelView';
-import { postToHost, savePanelState } from './vscodeApi';
+import { PanelApp } from './app';
+import { connectHost } from './vscodeApi';
 
-const view = new PanelView(document);
+const host = connectHost();
+const app = new PanelApp(document, host);
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = parseHostMessage(event.data);
   if (!message) return;
-  view.render(message);
-  if (message.type === 'showModel') savePanelState({ modelUri: message.model.uri });
-  postToHost({ type: 'rendered', ...view.shown() });
+  app.receive(message);
+  host.post(app.rendered());
 });
 
-postToHost({ type: 'ready' });
+host.post({ type: 'ready' });

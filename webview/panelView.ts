@@ -1,41 +1,54 @@
-// Renders host messages into the panel's DOM (elements declared in src/extension/panelHtml.ts).
-import type { HostToWebviewMessage, PanelStatus } from '../src/shared/panelProtocol';
-import { createDivider, createProgressRing } from './toolkit';
+// The panel's header: the model's name and the status line, with the buttons of the actions that fix an error
+// (elements declared in src/extension/panelHtml.ts).
+import type { PanelCommand, PanelStatus } from '../src/shared/panelProtocol';
+import { requireElement } from './dom';
+import { button, createDivider, createProgressRing } from './toolkit';
+
+const ACTION_LABELS: Record<PanelCommand, string> = {
+  pickImages: 'Pick Image',
+  editPolicy: 'Edit Policy',
+  run: 'Run Analysis',
+  cancel: 'Cancel',
+  export: 'Export Report',
+  showLog: 'Show Log',
+  openSettings: 'Open Settings',
+  manageTrust: 'Manage Workspace Trust',
+};
 
 export class PanelView {
   private readonly modelName: HTMLElement;
   private readonly statusLine: HTMLElement;
 
-  constructor(root: Document) {
+  constructor(
+    root: Document,
+    private readonly onAction: (command: PanelCommand) => void,
+  ) {
     this.modelName = requireElement(root, 'model-name');
     this.statusLine = requireElement(root, 'status-line');
     this.statusLine.before(createDivider());
   }
 
-  render(message: HostToWebviewMessage): void {
-    if (message.type === 'showModel') {
-      this.modelName.textContent = message.model.fileName;
-      this.modelName.title = message.model.uri;
-    }
-    this.renderStatus(message.status);
+  showModel(fileName: string, uri: string): void {
+    this.modelName.textContent = fileName;
+    this.modelName.title = uri;
+  }
+
+  /** Shows the status; `offline` (the exported page) shows no action buttons. */
+  renderStatus(status: PanelStatus, offline: boolean): void {
+    const text = document.createElement('span');
+    text.className = 'status-text';
+    text.textContent = status.text;
+    const children: Node[] = status.level === 'busy' ? [createProgressRing(), text] : [text];
+    if (!offline) for (const action of status.actions ?? []) children.push(button(ACTION_LABELS[action], () => this.onAction(action), 'secondary').element);
+    this.statusLine.replaceChildren(...children);
+    this.statusLine.dataset.level = status.level;
   }
 
   /** What the panel shows now, read back from the DOM. */
   shown(): { modelName: string; statusText: string } {
-    return { modelName: this.modelName.textContent ?? '', statusText: this.statusLine.textContent ?? '' };
+    return {
+      modelName: this.modelName.textContent ?? '',
+      statusText: this.statusLine.querySelector('.status-text')?.textContent ?? '',
+    };
   }
-
-  private renderStatus(status: PanelStatus): void {
-    const text = document.createElement('span');
-    text.textContent = status.text;
-    const children: Node[] = status.level === 'busy' ? [createProgressRing(), text] : [text];
-    this.statusLine.replaceChildren(...children);
-    this.statusLine.dataset.level = status.level;
-  }
-}
-
-function requireElement(root: Document, id: string): HTMLElement {
-  const element = root.getElementById(id);
-  if (!element) throw new Error(`panel HTML lacks #${id}`);
-  return element;
 }

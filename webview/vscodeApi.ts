@@ -1,21 +1,23 @@
-// Typed access to the webview's side of the VS Code API (`acquireVsCodeApi` may be called only once per page).
-import type { PanelState, WebviewToHostMessage } from '../src/shared/panelProtocol';
+// The webview's link to its host: VS Code's webview API (`acquireVsCodeApi` may be called only once per page), or,
+// in an exported report page, the offline stand-in that replays the embedded messages.
+import { type PanelState, type ViewOptions, type WebviewToHostMessage, parsePanelState } from '../src/shared/panelProtocol';
+import type { HostLink } from './app';
+import { offlineApi } from './offlineApi';
 
-interface VsCodeWebviewApi {
+export interface WebviewApi {
   postMessage(message: unknown): void;
   getState(): unknown;
   setState(state: unknown): void;
 }
 
-declare function acquireVsCodeApi(): VsCodeWebviewApi;
+declare function acquireVsCodeApi(): WebviewApi;
 
-const api = acquireVsCodeApi();
-
-export function postToHost(message: WebviewToHostMessage): void {
-  api.postMessage(message);
-}
-
-/** Saved with the panel so the extension can restore it after a reload (its webview panel serializer). */
-export function savePanelState(state: PanelState): void {
-  api.setState(state);
+export function connectHost(): HostLink {
+  const api = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : offlineApi(document);
+  return {
+    post: (message: WebviewToHostMessage) => api.postMessage(message),
+    /** Saved with the panel so the extension can restore it after a reload (its webview panel serializer). */
+    saveView: (modelUri: string, view: ViewOptions) => api.setState({ modelUri, view } satisfies PanelState),
+    savedView: () => parsePanelState(api.getState())?.view,
+  };
 }

@@ -1,40 +1,61 @@
-// Extension entry point: registers the commands and the panel serializer. Activated only by them (package.json).
+// Extension entry point: the commands, the stability panel (and its serializer, so it survives a reload) and the
+// model editor for *.onnx files. Activated only by those (package.json `activationEvents`).
 import * as vscode from 'vscode';
 import { parsePanelState } from '../shared/panelProtocol';
+import { registerCommands } from './commands';
+import { registerDiagnostics } from './diagnostics/register';
+import { exportReport } from './exportReport';
+import { disposeLog } from './log';
+import { registerModelEditor } from './modelEditor';
+import { ModelInspector } from './modelInspector';
 import { PanelRegistry } from './panelRegistry';
-import { pickModel } from './pickModel';
-import { PANEL_VIEW_TYPE } from './stabilityPanel';
+import { SessionStore } from './sessionStore';
+import { readSettings } from './settings';
+import { PANEL_VIEW_TYPE, type PanelServices } from './stabilityPanel';
 import { type AugLensTestHooks, createTestHooks } from './testHooks';
+import { isWorkspaceFile, parseFileUri } from './workspaceFiles';
 
 export function activate(context: vscode.ExtensionContext): AugLensTestHooks | undefined {
-  const registry = new PanelRegistry(context.extensionUri);
-  context.subscriptions.push(registry);
-  const hooks =
-    context.extensionMode === vscode.ExtensionMode.Test ? createTestHooks(registry, context.subscriptions) : undefined;
-
+  const enginePath = context.asAbsolutePath('dist/engine.js');
+  const store = new SessionStore(context.workspaceState, context.storageUri ?? context.globalStorageUri);
+  let trustOverride: boolean | undefined;
+  const services: PanelServices = {
+    extensionUri: context.extensionUri,
+    enginePath,
+    inspector: new ModelInspector(enginePath, () => readSettings().threads),
+    store,
+    isTrusted: () => trustOverride ?? vscode.workspace.isTrusted,
+    exportReport: (panel) => exportReport(panel, context.extensionUri),
+  };
+  const registry = new PanelRegistry(services);
   context.subscriptions.push(
-    vscode.commands.registerCommand('auglens.openPanel', async (resource: unknown) => {
-      const modelUri = await pickModel(resource);
-      if (modelUri) registry.open(modelUri);
-    }),
+    registry,
+    ...registerCommands(registry, context.extensionUri),
+    registerModelEditor(registry),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel, state: unknown) {
-        const modelUri = savedModelUri(state);
+        const modelUri = restorableModel(state, store);
         if (modelUri) registry.restore(webviewPanel, modelUri);
         else webviewPanel.dispose();
       },
     }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => registry.all().forEach((panel) => void panel.trustGranted())),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('auglens.display')) registry.all().forEach((panel) => void panel.refresh());
+    }),
+    { dispose: disposeLog },
   );
-  return hooks;
+  registerDiagnostics(context);
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+  return createTestHooks(registry, context.subscriptions, (trusted) => (trustOverride = trusted));
 }
 
-/** The model a restored panel showed, from the state its webview saved; undefined when missing or malformed. */
-function savedModelUri(state: unknown): vscode.Uri | undefined {
+/**
+ * The model a restored panel showed, from the state its webview saved: only a file inside the workspace or one the
+ * user opened before (the state comes from the webview, so it is not trusted).
+ */
+function restorableModel(state: unknown, store: SessionStore): vscode.Uri | undefined {
   const saved = parsePanelState(state);
-  if (!saved) return undefined;
-  try {
-    return vscode.Uri.parse(saved.modelUri, true);
-  } catch {
-    return undefined;
-  }
+  const uri = saved && parseFileUri(saved.modelUri);
+  return uri && (isWorkspaceFile(uri) || store.isKnownModel(uri)) ? uri : undefined;
 }

@@ -1,15 +1,4 @@
-// The status line a panel shows for a model file before any analysis has run.
-import * as vscode from 'vscode';
-import type { PanelStatus } from '../shared/panelProtocol';
-
-export async function describeModelFile(uri: vscode.Uri): Promise<PanelStatus> {
-  try {
-    const { size } = await vscode.workspace.fs.stat(uri);
-    return { level: 'info', text: `ONNX model, ${formatBytes(size)}. No analysis run yet.` };
-  } catch (error) {
-    return { level: 'error', text: `Cannot read the model file: ${error instanceof Error ? error.message : String(error)}` };
-  }
-}
+// File sizes as the panel's status line shows them ("26.0 KiB").
 
 export function formatBytes(bytes: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB'];

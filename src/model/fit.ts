@@ -1,5 +1,8 @@
 import { createImage, type Image } from '../core/image';
-import { resizedSize, resizeImage } from '../core/augment/resize';
+import { resizedSize, resizeImage, type ResizeOptions } from '../core/augment/resize';
+
+/** The resize fitToInput applies (the gradient's chain rule applies its transpose). */
+export const FIT_RESIZE: ResizeOptions = { interpolation: 'bilinear', antialias: true };
 
 /** How an image of one size is brought to the model's input size. */
 export interface FitGeometry {
@@ -36,7 +39,7 @@ export function fitGeometry(imageHeight: number, imageWidth: number, height: num
 export function fitToInput(image: Image, height: number, width: number): Image {
   const geometry = fitGeometry(image.height, image.width, height, width);
   const resized = geometry.resize
-    ? resizeImage(image, geometry.resize[0], geometry.resize[1], { interpolation: 'bilinear', antialias: true })
+    ? resizeImage(image, geometry.resize[0], geometry.resize[1], FIT_RESIZE)
     : image;
   const crop = geometry.crop;
   if (!crop) return resized;

@@ -9,6 +9,7 @@ export const ARTIFACTS_DIR = join(REPO_ROOT, 'test-artifacts');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Read-only fixtures beside the repository (absent on some machines: callers must cope). */
 export const SHARED_MODELS_DIR = resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'models');
+export const SHARED_IMAGES_DIR = resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'images');
 
 export function extensionManifest(): { publisher: string; name: string; version: string } {
   return JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));

@@ -1,14 +1,20 @@
 // A throwaway workspace with two .onnx files: the shared MNIST fixture when it is beside the repository, and a
-// placeholder (bytes only; enough for everything that does not run a model).
+// placeholder (bytes only; enough for everything that does not run a model); and, when the fixtures are there,
+// sample images under images/.
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED_MODELS_DIR } from './paths';
+import { SHARED_IMAGES_DIR, SHARED_MODELS_DIR } from './paths';
 
 export interface TestWorkspace {
   folder: string;
   /** File names of the models, sorted. */
   models: string[];
+  /** Workspace-relative paths of the sample images (empty without the shared fixtures). */
+  images: string[];
 }
+
+/** Fixture images the panel tests analyse. */
+const SAMPLE_IMAGES = ['mnist_28.png', 'kitten_224.png'];
 
 export function createTestWorkspace(folder: string): TestWorkspace {
   mkdirSync(folder, { recursive: true });
@@ -23,5 +29,8 @@ export function createTestWorkspace(folder: string): TestWorkspace {
     models.push('second-placeholder.onnx');
   }
   writeFileSync(join(folder, 'notes.txt'), 'Not a model: the AugLens menu entry must not appear here.\n');
-  return { folder, models: models.sort() };
+  const images = SAMPLE_IMAGES.filter((name) => existsSync(join(SHARED_IMAGES_DIR, name)));
+  if (images.length > 0) mkdirSync(join(folder, 'images'));
+  for (const name of images) copyFileSync(join(SHARED_IMAGES_DIR, name), join(folder, 'images', name));
+  return { folder, models: models.sort(), images: images.map((name) => `images/${name}`) };
 }

@@ -9,6 +9,8 @@ import { installExtension, profileDirs, startCodeServer } from '../harness/codeS
 import { ARTIFACTS_DIR, extensionManifest, packagedVsixPath } from '../harness/paths';
 import { runningProcesses } from '../harness/processes';
 import { createTestWorkspace } from '../harness/workspace';
+import { diagnosticsScenarios } from './diagnosticsScenarios';
+import { panelScenarios } from './panelScenarios';
 import { READY_COMMAND, type ScenarioContext, scenarios } from './scenarios';
 import { openWorkbench } from './workbench';
 
@@ -58,9 +60,11 @@ async function main(): Promise<{ passed: number; failed: number }> {
       const ctx: ScenarioContext = {
         page,
         models: workspace.models,
+        workspace: workspace.folder,
+        artifacts,
         screenshot: async (name) => void (await page.screenshot({ path: join(artifacts, `${name}.png`) })),
       };
-      for (const [index, scenario] of scenarios.entries()) {
+      for (const [index, scenario] of [...scenarios, ...diagnosticsScenarios, ...panelScenarios].entries()) {
         started = Date.now();
         try {
           await withTimeout(scenario.run(ctx), SCENARIO_TIMEOUT_MS, scenario.name);

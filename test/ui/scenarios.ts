@@ -16,6 +16,10 @@ export interface ScenarioContext {
   page: Page;
   /** Model file names in the workspace, sorted: [mnist-8.onnx or a placeholder, placeholder.onnx]. */
   models: string[];
+  /** The workspace folder on disk, for scenarios that add files to it. */
+  workspace: string;
+  /** Where screenshots go (test-artifacts/ui), for scenarios that shoot other pages than the workbench. */
+  artifacts: string;
   screenshot(name: string): Promise<void>;
 }
 

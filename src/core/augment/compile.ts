@@ -1,53 +1,80 @@
 import type { TransformSpec } from '../policy/types';
+import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from './compileOptions';
 import type { Shape } from './mixture';
+import { momentPropagation } from './momentPropagation';
 import type { Step } from './step';
 import { randomCropStep } from './steps/randomCrop';
 import { flipStep } from './steps/flip';
 import { translateStep } from './steps/translate';
 import { centerCropStep, normalizeStep, resizeStep } from './steps/deterministic';
-import { randomApplyStep, sequenceStep } from './steps/sequence';
+import { randomApplyStep } from './steps/sequence';
+import { affineStep } from './steps/affine';
+import { colorJitterStep } from './steps/colorJitter';
+import { gaussianBlurStep } from './steps/gaussianBlur';
+import { grayscaleStep } from './steps/grayscale';
+import { resizedCropStep } from './steps/resizedCrop';
+import { policySequence, randomApplyContinuous } from './steps/policySequence';
 
-/** Binds a policy to the shape of the image it will receive; shape errors (crop too large, ...) surface here. */
-export function compilePolicy(spec: TransformSpec, input: Shape): Step {
+/**
+ * Binds a policy to the shape of the image it will receive; shape errors (crop too large, ...) surface here.
+ * `opts.level` sets the quadrature rules of continuous transforms.
+ */
+export function compilePolicy(spec: TransformSpec, input: Shape, opts: CompileOptions = DEFAULT_COMPILE_OPTIONS): Step {
   const label = spec.kind;
   switch (spec.kind) {
     case 'Compose':
-      return sequenceStep(compileAll(spec.transforms, input), input, label);
-    case 'RandomApply':
-      return randomApplyStep(sequenceStep(compileAll(spec.transforms, input), input, label), spec.p, label);
+      return policySequence(compileAll(flatten(spec.transforms), input, opts), input, label, opts);
+    case 'RandomApply': {
+      const inner = policySequence(compileAll(flatten(spec.transforms), input, opts), input, label, opts);
+      return inner.quadrature ? randomApplyContinuous(inner, spec.p, label) : randomApplyStep(inner, spec.p, label);
+    }
     case 'RandomCrop':
-      return randomCropStep(spec, input, label);
+      return discrete(spec, randomCropStep(spec, input, label));
     case 'RandomHorizontalFlip':
     case 'RandomVerticalFlip':
-      return flipStep(spec, input, label);
+      return discrete(spec, flipStep(spec, input, label));
     case 'RandomAffine': {
-      const unsupported = [
-        spec.degrees[0] !== 0 || spec.degrees[1] !== 0 ? `degrees=${JSON.stringify(spec.degrees)}` : '',
-        spec.scale ? 'scale' : '',
-        spec.shear ? 'shear' : '',
-      ].filter(Boolean);
-      if (unsupported.length) {
-        throw new Error(
-          `RandomAffine with ${unsupported.join(', ')} is not supported yet: only whole-pixel translations ` +
-            '(RandomAffine(degrees=0, translate=(a, b))) are computed exactly so far',
-        );
-      }
-      return translateStep(spec, input, label);
+      const continuous = spec.degrees[0] !== spec.degrees[1] || spec.degrees[0] !== 0 || spec.scale !== null || spec.shear !== null;
+      return continuous ? affineStep(spec, input, label, opts) : discrete(spec, translateStep(spec, input, label));
     }
     case 'Resize':
-      return resizeStep(spec, input, label);
+      return discrete(spec, resizeStep(spec, input, label));
     case 'CenterCrop':
-      return centerCropStep(spec, input, label);
+      return discrete(spec, centerCropStep(spec, input, label));
     case 'Normalize':
-      return normalizeStep(spec, input, label);
+      return discrete(spec, normalizeStep(spec, input, label));
+    case 'RandomRotation':
+      return affineStep(spec, input, label, opts);
+    case 'ColorJitter':
+      return colorJitterStep(spec, input, label, opts);
+    case 'GaussianBlur':
+      return gaussianBlurStep(spec, input, label, opts);
+    case 'RandomResizedCrop':
+      return resizedCropStep(spec, input, label, opts);
+    case 'RandomGrayscale':
+      return discrete(spec, grayscaleStep(spec, input, label));
+    case 'GaussianNoise':
+    case 'RandomErasing':
+      throw new Error(`${label} is not supported yet`);
   }
 }
 
-function compileAll(specs: readonly TransformSpec[], input: Shape): Step[] {
+/** An exact step, with its per-pixel route for laws that are no longer finite. */
+function discrete(spec: TransformSpec, step: Step): Step {
+  const propagate = momentPropagation(spec, step);
+  return propagate ? { ...step, pixelLaw: propagate } : step;
+}
+
+/** Compose inside Compose is the concatenation. */
+function flatten(specs: readonly TransformSpec[]): TransformSpec[] {
+  return specs.flatMap((s) => (s.kind === 'Compose' ? flatten(s.transforms) : [s]));
+}
+
+function compileAll(specs: readonly TransformSpec[], input: Shape, opts: CompileOptions): Step[] {
   const steps: Step[] = [];
   let shape = input;
   for (const s of specs) {
-    const step = compilePolicy(s, shape);
+    const step = compilePolicy(s, shape, opts);
     steps.push(step);
     shape = step.outputShape;
   }

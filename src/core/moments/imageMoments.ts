@@ -5,6 +5,7 @@ import type { Image } from '../image';
 import type { TransformSpec } from '../policy/types';
 import { covarianceEigen, DEFAULT_GRAM_LIMIT, type CovarianceEigen } from './covarianceEigen';
 import { sigmaPoints } from './sigmaPoints';
+import { continuousMoments, type QuadratureReport } from './continuousMoments';
 import { pixelMoments, type PixelMoments } from './pixelMoments';
 import { samplesForMeanImage } from './sampleSize';
 
@@ -14,6 +15,10 @@ export interface ImageMomentsOptions {
   /** Relative L2 tolerance for the samples-needed figure of the mean image. */
   readonly tolerance: number;
   readonly gramLimit?: number;
+  /** Policies with continuous parameters: level of the shared outcome set (default 0; refined once for errors). */
+  readonly quadratureLevel?: number;
+  /** Level of the per-pixel quadrature when no exact per-pixel route exists (default 2). */
+  readonly pixelLevel?: number;
 }
 
 /** Sigma-point reductions made between steps to keep a composition's outcome set small (math notes, section 2). */
@@ -33,7 +38,10 @@ export interface ImageMoments {
   readonly step: Step;
   /** The exact outcome set (what the model sees). */
   readonly mixture: Mixture;
-  /** The outcome set the image moments were computed from: the exact one unless reductions were made. */
+  /**
+   * The outcome set the image moments were computed from: the exact one unless reductions were made (with continuous
+   * parameters: the refined eigenpair set when it fits in memory, else the shared set).
+   */
   readonly momentsMixture: Mixture;
   readonly reductions: readonly Reduction[];
   readonly shape: Shape;
@@ -42,13 +50,16 @@ export interface ImageMoments {
   readonly eigen: CovarianceEigen | null;
   /** Monte-Carlo draws for relative L2 error `tolerance` of the mean image. */
   readonly samplesForMean: number;
+  /** For policies with continuous parameters: the rules and their error estimates; null otherwise. */
+  readonly quadrature: QuadratureReport | null;
   readonly timings: { readonly momentsMs: number; readonly eigenMs: number };
 }
 
 /** The exact moments of T(x) for one image under a policy. */
 export function imageMoments(img: Image, policy: TransformSpec, opts: ImageMomentsOptions): ImageMoments {
   const t0 = performance.now();
-  const step = compilePolicy(policy, img);
+  const step = compilePolicy(policy, img, { level: opts.quadratureLevel ?? 0 });
+  if (step.quadrature) return withContinuous(img, policy, step, opts);
   const gramLimit = opts.gramLimit ?? DEFAULT_GRAM_LIMIT;
   const { exact: mixture, reduced, reductions } = liftWithReductions(step, pointMixture(img), gramLimit);
   const pixel = pixelMoments(reduced);
@@ -65,7 +76,40 @@ export function imageMoments(img: Image, policy: TransformSpec, opts: ImageMomen
     pixel,
     eigen,
     samplesForMean: samplesForMeanImage(pixel.totalVariance, pixel.mean, opts.tolerance),
+    quadrature: null,
     timings: { momentsMs: t1 - t0, eigenMs: t2 - t1 },
+  };
+}
+
+/**
+ * Eigenpair outcome sets of continuous policies: at most this many values in memory, and about this many
+ * multiply-adds for their Gram matrix (n^2 D / 2), so n <= sqrt(2 budget / D).
+ */
+const CONTINUOUS_EIGEN_VALUES = 1e8;
+const CONTINUOUS_EIGEN_FLOPS = 1e10;
+
+function withContinuous(img: Image, policy: TransformSpec, step: Step, opts: ImageMomentsOptions): ImageMoments {
+  const level = opts.quadratureLevel ?? 0;
+  const c = continuousMoments(img, policy, {
+    topK: opts.topK,
+    level,
+    pixelLevel: opts.pixelLevel ?? 2,
+    eigenOutcomes: Math.min(DEFAULT_GRAM_LIMIT, Math.floor(Math.sqrt((2 * CONTINUOUS_EIGEN_FLOPS) / (img.channels * img.height * img.width)))),
+    eigenValues: CONTINUOUS_EIGEN_VALUES,
+  });
+  const { reductions, ...quadrature } = c.quadrature;
+  return {
+    step,
+    mixture: c.mixture,
+    momentsMixture: c.momentsMixture ?? c.mixture,
+    reductions,
+    shape: step.outputShape,
+    outcomes: outcomeCount(c.mixture),
+    pixel: c.pixel,
+    eigen: c.eigen,
+    samplesForMean: samplesForMeanImage(c.pixel.totalVariance, c.pixel.mean, opts.tolerance),
+    quadrature,
+    timings: { momentsMs: c.momentsMs, eigenMs: c.eigenMs },
   };
 }
 

@@ -9,6 +9,8 @@ export interface SigmaPoints {
   readonly rank: number;
   /** tr Cov of the input minus tr Cov kept: the truncation error, before any later step. */
   readonly droppedVariance: number;
+  /** The largest eigenvalue left out (0 if none): by Weyl's inequality, no eigenvalue moves by more. */
+  readonly nextEigenvalue: number;
 }
 
 /**
@@ -20,10 +22,10 @@ export interface SigmaPoints {
 export function sigmaPoints(m: Mixture, moments: PixelMoments, maxRank: number, relativeTolerance: number): SigmaPoints | null {
   const count = outcomeCount(m);
   if (count <= 2 || moments.totalVariance === 0) return null;
-  const eig = covarianceEigen(m, moments, { k: Math.min(maxRank, count - 1) });
+  const eig = covarianceEigen(m, moments, { k: Math.min(maxRank + 1, count - 1) });
   let kept = 0;
   let rank = 0;
-  while (rank < eig.values.length && kept < (1 - relativeTolerance) * moments.totalVariance) kept += eig.values[rank++];
+  while (rank < Math.min(maxRank, eig.values.length) && kept < (1 - relativeTolerance) * moments.totalVariance) kept += eig.values[rank++];
   if (2 * rank >= count) return null;
   const { channels, height, width } = m.shape;
   const families = eig.vectors.slice(0, rank).flatMap((v, i) => {
@@ -34,5 +36,5 @@ export function sigmaPoints(m: Mixture, moments: PixelMoments, maxRank: number, 
       offsets: singleOffset(),
     }));
   });
-  return { mixture: { shape: m.shape, families }, rank, droppedVariance: Math.max(moments.totalVariance - kept, 0) };
+  return { mixture: { shape: m.shape, families }, rank, droppedVariance: Math.max(moments.totalVariance - kept, 0), nextEigenvalue: eig.values[rank] ?? 0 };
 }

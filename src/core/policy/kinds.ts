@@ -38,10 +38,10 @@ export function variableHint(node: Node): string {
   return node.type === 'name' && node.path.length === 1 ? ' (a variable: AugLens does not run Python, write its value)' : '';
 }
 
-const formatNumber = (x: number): string => String(x);
-const formatTuple = (xs: readonly number[]): string => (xs.length === 1 ? `(${formatNumber(xs[0])},)` : `(${xs.map(formatNumber).join(', ')})`);
+export const formatNumber = (x: number): string => String(x);
+export const formatTuple = (xs: readonly number[]): string => (xs.length === 1 ? `(${formatNumber(xs[0])},)` : `(${xs.map(formatNumber).join(', ')})`);
 
-function number(node: Node, ctx: ReadContext, detail: string): number {
+export function number(node: Node, ctx: ReadContext, detail: string): number {
   if (node.type !== 'number') invalid(node, ctx, detail);
   if (!Number.isFinite(node.value)) invalid(node, ctx, 'must be a finite number');
   return node.value;
@@ -54,7 +54,7 @@ function int(node: Node, ctx: ReadContext, detail: string): number {
 }
 
 /** The items of a list or tuple of one of the allowed lengths, or undefined for anything else. */
-function items(node: Node, lengths?: readonly number[]): readonly Node[] | undefined {
+export function items(node: Node, lengths?: readonly number[]): readonly Node[] | undefined {
   if (node.type !== 'list' && node.type !== 'tuple') return undefined;
   return lengths === undefined || lengths.includes(node.items.length) ? node.items : undefined;
 }

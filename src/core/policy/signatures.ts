@@ -2,9 +2,11 @@ import {
   angleRange, antialias, bool, cropSize, dtype, fill, interpolation, nullable, numbers, padding, paddingMode, pair,
   positiveInt, probability, resizeSize, shear, transformList, type TorchDtype,
 } from './kinds';
+import { blurSigma, erasingValue, jitterRange, kernelSize, nonNegative, real } from './rangeKinds';
 import { noOp, optional, required, transform, type Signature } from './signature';
 import type {
-  CenterCropSpec, ComposeSpec, FlipSpec, NormalizeSpec, RandomAffineSpec, RandomApplySpec, RandomCropSpec, ResizeSpec,
+  CenterCropSpec, ColorJitterSpec, ComposeSpec, FlipSpec, GaussianBlurSpec, GaussianNoiseSpec, NormalizeSpec, RandomAffineSpec,
+  RandomApplySpec, RandomCropSpec, RandomErasingSpec, RandomGrayscaleSpec, RandomResizedCropSpec, RandomRotationSpec, ResizeSpec,
 } from './types';
 
 /*
@@ -104,6 +106,83 @@ const normalize = transform({
   args: (s: NormalizeSpec) => ({ mean: s.mean, std: s.std, inplace: false }),
 });
 
+const randomRotation = transform({
+  name: 'RandomRotation',
+  params: {
+    degrees: required(angleRange),
+    interpolation: optional(interpolation(['nearest', 'bilinear']), 'nearest'),
+    expand: optional(bool, false),
+    center: optional(nullable(pair('must be a sequence (x, y) of numbers', () => true)), null),
+    fill: optional(fill, 0),
+  },
+  build: (a, span) => ({
+    kind: 'RandomRotation', degrees: a.degrees, interpolation: a.interpolation, expand: a.expand, center: a.center, fill: a.fill, span,
+  }),
+  args: (s: RandomRotationSpec) => ({ degrees: s.degrees, interpolation: s.interpolation, expand: s.expand, center: s.center, fill: s.fill }),
+});
+
+const factor = jitterRange(1, [0, Infinity], true);
+const colorJitter = transform({
+  name: 'ColorJitter',
+  params: {
+    brightness: optional(factor, null),
+    contrast: optional(factor, null),
+    saturation: optional(factor, null),
+    hue: optional(jitterRange(0, [-0.5, 0.5], false), null),
+  },
+  build: (a, span) => ({ kind: 'ColorJitter', brightness: a.brightness, contrast: a.contrast, saturation: a.saturation, hue: a.hue, span }),
+  args: (s: ColorJitterSpec) => ({ brightness: s.brightness, contrast: s.contrast, saturation: s.saturation, hue: s.hue }),
+});
+
+const gaussianBlur = transform({
+  name: 'GaussianBlur',
+  params: { kernel_size: required(kernelSize), sigma: optional(blurSigma, [0.1, 2.0] as const) },
+  build: (a, span) => ({ kind: 'GaussianBlur', kernelSize: a.kernel_size, sigma: a.sigma, span }),
+  args: (s: GaussianBlurSpec) => ({ kernel_size: s.kernelSize, sigma: s.sigma }),
+});
+
+const randomResizedCrop = transform({
+  name: 'RandomResizedCrop',
+  params: {
+    size: required(cropSize),
+    scale: optional(pair('must be a sequence (min, max) of positive numbers', (x) => x > 0, true), [0.08, 1.0] as const),
+    ratio: optional(pair('must be a sequence (min, max) of positive numbers', (x) => x > 0, true), [3 / 4, 4 / 3] as const),
+    interpolation: optional(interpolation(['nearest', 'nearest-exact', 'bilinear', 'bicubic']), 'bilinear'),
+    antialias: optional(antialias, true),
+  },
+  build: (a, span) => ({
+    kind: 'RandomResizedCrop', size: a.size, scale: a.scale, ratio: a.ratio, interpolation: a.interpolation, antialias: a.antialias, span,
+  }),
+  args: (s: RandomResizedCropSpec) => ({ size: s.size, scale: s.scale, ratio: s.ratio, interpolation: s.interpolation, antialias: s.antialias }),
+});
+
+const randomGrayscale = transform({
+  name: 'RandomGrayscale',
+  params: { p: optional(probability, 0.1, 'always') },
+  build: ({ p }, span) => ({ kind: 'RandomGrayscale', p, span }),
+  args: (s: RandomGrayscaleSpec) => ({ p: s.p }),
+});
+
+const gaussianNoise = transform({
+  name: 'GaussianNoise',
+  params: { mean: optional(real, 0), sigma: optional(nonNegative, 0.1), clip: optional(bool, true) },
+  build: (a, span) => ({ kind: 'GaussianNoise', mean: a.mean, sigma: a.sigma, clip: a.clip, span }),
+  args: (s: GaussianNoiseSpec) => ({ mean: s.mean, sigma: s.sigma, clip: s.clip }),
+});
+
+const randomErasing = transform({
+  name: 'RandomErasing',
+  params: {
+    p: optional(probability, 0.5, 'always'),
+    scale: optional(pair('must be a sequence (min, max) of area fractions in [0, 1]', (x) => x >= 0 && x <= 1, true), [0.02, 0.33] as const),
+    ratio: optional(pair('must be a sequence (min, max) of positive numbers', (x) => x > 0, true), [0.3, 3.3] as const),
+    value: optional(erasingValue, 0),
+    inplace: optional(bool, false),
+  },
+  build: (a, span) => ({ kind: 'RandomErasing', p: a.p, scale: a.scale, ratio: a.ratio, value: a.value, inplace: a.inplace, span }),
+  args: (s: RandomErasingSpec) => ({ p: s.p, scale: s.scale, ratio: s.ratio, value: s.value, inplace: s.inplace }),
+});
+
 const FLOAT_DTYPES: readonly TorchDtype[] = ['float32', 'float64'];
 const FLOAT_ONLY = 'must be torch.float32 or torch.float64: AugLens computes on float images with values in [0, 1]';
 
@@ -133,6 +212,7 @@ const noOps = [
 export const SIGNATURES: ReadonlyMap<string, Signature> = new Map(
   [
     compose, randomApply, randomCrop, flip('RandomHorizontalFlip'), flip('RandomVerticalFlip'), randomAffine, resize, centerCrop, normalize,
+    randomRotation, colorJitter, gaussianBlur, randomResizedCrop, randomGrayscale, gaussianNoise, randomErasing,
     ...noOps,
   ].map((s) => [s.name, s]),
 );

@@ -55,6 +55,55 @@ export interface ResizeSpec extends SpecBase {
 }
 export interface CenterCropSpec extends SpecBase { readonly kind: 'CenterCrop'; readonly size: readonly [number, number] }
 export interface NormalizeSpec extends SpecBase { readonly kind: 'Normalize'; readonly mean: readonly number[]; readonly std: readonly number[] }
+export interface RandomRotationSpec extends SpecBase {
+  readonly kind: 'RandomRotation';
+  /** [min, max] in degrees, counter-clockwise */
+  readonly degrees: readonly [number, number];
+  readonly interpolation: Interpolation;
+  readonly expand: boolean;
+  /** [x, y] in pixels, or null for the image centre */
+  readonly center: readonly [number, number] | null;
+  readonly fill: Fill;
+}
+/** A factor range [min, max]; null when the adjustment is off (torchvision's `None`). */
+export type JitterRange = readonly [number, number] | null;
+export interface ColorJitterSpec extends SpecBase {
+  readonly kind: 'ColorJitter';
+  readonly brightness: JitterRange;
+  readonly contrast: JitterRange;
+  readonly saturation: JitterRange;
+  /** hue shift range within [-0.5, 0.5] */
+  readonly hue: JitterRange;
+}
+export interface GaussianBlurSpec extends SpecBase {
+  readonly kind: 'GaussianBlur';
+  /** [x size, y size] as torchvision's kernel_size: odd, positive */
+  readonly kernelSize: readonly [number, number];
+  /** sigma ~ U(min, max) */
+  readonly sigma: readonly [number, number];
+}
+export interface RandomResizedCropSpec extends SpecBase {
+  readonly kind: 'RandomResizedCrop';
+  /** [height, width] */
+  readonly size: readonly [number, number];
+  /** range of the crop area as a fraction of the image area */
+  readonly scale: readonly [number, number];
+  /** range of the aspect ratio w / h */
+  readonly ratio: readonly [number, number];
+  readonly interpolation: Interpolation;
+  readonly antialias: boolean;
+}
+export interface RandomGrayscaleSpec extends SpecBase { readonly kind: 'RandomGrayscale'; readonly p: number }
+export interface GaussianNoiseSpec extends SpecBase { readonly kind: 'GaussianNoise'; readonly mean: number; readonly sigma: number; readonly clip: boolean }
+export interface RandomErasingSpec extends SpecBase {
+  readonly kind: 'RandomErasing';
+  readonly p: number;
+  readonly scale: readonly [number, number];
+  readonly ratio: readonly [number, number];
+  /** a number for every channel, one per channel, or 'random' (standard normal noise) */
+  readonly value: number | readonly number[] | 'random';
+  readonly inplace: boolean;
+}
 
 export type TransformSpec =
   | ComposeSpec
@@ -64,6 +113,13 @@ export type TransformSpec =
   | RandomAffineSpec
   | ResizeSpec
   | CenterCropSpec
-  | NormalizeSpec;
+  | NormalizeSpec
+  | RandomRotationSpec
+  | ColorJitterSpec
+  | GaussianBlurSpec
+  | RandomResizedCropSpec
+  | RandomGrayscaleSpec
+  | GaussianNoiseSpec
+  | RandomErasingSpec;
 
 export type TransformKind = TransformSpec['kind'];

@@ -23,8 +23,6 @@ export interface BackwardModel {
 export interface BackwardOptions {
   readonly inputName: string;
   readonly outputName: string;
-  /** The model's folder, for weights stored as external data. */
-  readonly baseDir?: string;
 }
 
 /**
@@ -42,7 +40,7 @@ export function buildBackward(source: ModelProto, shapes: ReadonlyMap<string, Te
   const unsupported = unsupportedNodes(path, opset);
   if (unsupported.length > 0) throw new GradientUnsupportedError(unsupported);
 
-  const b = new BackwardGraph(graph, shapes, options.baseDir);
+  const b = new BackwardGraph(graph, shapes);
   const cotangent = b.input('cotangent', b.info(options.outputName));
   const contributions = new Map<string, string[]>([[options.outputName, [cotangent]]]);
   const gradientOf = (name: string): string | undefined => {

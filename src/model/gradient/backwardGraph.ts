@@ -27,7 +27,6 @@ export class BackwardGraph {
   constructor(
     source: GraphProto,
     private readonly shapes: ReadonlyMap<string, TensorInfo>,
-    private readonly baseDir: string | undefined,
   ) {
     for (const t of source.initializer) this.sourceConstants.set(t.name!, t);
     for (const n of source.node) {
@@ -86,7 +85,7 @@ export class BackwardGraph {
     let ref: string;
     if (constant) {
       if (!FLOAT_CODES.has(constant.data_type ?? 0)) throw new RuleError(`tensor '${name}' is not a floating-point tensor`);
-      ref = this.floatTensor(tensorToFloat32(constant, this.baseDir), constant.dims);
+      ref = this.floatTensor(tensorToFloat32(constant), constant.dims);
     } else {
       const info = this.info(name);
       this.inputs.push(valueInfo(name, info.type as ElemTypeName, symbolicDims(info)));
@@ -117,7 +116,7 @@ export class BackwardGraph {
   /** The values of an integer tensor fixed when the model is built (pads, axes): a constant, or probed. */
   staticInts(name: string): number[] {
     const constant = this.sourceConstants.get(name);
-    if (constant) return tensorToIntegers(constant, this.baseDir);
+    if (constant) return tensorToIntegers(constant);
     const ints = this.shapes.get(name)?.ints;
     if (!ints) throw new RuleError(`integer input '${name}' is not a constant`);
     return [...ints];

@@ -12,8 +12,6 @@ export interface GraphGradientOptions {
   /** A concrete input shape, batch first: the fixed batch size, or any size (e.g. 1) when the batch is dynamic. */
   readonly inputDims: readonly number[];
   readonly dynamicBatch: boolean;
-  /** The model's folder, for weights stored as external data. */
-  readonly baseDir?: string;
   /** Items per run when the batch is dynamic (default 8). */
   readonly batchSize?: number;
   /** onnxruntime intra-op threads. */
@@ -32,8 +30,8 @@ export interface VectorJacobian {
 }
 
 /**
- * Reverse-mode differentiation of one output of an ONNX model with respect to its input, in two onnxruntime
- * sessions: the forward model unchanged but for extra outputs (the activations the backward pass reads), and the
+ * Reverse-mode differentiation of one output of an ONNX model (self-contained: see selfContained) with respect to
+ * its input, in two onnxruntime sessions: the forward model unchanged but for extra outputs (the activations the backward pass reads), and the
  * backward model at a modern opset, all float32.
  */
 export class GraphGradient {
@@ -71,11 +69,6 @@ export class GraphGradient {
     const fixedBatch = !probe.dynamicBatch;
     const batchSize = fixedBatch ? options.inputDims[0] : Math.max(1, options.batchSize ?? 8);
     return new GraphGradient(forward, backward, plan, options, batchSize, fixedBatch);
-  }
-
-  /** The backward model (for inspection and tests). */
-  get backwardModel(): ModelProto {
-    return this.plan.model;
   }
 
   /**

@@ -120,8 +120,8 @@ test('shape errors name the problem', () => {
   assert.throws(() => compilePolicy(normalize([0.5, 0.5], [1, 1]), img), /mean has 2 values but the image has 3/);
   assert.throws(() => compilePolicy(randomApply(0.5, crop(4)), img), /change the image size/);
   assert.throws(
-    () => compilePolicy({ ...translate(0.1, 0.1), degrees: [-10, 10] }, img),
-    /RandomAffine with degrees=\[-10,10\] is not supported yet/,
+    () => compilePolicy({ kind: 'RandomRotation', degrees: [-10, 10], interpolation: 'nearest', expand: true, center: null, fill: 0 }, img),
+    /RandomRotation: expand=True is not supported/,
   );
 });
 

@@ -5,16 +5,16 @@ import type { Dim } from '../../../src/model/onnx/graph';
 import { floatTensor, int64Tensor } from '../../../src/model/onnx/tensor';
 import type { ModelProto } from '../../../src/model/onnx/types';
 
-const weights = createRng(101);
-
-/** Uniform values in [-1, 1) from a fixed stream, for weights. */
-export function randomValues(n: number, scale = 1): number[] {
-  return Array.from({ length: n }, () => scale * (2 * weights.next() - 1));
+/** Uniform values in [-1, 1) times scale. */
+export function randomValues(rng: Rng, n: number, scale = 1): number[] {
+  return Array.from({ length: n }, () => scale * (2 * rng.next() - 1));
 }
 
 /** A small test graph: one input 'x', nodes added through `add`, the last output returned by `build` is the graph output. */
 export class TestGraph {
   readonly g = new GraphBuilder();
+  /** Weights: the same stream for every graph, so a model does not depend on which tests ran before. */
+  private readonly rng = createRng(101);
   private count = 0;
 
   constructor(
@@ -28,7 +28,7 @@ export class TestGraph {
   weight(dims: readonly number[], values?: readonly number[], scale = 1): string {
     const name = `w${this.count++}`;
     const n = dims.reduce((a, d) => a * d, 1);
-    this.g.initializer(floatTensor(name, dims, values ?? randomValues(n, scale), this.dtype));
+    this.g.initializer(floatTensor(name, dims, values ?? randomValues(this.rng, n, scale), this.dtype));
     return name;
   }
 
@@ -63,6 +63,17 @@ export function awayFrom(kinks: readonly number[], margin: number, lo = -1, hi =
       if (kinks.every((k) => Math.abs(v - k) >= margin)) return v;
     }
   };
+}
+
+/** The n values 0, spacing, 2 spacing, ... in random order (for max-type ops: no near-ties a finite-difference step could swap). */
+export function distinct(n: number, spacing: number): (rng: Rng, index: number) => number {
+  const shuffle = createRng(n);
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(shuffle.next() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return (_rng, index) => spacing * order[index];
 }
 
 export { attr };

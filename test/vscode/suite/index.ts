@@ -7,7 +7,10 @@ import { ResultReporter } from './resultReporter';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', timeout: 30_000, reporter: ResultReporter });
-  for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
+  // extension.test.js checks the extension before its activation, so it runs first; the other files follow by name.
+  const first = (f: string) => (f === 'extension.test.js' ? 0 : 1);
+  const files = readdirSync(__dirname).filter((f) => f.endsWith('.test.js'));
+  for (const file of files.sort((a, b) => first(a) - first(b) || a.localeCompare(b))) {
     mocha.addFile(join(__dirname, file));
   }
   return new Promise((resolve, reject) => {

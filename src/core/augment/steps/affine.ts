@@ -13,6 +13,7 @@ import { fillValues } from '../pad';
 import type { Step } from '../step';
 import { centeredCenter, inverseAffineMatrix, type AffineParams } from '../warp/affineMatrix';
 import { warpImage, type WarpMode, type WarpWindow } from '../warp/gridSample';
+import { warpGain } from '../warp/warpGain';
 import { warpPixelMoments } from '../warp/warpPixelMoments';
 import { translatedMoments } from '../warp/translatedMoments';
 
@@ -70,8 +71,10 @@ export function affineStep(spec: RandomAffineSpec | RandomRotationSpec, input: S
   const my = Math.max(...Array.from(tyLaw.values, Math.abs));
   const window: WarpWindow = { top: -my, left: -mx, height: input.height + 2 * my, width: input.width + 2 * mx };
   const shifts = offsetGrid(toOffsets(tyLaw, my), toOffsets(txLaw, mx));
+  const canvas: Shape = { channels: input.channels, height: window.height, width: window.width };
   const rule: CubeRule = tensorGaussRule(varying.length, opts.level);
   const nodeParams = Array.from({ length: rule.size }, (_, k) => paramsAt(rule.points.subarray(k * rule.dims, (k + 1) * rule.dims)));
+  let gain: number | undefined;
   const warp = (img: Image, p: AffineParams, win?: WarpWindow) => warpImage(img, inverseAffineMatrix(center, p), mode, fills, win);
 
   return {
@@ -84,6 +87,10 @@ export function affineStep(spec: RandomAffineSpec | RandomRotationSpec, input: S
       nodes: rule.size,
       linear: true,
       exactPixels: varying.length === 1 && varying[0].parameter !== 'shearX' && varying[0].parameter !== 'shearY',
+    },
+    get varianceGain() {
+      gain ??= Math.max(...nodeParams.map((p) => warpGain(inverseAffineMatrix(center, p), mode, input.height, input.width, window)));
+      return gain;
     },
     // torchvision draws the angle, tx, ty, scale and shears; any fixed order of draws gives the same law.
     sample: (img: Image, rng: Rng) => {
@@ -100,7 +107,7 @@ export function affineStep(spec: RandomAffineSpec | RandomRotationSpec, input: S
       shape: input,
       families: m.families.flatMap((f) =>
         Array.from(f.offsets.p, (pk, k) => ({ f, k, w: f.weight * pk })).filter((o) => o.w > 0).flatMap(({ f: fam, k, w }) =>
-          nodeParams.map((p, n) => lazyFamily(w * rule.weights[n], () => warp(windowOf(fam, k, m.shape), p, window), shifts)),
+          nodeParams.map((p, n) => lazyFamily(w * rule.weights[n], () => warp(windowOf(fam, k, m.shape), p, window), canvas, shifts)),
         ),
       ),
     }),

@@ -1,0 +1,6 @@
+/** The paper's alignment quantities between a saliency and the augmentation covariance (issue 6, section 2). */
+export { varianceAlignment, type AlignmentOptions, type EigenBasis, type VarianceAlignment } from './varianceAlignment';
+export { directionalCurvature, secondOrderMeanCorrection } from './secondOrder';
+export { highFrequencyShare, powerSpectrum, radialFrequencies, radialPowerSpectrum, type RadialSpectrum } from './spectrum';
+export { saliencyVarianceMap } from './saliencyMap';
+export { fft, fft2 } from './fft';

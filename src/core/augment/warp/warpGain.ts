@@ -1,0 +1,44 @@
+import type { WarpMode, WarpWindow } from './gridSample';
+
+/**
+ * A bound on ||L||_2^2 for the linear part L of a warp (out = L x + fill terms): ||L||_2^2 <= ||L||_1 ||L||_inf, the
+ * largest column sum (how much weight one source pixel spreads) times the largest row sum (at most 1). The
+ * coefficient of a corner is mask * w_a for bilinear, 1 for the nearest in-bounds source.
+ */
+export function warpGain(m: Float64Array, mode: WarpMode, height: number, width: number, window: WarpWindow): number {
+  const columns = new Float64Array(height * width);
+  let maxRow = 0;
+  const cx = (width - 1) / 2 + m[2];
+  const cy = (height - 1) / 2 + m[5];
+  for (let i = 0; i < window.height; i++) {
+    const by = i + window.top + 0.5 - height / 2;
+    for (let j = 0; j < window.width; j++) {
+      const bx = j + window.left + 0.5 - width / 2;
+      const sx = m[0] * bx + m[1] * by + cx;
+      const sy = m[3] * bx + m[4] * by + cy;
+      if (mode === 'nearest') {
+        const ix = Math.round(sx);
+        const iy = Math.round(sy);
+        if (ix >= 0 && ix < width && iy >= 0 && iy < height) {
+          columns[iy * width + ix] += 1;
+          maxRow = Math.max(maxRow, 1);
+        }
+        continue;
+      }
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const tx = sx - x0;
+      const ty = sy - y0;
+      const corners = [
+        [y0, x0, (1 - tx) * (1 - ty)],
+        [y0, x0 + 1, tx * (1 - ty)],
+        [y0 + 1, x0, (1 - tx) * ty],
+        [y0 + 1, x0 + 1, tx * ty],
+      ].filter(([y, x]) => y >= 0 && y < height && x >= 0 && x < width);
+      const mask = corners.reduce((s, c) => s + c[2], 0);
+      for (const [y, x, wgt] of corners) columns[y * width + x] += mask * wgt;
+      maxRow = Math.max(maxRow, mask * mask);
+    }
+  }
+  return maxRow * columns.reduce((a, b) => Math.max(a, b), 0);
+}

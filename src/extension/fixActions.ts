@@ -1,0 +1,39 @@
+// Errors are shown with the action that fixes them: a notification with buttons, and the same buttons in the panel.
+import * as vscode from 'vscode';
+import type { PanelCommand } from '../shared/panelProtocol';
+import { log } from './log';
+
+export const ACTION_LABELS: Record<PanelCommand, string> = {
+  pickImages: 'Pick Image',
+  editPolicy: 'Edit Policy',
+  run: 'Run Analysis',
+  cancel: 'Cancel',
+  export: 'Export Report',
+  showLog: 'Show Log',
+  openSettings: 'Open Settings',
+  manageTrust: 'Manage Workspace Trust',
+};
+
+/** A failure the user can act on: `actions` name the panel commands that fix it. */
+export class ActionableError extends Error {
+  constructor(
+    message: string,
+    readonly actions: PanelCommand[],
+  ) {
+    super(message);
+    this.name = 'ActionableError';
+  }
+}
+
+/**
+ * Logs the error and shows it as a notification with its fix actions; `perform` runs the one the user clicks.
+ * Does not wait for the click (a notification may stay open indefinitely).
+ */
+export function notifyError(error: ActionableError, perform: (action: PanelCommand) => void): void {
+  log.error(error.message);
+  const labels = error.actions.map((a) => ACTION_LABELS[a]);
+  void vscode.window.showErrorMessage(`AugLens: ${error.message}`, ...labels).then((picked) => {
+    const action = error.actions.find((a) => ACTION_LABELS[a] === picked);
+    if (action) perform(action);
+  });
+}

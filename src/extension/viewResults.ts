@@ -1,0 +1,151 @@
+// Converts what the engine returns (report + arrays) into what the panel shows. Pure: no vscode, no file system.
+// Every array is copied into its own buffer: VS Code sends a typed array's whole underlying buffer to the webview.
+import type { AnalysisResult, ImageArrays, ImageMomentsReport, ImageReport, ModelMomentsReport, Report } from '../engine/analysis/result';
+import type { ModelInspection } from '../engine/inspect';
+import { PRESETS } from '../model/preprocess';
+import {
+  type ImageArraysView,
+  type ImageResultView,
+  type ModelNumbersView,
+  type ModelSummaryView,
+  type MomentsView,
+  type PreprocessingValues,
+  type RunSummaryView,
+  parseAlignment,
+} from '../shared/panelData';
+
+/** What the gradient work (issue 6) adds to the arrays and the reports; shown when present. */
+interface SaliencyArrays {
+  readonly saliency?: Float32Array;
+}
+interface AlignmentField {
+  readonly alignment?: unknown;
+}
+
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+export function modelSummaryView(info: ModelInspection): ModelSummaryView {
+  const p = info.preprocessing;
+  const presets: Record<string, PreprocessingValues> = {};
+  for (const [name, v] of Object.entries(PRESETS)) presets[name] = { channels: v.channels, scale: v.scale, mean: [...v.mean], std: [...v.std] };
+  return {
+    input: { name: info.model.input.name, dtype: info.model.input.dtype, shape: [...info.model.input.shape] },
+    output: { name: info.model.output.name, shape: [...info.model.output.shape] },
+    layout: info.model.layout,
+    outputKind: info.model.outputKind,
+    outputKindReason: info.model.outputKindReason,
+    opset: info.model.opset,
+    irVersion: info.irVersion,
+    producer: info.producer,
+    dynamicBatch: info.dynamicBatch,
+    inputSize: info.inputSize && [info.inputSize[0], info.inputSize[1]],
+    channels: info.channels,
+    guess: {
+      preset: p.name,
+      reason: p.reason,
+      channels: p.channels as PreprocessingValues['channels'],
+      scale: p.scale,
+      mean: [...p.mean],
+      std: [...p.std],
+    },
+    presets,
+  };
+}
+
+function momentsView(m: ImageMomentsReport): MomentsView {
+  return {
+    shape: [m.shape[0], m.shape[1], m.shape[2]],
+    outcomes: m.outcomes,
+    totalVariance: m.totalVariance,
+    eigenvalues: [...m.eigenvalues],
+    explained: [...m.explainedVariance],
+    samplesForMeanImage: finiteOrNull(m.samplesForMeanImage),
+    eigenMethod: m.eigenMethod,
+    approximation: approximationNote(m.reductions ?? []),
+  };
+}
+
+function approximationNote(reductions: ImageMomentsReport['reductions']): string | null {
+  if (reductions.length === 0) return null;
+  const bound = reductions.reduce((s, r) => s + r.varianceBound, 0);
+  const steps = reductions.map((r) => `${r.outcomesBefore} outcomes before ${r.before} to rank ${r.rank}`).join('; ');
+  return `${reductions.length} sigma-point reduction${reductions.length > 1 ? 's' : ''} (${steps}); variance lost at most ${Number(bound.toPrecision(3))}`;
+}
+
+function arraysView(a: ImageArrays & SaliencyArrays): ImageArraysView {
+  return {
+    shape: [a.shape[0], a.shape[1], a.shape[2]],
+    mean: a.mean.slice(),
+    variance: a.variance.slice(),
+    eigenvectors: a.eigenvectors.slice(),
+    eigenCount: a.eigenCount,
+    clean: a.clean.slice(),
+    cleanShape: [a.cleanShape[0], a.cleanShape[1], a.cleanShape[2]],
+    saliency: a.saliency instanceof Float32Array ? a.saliency.slice() : null,
+  };
+}
+
+function modelNumbersView(m: ModelMomentsReport & AlignmentField, imageAlignment: unknown): ModelNumbersView {
+  const mc = m.monteCarlo;
+  return {
+    method: m.method,
+    methodNote: m.methodNote,
+    forwardPasses: m.forwardPasses,
+    clean: { ...m.clean },
+    expectedLoss: m.expectedLoss,
+    expectedLossInterval: m.expectedLossInterval && [m.expectedLossInterval[0], m.expectedLossInterval[1]],
+    stdLoss: m.stdLoss,
+    flipRate: m.flipRate,
+    flipRateInterval: m.flipRateInterval && [m.flipRateInterval[0], m.flipRateInterval[1]],
+    expectedKL: m.expectedKL,
+    samplesNeeded: { loss: finiteOrNull(m.samplesNeeded.loss), flipRate: finiteOrNull(m.samplesNeeded.flipRate) },
+    analytic: m.analytic && { lossAtMean: m.analytic.lossAtMean, firstOrderStd: m.analytic.firstOrderStd },
+    convergence:
+      mc.samples.length > 0
+        ? { samples: [...mc.samples], estimate: [...mc.estimate], lower: [...mc.lower], upper: [...mc.upper], exact: mc.exact, draws: mc.draws }
+        : null,
+    alignment: parseAlignment(m.alignment ?? imageAlignment ?? null) ?? null,
+  };
+}
+
+/** An image's view while only its moments are known (the engine's partial result). */
+export function partialImageView(label: string, moments: ImageMomentsReport, arrays: ImageArrays): ImageResultView {
+  return { label, moments: momentsView(moments), model: null, arrays: arraysView(arrays), timingsMs: {} };
+}
+
+export function imageView(label: string, report: ImageReport & AlignmentField, arrays: ImageArrays): ImageResultView {
+  return {
+    label,
+    moments: momentsView(report.moments),
+    model: report.model && modelNumbersView(report.model, report.alignment),
+    arrays: arraysView(arrays),
+    timingsMs: { ...report.timingsMs },
+  };
+}
+
+export function runSummaryView(report: Report, elapsedMs: number): RunSummaryView {
+  const p = report.preprocessing;
+  const list = (xs: readonly number[]) => (xs.every((x) => x === xs[0]) ? `${xs[0]}` : xs.join(', '));
+  return {
+    policy: { text: report.policy.text, canonical: report.policy.canonical },
+    preprocessing: p && `${p.name}: ${p.channels.toUpperCase()}, scale ${p.scale}, mean ${list(p.mean)}, std ${list(p.std)}, model input ${p.inputSize.join('x')}`,
+    settings: {
+      tolerance: report.settings.tolerance,
+      confidence: report.settings.confidence,
+      topK: report.settings.topK,
+      forwardBudget: report.settings.forwardBudget,
+      monteCarloSamples: report.settings.monteCarloSamples,
+    },
+    aggregate: { ...report.aggregate },
+    elapsedMs,
+  };
+}
+
+/** Every image view of a finished analysis. */
+export function resultViews(result: AnalysisResult, labels: readonly string[]): ImageResultView[] {
+  return result.report.images.map((img, i) => imageView(labels[i] ?? basename(img.path), img, result.arrays[i]));
+}
+
+export function basename(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}

@@ -1,0 +1,129 @@
+import type { Image } from '../../core/image';
+import type { OutputKind } from '../../core/outputs/classifier';
+import type { LoadedModel } from '../model-info';
+import type { ModelProto } from '../onnx/types';
+import { preprocess, type PreprocessPlan } from '../preprocess';
+import { imageGradient } from './chainRule';
+import { GraphGradient } from './graphGradient';
+import { objective, type GradientKind } from './objective';
+import { supportsGradient } from './path';
+import { selfContained } from './selfContained';
+import { probeShapes, type ShapeProbe } from './shapes';
+import { GradientUnsupportedError } from './unsupported';
+
+export interface GradientRequest {
+  /** The class index: one for every image, or one per image. */
+  readonly target: number | readonly number[];
+  /** Default 'loss'. */
+  readonly kind?: GradientKind;
+  /** Which graph output (default 0, the one the analysis reads). Outputs other than the first are read as logits. */
+  readonly outputIndex?: number;
+}
+
+export interface ImageGradient {
+  /** The differentiated value (loss, output or probability). */
+  readonly value: number;
+  /** d value / d image: the [0, 1] CHW image's own size and channels. */
+  readonly gradient: Float32Array;
+  /** The model output the value was read from. */
+  readonly output: Float32Array;
+}
+
+export interface GradientModel {
+  readonly method: 'graph';
+  evaluate(images: readonly Image[], request: GradientRequest): Promise<ImageGradient[]>;
+  /** The gradients alone. */
+  gradient(images: readonly Image[], request: GradientRequest): Promise<Float32Array[]>;
+  release(): Promise<void>;
+}
+
+export interface GradientModelOptions {
+  /** Images per onnxruntime run when the batch is dynamic (default 8). */
+  readonly batchSize?: number;
+  readonly threads?: number;
+}
+
+/**
+ * Saliency by reverse-mode differentiation of the model's ONNX graph (issue 6), with respect to the [0, 1] image
+ * the policy acts on: the graph gradient with respect to the model input, then the chain rule through the
+ * preprocessing. Throws GradientUnsupportedError (naming each operator and node) when the graph has operators
+ * without a gradient rule; the caller then falls back to finite differences (see fallback.ts).
+ */
+export async function buildGradientModel(loaded: LoadedModel, plan: PreprocessPlan, options: GradientModelOptions = {}): Promise<GradientModel> {
+  const support = supportsGradient(loaded.proto, loaded.output.name);
+  if (!support.ok) throw new GradientUnsupportedError(support.unsupported);
+  const proto = selfContained(loaded.proto, loaded.baseDir);
+  const { layout, channels, height, width } = plan.target;
+  const batch = loaded.dynamicBatch ? 1 : loaded.fixedBatch;
+  const inputDims = layout === 'NCHW' ? [batch, channels, height, width] : [batch, height, width, channels];
+  const probe = await probeShapes(
+    proto,
+    { name: loaded.input.name, dtype: loaded.input.dtype, dims: inputDims, dynamicBatch: loaded.dynamicBatch },
+    options.threads,
+  );
+  const model = new OnnxGradientModel(loaded, proto, plan, options, inputDims, probe);
+  await model.graphFor(0);
+  return model;
+}
+
+class OnnxGradientModel implements GradientModel {
+  readonly method = 'graph';
+  private readonly graphs = new Map<number, Promise<GraphGradient>>();
+
+  constructor(
+    private readonly loaded: LoadedModel,
+    /** The model with its external data inlined. */
+    private readonly proto: ModelProto,
+    private readonly plan: PreprocessPlan,
+    private readonly options: GradientModelOptions,
+    private readonly inputDims: readonly number[],
+    private readonly probe: ShapeProbe,
+  ) {}
+
+  graphFor(outputIndex: number): Promise<GraphGradient> {
+    const known = this.graphs.get(outputIndex);
+    if (known) return known;
+    const output = this.loaded.outputs[outputIndex];
+    if (!output) throw new Error(`the model has ${this.loaded.outputs.length} output(s), no output ${outputIndex}`);
+    const created = GraphGradient.create(this.proto, {
+      inputName: this.loaded.input.name,
+      outputName: output.name,
+      inputDtype: this.loaded.input.dtype,
+      inputDims: this.inputDims,
+      dynamicBatch: this.loaded.dynamicBatch,
+      batchSize: this.options.batchSize,
+      threads: this.options.threads,
+      probe: this.probe,
+    });
+    this.graphs.set(outputIndex, created);
+    return created;
+  }
+
+  async evaluate(images: readonly Image[], request: GradientRequest): Promise<ImageGradient[]> {
+    const outputIndex = request.outputIndex ?? 0;
+    const targets = typeof request.target === 'number' ? images.map(() => request.target as number) : request.target;
+    if (targets.length !== images.length) throw new Error(`${targets.length} targets for ${images.length} images`);
+    const outputKind: OutputKind = outputIndex === 0 ? this.loaded.outputKind : 'logits';
+    const kind = request.kind ?? 'loss';
+    const graph = await this.graphFor(outputIndex);
+    const values: number[] = [];
+    const { outputs, gradients } = await graph.vjp(
+      images.map((img) => preprocess(img, this.plan)),
+      (row, i) => {
+        const o = objective(row, outputKind, kind, targets[i]);
+        values.push(o.value);
+        return o.cotangent;
+      },
+    );
+    return gradients.map((g, i) => ({ value: values[i], gradient: imageGradient(g, images[i], this.plan), output: outputs[i] }));
+  }
+
+  async gradient(images: readonly Image[], request: GradientRequest): Promise<Float32Array[]> {
+    return (await this.evaluate(images, request)).map((r) => r.gradient);
+  }
+
+  async release(): Promise<void> {
+    const graphs = await Promise.allSettled(this.graphs.values());
+    await Promise.all(graphs.flatMap((g) => (g.status === 'fulfilled' ? [g.value.release()] : [])));
+  }
+}

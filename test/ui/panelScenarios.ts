@@ -1,0 +1,257 @@
+// UI scenarios for the stability panel in the packaged extension: the model editor (Open With...), a full analysis
+// of the MNIST fixture from the panel (non-blank heatmaps read back from the canvases, hover readout, scale and
+// zoom), the policy checked as it is typed, two policies compared, the results kept over a window reload, the
+// report exported and opened offline, and a high-contrast theme. Uses the shared fixtures and says so when absent.
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import type { Scenario, ScenarioContext } from './scenarios';
+import {
+  contextMenuItem,
+  editorTab,
+  explorerRow,
+  findWebviewFrame,
+  openContextMenu,
+  pickQuickInputRow,
+  runCommand,
+  typeInQuickInput,
+} from './workbench';
+
+const MODEL = 'mnist-8.onnx';
+const IMAGE = 'images/mnist_28.png';
+/** Clean image, mean image, variance and 8 eigen-images (the default top-k). */
+const MAPS = 11;
+
+interface CanvasFact {
+  id: string;
+  width: number;
+  height: number;
+  cssWidth: number;
+  nonUniform: boolean;
+}
+
+/** Every map canvas of the webview, with its pixels read back (getImageData). */
+function canvasFacts(frame: Frame): Promise<CanvasFact[]> {
+  return frame.evaluate<CanvasFact[]>(`(() => [...document.querySelectorAll('canvas.map')].map((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let nonUniform = false;
+    for (let i = 4; i < d.length && !nonUniform; i += 4) nonUniform = d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2];
+    return { id: c.id, width: c.width, height: c.height, cssWidth: c.getBoundingClientRect().width, nonUniform };
+  }))()`);
+}
+
+async function waitForMaps(frame: Frame, count: number, timeoutMs = 60_000): Promise<CanvasFact[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const facts = await canvasFacts(frame);
+    if (facts.length === count && facts.every((f) => f.nonUniform)) return facts;
+    if (Date.now() > deadline) throw new Error(`expected ${count} non-blank maps, found ${JSON.stringify(facts)}`);
+    await frame.page().waitForTimeout(250);
+  }
+}
+
+function fixturesPresent(ctx: ScenarioContext): boolean {
+  const present = ctx.models.includes(MODEL) && existsSync(join(ctx.workspace, IMAGE));
+  if (!present) console.log(`      (skipped: ../shared/fixtures with ${MODEL} and mnist_28.png is absent)`);
+  return present;
+}
+
+async function scrollTo(frame: Frame, selector: string): Promise<void> {
+  await frame.locator(selector).first().evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await frame.page().waitForTimeout(300);
+}
+
+async function openPanelFromPalette(page: Page): Promise<Frame> {
+  await runCommand(page, 'View: Close All Editors');
+  await runCommand(page, 'AugLens: Open Stability Panel');
+  await typeInQuickInput(page, MODEL);
+  await pickQuickInputRow(page, MODEL);
+  await editorTab(page, `AugLens: ${MODEL}`).waitFor();
+  return findWebviewFrame(page, '#model-name', MODEL);
+}
+
+/** Picks the sample image through the panel's button and the host's multi-select quick pick. */
+async function pickImage(page: Page, frame: Frame): Promise<void> {
+  await frame.locator('vscode-button', { hasText: 'Pick Images...' }).click();
+  await typeInQuickInput(page, IMAGE);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${IMAGE}$`) }) });
+  await row.locator('.monaco-checkbox').click();
+  await page.keyboard.press('Enter');
+  await frame.locator('.image-list .image-name', { hasText: IMAGE }).waitFor();
+}
+
+async function colorbarLabels(frame: Frame, id: string): Promise<string> {
+  return frame.locator(`figure:has(#${id}) .colorbar-ticks`).innerText();
+}
+
+async function panelFrame(ctx: ScenarioContext): Promise<Frame> {
+  return findWebviewFrame(ctx.page, '#model-name', MODEL);
+}
+
+export const panelScenarios: Scenario[] = [
+  {
+    name: 'Open With... > AugLens Model Summary: the model editor shows inputs, dtype, shapes and the guessed preprocessing',
+    async run(ctx) {
+      if (!fixturesPresent(ctx)) return;
+      await runCommand(ctx.page, 'View: Close All Editors');
+      await openContextMenu(ctx.page, explorerRow(ctx.page, MODEL));
+      await contextMenuItem(ctx.page, 'Open With...').click();
+      await typeInQuickInput(ctx.page, 'AugLens');
+      await pickQuickInputRow(ctx.page, 'AugLens Model Summary');
+      await editorTab(ctx.page, MODEL).waitFor();
+      const frame = await findWebviewFrame(ctx.page, '#model-name', MODEL);
+      await frame.locator('.facts td', { hasText: 'Input3: float32 [1, 1, 28, 28], NCHW' }).waitFor({ timeout: 30_000 });
+      assert.match(await frame.locator('.guess').innerText(), /^Guessed: unit\. 1-channel 28x28 input/);
+      await ctx.screenshot('06-model-editor');
+    },
+  },
+  {
+    name: 'the panel: pick an image, run, non-blank heatmaps, numbers, plots, hover readout, per-map scale and zoom',
+    async run(ctx) {
+      if (!fixturesPresent(ctx)) return;
+      const frame = await openPanelFromPalette(ctx.page);
+      await pickImage(ctx.page, frame);
+      await frame.locator('#run-button').click();
+      await frame.locator('.progress-row').first().waitFor({ timeout: 20_000 }).catch(() => undefined);
+      await ctx.screenshot('07-panel-running');
+      const maps = await waitForMaps(frame, MAPS);
+      assert.deepEqual(maps.map((m) => m.id).slice(0, 4), ['map-0-clean', 'map-0-mean', 'map-0-variance', 'map-0-eigen-1']);
+      assert.match(await frame.locator('#status-line .status-text').innerText(), /^Done in [\d.]+ s: E\[loss\] [\d.e-]+, Std\[loss\]/);
+      await scrollTo(frame, '.results-section');
+      await ctx.screenshot('08-panel-numbers');
+      for (const name of ['E[loss]', 'Std[loss]', 'Samples needed', 'Flip rate', 'Analytic vs exact']) {
+        await frame.locator('.numbers dt', { hasText: name }).first().waitFor();
+      }
+      assert.equal(await frame.locator('.method a').getAttribute('href'), 'https://arxiv.org/abs/2202.08325');
+
+      await scrollTo(frame, '.map-grid');
+      const eigen = frame.locator('#map-0-eigen-1');
+      await eigen.hover({ position: { x: 50, y: 70 } });
+      const readout = frame.locator('figure:has(#map-0-eigen-1) .readout');
+      assert.match(await readout.innerText(), /^\(\d+, \d+\) -?[\d.]+(e-?\d+)?$/);
+      await ctx.screenshot('09-panel-heatmaps');
+      assert.equal(await colorbarLabels(frame, 'map-0-eigen-1'), await colorbarLabels(frame, 'map-0-eigen-2'), 'shared scale');
+      await frame.locator('vscode-radio', { hasText: 'per map' }).click();
+      await frame.page().waitForTimeout(500);
+      assert.notEqual(await colorbarLabels(frame, 'map-0-eigen-1'), await colorbarLabels(frame, 'map-0-eigen-2'), 'per-map scales');
+      await frame.locator('vscode-dropdown[aria-label="Zoom"]').click();
+      await frame.locator('vscode-option', { hasText: '2x' }).click();
+      const zoomed = await waitForMaps(frame, MAPS);
+      assert.ok(zoomed.every((m) => Math.round(m.cssWidth) === 2 * m.width), 'zoom 2x');
+      await scrollTo(frame, '.plots');
+      assert.equal(await frame.locator('svg.plot').count(), 2, 'eigen-spectrum and Monte-Carlo convergence');
+      await ctx.screenshot('10-panel-plots');
+      await frame.locator('vscode-radio', { hasText: 'shared per kind of map' }).click();
+      await frame.locator('vscode-dropdown[aria-label="Zoom"]').click();
+      await frame.locator('vscode-option', { hasText: 'Fit' }).click();
+    },
+  },
+  {
+    name: 'the policy editor checks the policy as it is typed and points at the error',
+    async run(ctx) {
+      if (!fixturesPresent(ctx)) return;
+      const frame = await panelFrame(ctx);
+      const policy = frame.locator('#policy-a textarea');
+      const original = await policy.inputValue();
+      await scrollTo(frame, '.policy-section');
+      await policy.fill('RandomHorizontalFlip()\nRandomCrp(24, padding=2)');
+      const check = frame.locator('#policy-a + .policy-check');
+      await check.locator('.error', { hasText: "line 2, column 1: unknown transform 'RandomCrp'" }).waitFor();
+      assert.equal(await check.locator('.frame').innerText(), 'RandomCrp(24, padding=2)\n^^^^^^^^^');
+      await ctx.screenshot('11-policy-error');
+      await policy.fill(original);
+      await check.locator('.ok', { hasText: 'Parsed: Compose([RandomAffine(' }).waitFor();
+    },
+  },
+  {
+    name: 'command palette -> AugLens: Compare Two Policies -> two result columns on the same scales',
+    async run(ctx) {
+      if (!fixturesPresent(ctx)) return;
+      let frame = await panelFrame(ctx);
+      await frame.locator('#model-name').click();
+      await runCommand(ctx.page, 'AugLens: Compare Two Policies');
+      frame = await panelFrame(ctx);
+      const policyB = frame.locator('#policy-b textarea');
+      await policyB.waitFor();
+      await policyB.fill('RandomAffine(degrees=0, translate=(0.2, 0.2))');
+      await frame.page().waitForTimeout(400);
+      await frame.locator('#run-button').click();
+      const maps = await waitForMaps(frame, 2 * MAPS);
+      assert.equal(maps.filter((m) => m.id.startsWith('map-1-')).length, MAPS);
+      assert.equal(await colorbarLabels(frame, 'map-0-variance'), await colorbarLabels(frame, 'map-1-variance'), 'same scale in both columns');
+      await scrollTo(frame, '.results-section');
+      await ctx.screenshot('12-compare');
+      await scrollTo(frame, '.plots');
+      await ctx.screenshot('13-compare-plots');
+    },
+  },
+  {
+    name: 'after a window reload the panel comes back (serializer) with its inputs and results',
+    async run(ctx) {
+      if (!fixturesPresent(ctx)) return;
+      await ctx.page.reload();
+      await ctx.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      const frame = await findWebviewFrame(ctx.page, '#model-name', MODEL, 60_000);
+      const maps = await waitForMaps(frame, 2 * MAPS);
+      assert.equal(maps.length, 2 * MAPS);
+      await frame.locator('.image-list .image-name', { hasText: IMAGE }).waitFor();
+      await ctx.screenshot('14-after-reload');
+    },
+  },
+  {
+    name: 'export the report into the workspace and open report.html offline: the whole panel, nothing fetched',
+    async run(ctx) {
+      if (!fixturesPresent(ctx)) return;
+      const frame = await panelFrame(ctx);
+      await frame.locator('#model-name').click();
+      await frame.locator('#export-button').click();
+      const input = ctx.page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`${ctx.workspace}/`);
+      await ctx.page.waitForTimeout(500);
+      await ctx.page.locator('.quick-input-widget .monaco-button', { hasText: 'Export Here' }).click();
+      const notice = ctx.page.locator('.notification-toast', { hasText: 'AugLens: exported' });
+      await notice.waitFor({ timeout: 30_000 });
+      const folder = /exported \d+ files to (\S+)/.exec(await notice.innerText())?.[1];
+      assert.ok(folder && folder.startsWith(ctx.workspace), `export folder: ${folder}`);
+      const report = join(folder, 'report.html');
+      assert.ok(existsSync(report));
+
+      const offline = await ctx.page.context().browser()!.newContext({ viewport: { width: 1280, height: 900 }, offline: true });
+      try {
+        const fetched: string[] = [];
+        await offline.route('**/*', (route) => {
+          const url = route.request().url();
+          if (url.startsWith('file://')) return route.continue();
+          fetched.push(url);
+          return route.abort();
+        });
+        const page = await offline.newPage();
+        await page.goto(`file://${report}`);
+        const maps = await waitForMaps(page.mainFrame(), 2 * MAPS);
+        assert.equal(maps.length, 2 * MAPS);
+        assert.deepEqual(fetched, [], 'the page loads nothing but itself');
+        assert.equal(await page.locator('#run-button').isVisible(), false, 'read-only: no run button');
+        await page.screenshot({ path: join(ctx.artifacts, '15-report-offline.png'), fullPage: true });
+      } finally {
+        await offline.close();
+      }
+    },
+  },
+  {
+    name: 'the results follow a high-contrast theme',
+    async run(ctx) {
+      if (!fixturesPresent(ctx)) return;
+      await runCommand(ctx.page, 'Preferences: Color Theme');
+      await typeInQuickInput(ctx.page, 'Dark High Contrast');
+      await pickQuickInputRow(ctx.page, 'Dark High Contrast');
+      const frame = await panelFrame(ctx);
+      await ctx.page.waitForTimeout(1000);
+      const background = await frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(background, 'rgb(0, 0, 0)');
+      await scrollTo(frame, '.results-section');
+      await ctx.screenshot('16-high-contrast');
+    },
+  },
+];

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parsePolicy } from '../../../src/core/policy';
+import { analyzeParams } from '../../../src/extension/analysisParams';
+import { defaultPolicy } from '../../../src/extension/defaultPolicy';
+import { actionsForEngineError } from '../../../src/extension/errorActions';
+import { isPathInside } from '../../../src/extension/pathCheck';
+import { renderReportHtml } from '../../../src/extension/reportHtml';
+import type { AnalysisSettings } from '../../../src/extension/settings';
+import { modelSummaryView, resultViews, runSummaryView } from '../../../src/extension/viewResults';
+import { type EditableInputs, defaultInputs, parseImageResult, parseModelSummary, parseRunSummary } from '../../../src/shared/panelData';
+import { engineResult } from '../shared/fixtures';
+
+const settings: AnalysisSettings = {
+  tolerance: 0.02,
+  confidence: 0.9,
+  topK: 4,
+  forwardBudget: 512,
+  monteCarloSamples: 300,
+  seed: 7,
+  threads: 2,
+  defaultPreprocessing: 'auto',
+  display: { sequential: 'viridis', diverging: 'rdbu_r' },
+};
+
+function editable(overrides: Partial<EditableInputs> = {}): EditableInputs {
+  const { images: _images, ...rest } = defaultInputs('RandomHorizontalFlip()');
+  return { ...rest, ...overrides };
+}
+
+test('analysis parameters: settings, the model input size, and preprocessing only where chosen', () => {
+  const base = { modelPath: '/m.onnx', imagePaths: ['/a.png'], policy: 'P', modelInputSize: [32, 32] as const, settings };
+  const p = analyzeParams({ ...base, inputs: editable() });
+  assert.deepEqual(
+    { ...p },
+    {
+      modelPath: '/m.onnx',
+      imagePaths: ['/a.png'],
+      policy: 'P',
+      size: [32, 32],
+      preprocess: undefined,
+      label: undefined,
+      tolerance: 0.02,
+      confidence: 0.9,
+      topK: 4,
+      forwardBudget: 512,
+      monteCarloSamples: 300,
+      seed: 7,
+      threads: 2,
+    },
+  );
+  assert.equal(analyzeParams({ ...base, inputs: editable({ imageSize: { mode: 'original' } }) }).size, undefined);
+  assert.equal(analyzeParams({ ...base, modelInputSize: null, inputs: editable() }).size, undefined, 'free-size models keep the image size');
+  assert.deepEqual(analyzeParams({ ...base, inputs: editable({ imageSize: { mode: 'custom', height: 20, width: 30 } }) }).size, [20, 30]);
+  const custom = editable({ label: 4, preprocessing: { preset: 'auto', channels: 'bgr', scale: 255, mean: null, std: [2] } });
+  const q = analyzeParams({ ...base, inputs: custom, settings: { ...settings, defaultPreprocessing: 'imagenet' } });
+  assert.deepEqual(q.preprocess, { preset: 'imagenet', channels: 'bgr', scale: 255, std: [2] });
+  assert.equal(q.label, 4);
+});
+
+test('the default policy parses and fits the model input', () => {
+  for (const summary of [
+    { channels: 1, inputSize: [28, 28] as [number, number] },
+    { channels: 3, inputSize: [32, 32] as [number, number] },
+    { channels: 3, inputSize: [224, 160] as [number, number] },
+    { channels: 3, inputSize: null },
+  ]) {
+    const text = defaultPolicy(summary);
+    assert.doesNotThrow(() => parsePolicy(text), text);
+    if (summary.channels === 3 && summary.inputSize) assert.match(text, new RegExp(`RandomCrop\\(\\(?${summary.inputSize[0]}`));
+  }
+});
+
+test('engine errors map to the actions that fix them', () => {
+  assert.deepEqual(actionsForEngineError('/w/x.png: not a PNG or JPEG file'), ['pickImages', 'showLog']);
+  assert.deepEqual(actionsForEngineError('required crop size 64x64 is larger than the input image 28x28'), ['editPolicy', 'showLog']);
+  assert.deepEqual(actionsForEngineError('engine process ended unexpectedly (SIGSEGV)'), ['openSettings', 'showLog']);
+  assert.deepEqual(actionsForEngineError('/m.onnx: the model has 2 inputs'), ['showLog']);
+});
+
+test('path containment resolves . and .. and needs a strict prefix at a separator', () => {
+  assert.ok(isPathInside('/w/project', '/w/project/images/a.png'));
+  assert.ok(isPathInside('/w/project/', '/w/project/./a.png'));
+  assert.ok(!isPathInside('/w/project', '/w/project/../secret.png'));
+  assert.ok(!isPathInside('/w/project', '/w/project-other/a.png'));
+  assert.ok(!isPathInside('/w/project', '/w/project'));
+  assert.ok(!isPathInside('/w/project', '/etc/passwd'));
+});
+
+test('engine results become panel views that pass the webview validators, infinities as null', () => {
+  const result = engineResult();
+  const [view] = resultViews(result, ['cat.png']);
+  assert.ok(parseImageResult(view), 'the converted view validates');
+  assert.equal(view.model?.samplesNeeded.loss, null);
+  assert.equal(view.model?.samplesNeeded.flipRate, 1825);
+  assert.equal(view.model?.alignment, null, 'no alignment before the gradient work adds it');
+  assert.equal(view.arrays.saliency, null);
+  assert.notEqual(view.arrays.mean.buffer, result.arrays[0].mean.buffer, 'arrays are copied into their own buffers');
+  assert.deepEqual(Array.from(view.arrays.mean), Array.from(result.arrays[0].mean));
+  const summary = runSummaryView(result.report, 1234);
+  assert.ok(parseRunSummary(summary));
+  assert.match(summary.preprocessing ?? '', /^cifar: RGB, scale 1, mean 0\.5, std 0\.5, model input 4x5$/);
+});
+
+test('saliency arrays and an alignment block are shown when the engine adds them', () => {
+  const result = engineResult();
+  const saliency = Float32Array.from({ length: 60 }, (_, i) => Math.sin(i));
+  const alignment = { rayleighQuotient: 0.4, energyShares: [0.3, 0.1], outsideShare: 0.6, predictedStd: 0.12, method: 'graph' };
+  const withGradient = {
+    report: { ...result.report, images: [{ ...result.report.images[0], model: { ...result.report.images[0].model!, alignment } }] },
+    arrays: [{ ...result.arrays[0], saliency }],
+  };
+  const [view] = resultViews(withGradient, ['cat.png']);
+  assert.deepEqual(Array.from(view.arrays.saliency ?? []), Array.from(saliency));
+  assert.deepEqual(view.model?.alignment, alignment);
+  assert.ok(parseImageResult(view));
+});
+
+test('model summaries carry the guess and every preset', () => {
+  const view = modelSummaryView({
+    model: {
+      path: '/m.onnx',
+      input: { name: 'x', dtype: 'float16', shape: ['N', 3, 224, 224] },
+      output: { name: 'y', shape: ['N', 1000] },
+      layout: 'NCHW',
+      outputKind: 'probabilities',
+      outputKindReason: 'Softmax at the end',
+      opset: 7,
+    },
+    preprocessing: { name: 'raw255-bgr', channels: 'bgr', scale: 255, mean: [0, 0, 0], std: [1, 1, 1], inputSize: [224, 224], reason: 'a guess' },
+    producer: 'onnx-caffe2',
+    irVersion: 3,
+    dynamicBatch: true,
+    inputSize: [224, 224],
+    channels: 3,
+  });
+  assert.deepEqual(parseModelSummary(view), view);
+  assert.deepEqual(Object.keys(view.presets).sort(), ['cifar', 'imagenet', 'raw255', 'raw255-bgr', 'unit']);
+  assert.equal(view.guess.preset, 'raw255-bgr');
+});
+
+test('the report page is self-contained: inline code and data only, nothing that can close its script early', () => {
+  const html = renderReportHtml({
+    title: 'AugLens report: <m>.onnx',
+    css: 'body { color: red; }',
+    script: 'const s = "</script><script>alert(1)</script>";',
+    messagesJson: JSON.stringify([{ text: '</script><!-- x' }]),
+    summaryText: 'E[loss] < 1 & more',
+    pictures: [{ name: 'mean.png', png: Uint8Array.from([137, 80, 78, 71]) }],
+  });
+  assert.equal(html.match(/<\/script>/g)?.length, 2, 'only the two script elements end');
+  assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//, 'no remote resource');
+  assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
+  assert.match(html, /<img alt="mean\.png" src="data:image\/png;base64,iVBORw==">/);
+  assert.match(html, /<title>AugLens report: &#60;m&#62;\.onnx<\/title>/);
+  assert.match(html, /E\[loss\] &#60; 1 &#38; more/);
+});

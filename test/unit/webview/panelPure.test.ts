@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseNumberList } from '../../../webview/format';
+import { niceTicks, logTicks, linearScale, logScale } from '../../../webview/plots/scales';
+import { checkPolicy } from '../../../webview/policyCheck';
+import { displayMaps, isNonUniform, mapRanges, pixelScale } from '../../../webview/results/maps';
+import { numberRows } from '../../../webview/results/numberRows';
+import { imageResult } from '../shared/fixtures';
+
+test('maps: channel sums, eigen-images and saliency maps match a direct computation', () => {
+  const result = imageResult();
+  const saliency = Float32Array.from({ length: 60 }, (_, i) => Math.cos(i) * 0.3);
+  const maps = displayMaps({ ...result, arrays: { ...result.arrays, saliency } });
+  assert.deepEqual(maps.map((m) => m.key), ['clean', 'mean', 'variance', 'eigen-1', 'eigen-2', 'saliency', 'saliency-std']);
+  const { variance, eigenvectors } = result.arrays;
+  const plane = 20;
+  for (let p = 0; p < plane; p++) {
+    const v = variance[p] + variance[plane + p] + variance[2 * plane + p];
+    assert.ok(Math.abs(maps[2].values[p] - v) < 1e-6);
+    const e2 = eigenvectors[60 + p] + eigenvectors[60 + plane + p] + eigenvectors[60 + 2 * plane + p];
+    assert.ok(Math.abs(maps[4].values[p] - e2) < 1e-6);
+    let gs = 0;
+    for (let c = 0; c < 3; c++) gs += Math.abs(saliency[c * plane + p]) * Math.sqrt(variance[c * plane + p]);
+    assert.ok(Math.abs(maps[6].values[p] - gs) < 1e-6);
+  }
+  assert.equal(maps[0].kind, 'image', 'a [0, 1] RGB image is shown as is');
+  assert.equal(maps[1].kind, 'sequential', 'the mean leaves [0, 1] here, so its channel average is colour-mapped');
+  assert.equal(maps[3].kind, 'diverging');
+});
+
+test('ranges: diverging maps symmetric, magnitudes from 0, shared within a kind and across compared columns', () => {
+  const a = displayMaps(imageResult());
+  const doubled = imageResult();
+  const b = displayMaps({ ...doubled, arrays: { ...doubled.arrays, variance: doubled.arrays.variance.map((v) => 2 * v) } });
+  const shared = mapRanges([a, b], 'shared');
+  const perMap = mapRanges([a, b], 'per-map');
+  const e1 = shared.get('0:eigen-1')!;
+  assert.equal(e1.lo, -e1.hi);
+  assert.deepEqual(shared.get('0:eigen-1'), shared.get('0:eigen-2'), 'shared: all eigen-images on one scale');
+  assert.notDeepEqual(perMap.get('0:eigen-1'), perMap.get('0:eigen-2'));
+  assert.deepEqual(perMap.get('0:variance'), perMap.get('1:variance'), 'compared columns always share a map scale');
+  const maxB = Math.max(...b[2].values);
+  assert.deepEqual(perMap.get('0:variance'), { lo: 0, hi: maxB });
+  assert.deepEqual(shared.get('0:clean'), { lo: 0, hi: 1 });
+});
+
+test('zoom: fit to about 160 pixels unless chosen', () => {
+  assert.equal(pixelScale(0, 28, 28), 6);
+  assert.equal(pixelScale(0, 32, 32), 5);
+  assert.equal(pixelScale(0, 224, 224), 1);
+  assert.equal(pixelScale(4, 224, 224), 4);
+});
+
+test('canvas uniformity check', () => {
+  assert.equal(isNonUniform(new Uint8ClampedArray([1, 2, 3, 255, 1, 2, 3, 255])), false);
+  assert.equal(isNonUniform(new Uint8ClampedArray([1, 2, 3, 255, 1, 2, 4, 255])), true);
+});
+
+test('plot scales: round linear ticks, log ticks per decade, monotone mapping', () => {
+  assert.deepEqual(niceTicks(0, 1, 5), [0, 0.2, 0.4, 0.6, 0.8, 1]);
+  assert.deepEqual(niceTicks(-3, 7, 5), [-2, 0, 2, 4, 6]);
+  assert.deepEqual(logTicks(0.05, 2000), [0.1, 1, 10, 100, 1000]);
+  assert.deepEqual(logTicks(0.9, 21), [1, 2, 5, 10, 20]);
+  assert.deepEqual(logTicks(3, 40), [5, 10, 20]);
+  const y = logScale([1, 100], [200, 0]);
+  assert.equal(y(1), 200);
+  assert.equal(y(10), 100);
+  assert.equal(linearScale([0, 10], [0, 100])(2.5), 25);
+});
+
+test('policy check: canonical form, or the error position with a caret under the span', () => {
+  const ok = checkPolicy('RandomCrop(24, padding=2); RandomHorizontalFlip()');
+  assert.ok(ok.ok && ok.canonical.startsWith('Compose([RandomCrop('));
+  const bad = checkPolicy('RandomHorizontalFlip()\nRandomCrp(24)');
+  assert.ok(!bad.ok);
+  assert.match(bad.message, /^line 2, column 1: unknown transform 'RandomCrp'/);
+  assert.equal(bad.frame, 'RandomCrp(24)\n^^^^^^^^^');
+});
+
+test('number lists for mean and std', () => {
+  assert.deepEqual(parseNumberList('0.485, 0.456 0.406'), [0.485, 0.456, 0.406]);
+  assert.equal(parseNumberList('  '), null);
+  assert.equal(parseNumberList('1, x'), undefined);
+  assert.equal(parseNumberList('1,2,3,4,5'), undefined);
+});
+
+test('numbers: each row explained; unbounded sample counts said in words', () => {
+  const rows = numberRows(imageResult(), null);
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  for (const name of ['E[loss]', 'Std[loss]', 'Samples needed', 'Flip rate', 'E[KL]', 'Analytic vs exact', 'Clean prediction', 'Outcomes']) {
+    assert.ok(byName.get(name)?.explanation.length, name);
+  }
+  assert.equal(byName.get('Samples needed')?.value, 'unbounded');
+  assert.equal(byName.get('Flip rate')?.value, '5.0%');
+  assert.equal(byName.has('Alignment'), false);
+});

@@ -1,0 +1,97 @@
+// The numbers of one image under one policy, each with a one-line explanation a non-specialist can follow. Pure.
+import type { ImageResultView, RunSummaryView } from '../../src/shared/panelData';
+import { count, num, percent } from '../format';
+
+export const PAPER_URL = 'https://arxiv.org/abs/2202.08325';
+
+export interface NumberRow {
+  name: string;
+  value: string;
+  explanation: string;
+}
+
+/** The rows shown for one image; `summary` gives the tolerance and confidence the counts refer to. */
+export function numberRows(result: ImageResultView, summary: RunSummaryView | null): NumberRow[] {
+  const m = result.model;
+  const eps = summary ? percent(summary.settings.tolerance, 1) : 'the tolerance';
+  const conf = summary ? percent(summary.settings.confidence, 0) : '95%';
+  const moments = result.moments;
+  const rows: NumberRow[] = [];
+  if (m) {
+    const interval = m.expectedLossInterval ? ` [${num(m.expectedLossInterval[0])}, ${num(m.expectedLossInterval[1])}]` : '';
+    rows.push(
+      {
+        name: 'E[loss]',
+        value: `${num(m.expectedLoss, 4)}${interval}`,
+        explanation: `Average loss over every augmented version of the image: what training with this policy optimises for it (clean image: ${num(m.clean.loss)}).`,
+      },
+      {
+        name: 'Std[loss]',
+        value: num(m.stdLoss, 4),
+        explanation: 'How much the loss changes from one augmented version to the next: large means the augmentation changes what the model sees.',
+      },
+      {
+        name: 'Samples needed',
+        value: count(m.samplesNeeded.loss),
+        explanation: `Random augmentations needed to estimate E[loss] within ${eps} (${conf} confidence) by sampling; here it was computed ${m.method === 'exact' ? 'exactly' : 'by stratified sampling'} with ${count(m.forwardPasses)} forward passes.`,
+      },
+      {
+        name: 'Flip rate',
+        value: `${percent(m.flipRate)}${m.flipRateInterval ? ` [${percent(m.flipRateInterval[0])}, ${percent(m.flipRateInterval[1])}]` : ''}`,
+        explanation: `Share of augmented versions whose predicted class differs from the clean image's (class ${m.clean.top1}); ${count(m.samplesNeeded.flipRate)} samples would pin it to +-${eps}.`,
+      },
+      {
+        name: 'E[KL]',
+        value: num(m.expectedKL, 3),
+        explanation: 'Average divergence of the augmented predictions from the clean one, in nats: 0 means the prediction never moves.',
+      },
+    );
+    if (m.analytic) {
+      rows.push({
+        name: 'Analytic vs exact',
+        value: `${num(m.analytic.firstOrderStd)} vs ${num(m.stdLoss)}`,
+        explanation:
+          "Std[loss] predicted from the image covariance and the model's slope at the mean image (first order), against the exact value: close means the loss is nearly linear over the augmentations.",
+      });
+    }
+    if (m.alignment) {
+      rows.push({
+        name: 'Alignment',
+        value: `${num(m.alignment.rayleighQuotient)} (${percent(1 - m.alignment.outsideShare)} inside)`,
+        explanation: `How much the model's sensitivity (saliency) points along the directions the augmentation moves the image: 1 = fully; predicts Std[loss] ~ ${num(m.alignment.predictedStd)} (${m.alignment.method}).`,
+      });
+    }
+    rows.push({
+      name: 'Clean prediction',
+      value: `class ${m.clean.top1}, p = ${num(m.clean.probability)}`,
+      explanation: `The model's answer on the unaugmented image; the loss is measured against class ${m.clean.target}${m.clean.target === m.clean.top1 ? ' (the predicted one)' : ''}.`,
+    });
+  }
+  rows.push(
+    {
+      name: 'Outcomes',
+      value: count(moments.outcomes),
+      explanation: 'Distinct augmented images the policy can produce, each weighted by its probability, enumerated exactly.',
+    },
+    {
+      name: 'tr Cov[T(x)]',
+      value: num(moments.totalVariance),
+      explanation: 'Total pixel variance the augmentation adds: the sum of the per-pixel variance map.',
+    },
+  );
+  if (moments.approximation) {
+    rows.push({
+      name: 'Approximation',
+      value: 'sigma points',
+      explanation: `Too many outcomes to enumerate: ${moments.approximation}. The moments of the image are then bounded, not exact.`,
+    });
+  }
+  if (moments.samplesForMeanImage !== null) {
+    rows.push({
+      name: 'Samples for the mean image',
+      value: count(moments.samplesForMeanImage),
+      explanation: `Random augmentations needed to estimate the mean image within ${eps} relative error by sampling.`,
+    });
+  }
+  return rows;
+}
