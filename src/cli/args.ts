@@ -8,7 +8,7 @@ export const USAGE = `usage:
   auglens analyze --model M.onnx --image PATH... --policy SPEC [--size N|HxW] [--preprocess PRESET]
                   [--mean a,b,c --std a,b,c --scale 1|255 --channels rgb|bgr|gray] [--label N]
                   [--tolerance EPS] [--confidence C] [--top-k K] [--budget N] [--mc M] [--mc-seconds S]
-                  [--seed N] [--threads N] [--out DIR] [--json]
+                  [--seed N] [--threads N] [--gradient auto|graph|fd] [--out DIR] [--json]
   auglens example [--out DIR]      run the built-in example (a generated image and model)
 
 SPEC is a torchvision-style policy, e.g. "Compose([RandomCrop(32, padding=4), RandomHorizontalFlip()])",
@@ -27,6 +27,7 @@ const options = {
   'mc-seconds': { type: 'string' },
   seed: { type: 'string' },
   threads: { type: 'string' },
+  gradient: { type: 'string' },
   preprocess: { type: 'string' },
   mean: { type: 'string' },
   std: { type: 'string' },
@@ -103,6 +104,7 @@ export function parseCommandLine(argv: readonly string[], readPolicyFile: (path:
       monteCarloTimeMs: v['mc-seconds'] === undefined ? undefined : 1000 * num('mc-seconds', 0, (x) => x > 0),
       seed: num('seed', base.seed, Number.isInteger),
       threads: v.threads === undefined ? undefined : num('threads', 0, (x) => Number.isInteger(x) && x >= 1),
+      gradient: gradientMode(v.gradient),
       label: v.label === undefined ? undefined : num('label', 0, (x) => Number.isInteger(x) && x >= 0),
       preprocess:
         v.preprocess || v.mean || v.std || v.scale || channels
@@ -142,4 +144,9 @@ function parseSize(s: string): [number, number] {
   const w = m[2] ? Number(m[2]) : h;
   if (h < 1 || w < 1 || h > 8192 || w > 8192) throw new UsageError(`--size ${s} is out of range (1..8192)`);
   return [h, w];
+}
+
+function gradientMode(v: string | undefined): 'auto' | 'graph' | 'fd' | undefined {
+  if (v === undefined || v === 'auto' || v === 'graph' || v === 'fd') return v;
+  throw new UsageError(`--gradient ${v} must be auto, graph or fd`);
 }

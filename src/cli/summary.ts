@@ -35,7 +35,17 @@ function imageSummary(img: ImageReport, report: Report): string[] {
   const eps = report.settings.tolerance;
   const lines = [
     `${img.path} (${img.inputShape.join('x')} -> ${m.shape.join('x')} after the policy)`,
-    `  outcomes: ${int(m.outcomes)} (enumerated exactly)`,
+    m.quadrature
+      ? `  outcomes: ${int(m.outcomes)} quadrature nodes (${m.quadrature.rule}); refined: ${int(m.quadrature.refinedNodes)}`
+      : `  outcomes: ${int(m.outcomes)} (enumerated exactly)`,
+    ...(m.quadrature
+      ? [
+          `  per-pixel moments: ${m.quadrature.pixelMethod === 'exact' ? 'exact (piecewise integration)' : 'refined quadrature'}; ` +
+            `relative error ${m.quadrature.pixelMethod === 'exact' ? 'of the outcome set' : 'estimate'}: mean ${n(m.quadrature.meanError, 2)}, ` +
+            `variance ${n(m.quadrature.varianceError, 2)}` +
+            (m.quadrature.eigenvalueError === null ? '' : `; eigenvalues +- ${n(m.quadrature.eigenvalueError, 2)}`),
+        ]
+      : []),
     ...m.reductions.map(
       (r) => `  moments: ${int(r.outcomesBefore)} outcomes before ${r.before} replaced by ${2 * r.rank} sigma points (tr Cov error <= ${n(r.varianceBound, 2)})`,
     ),
@@ -59,10 +69,28 @@ function imageSummary(img: ImageReport, report: Report): string[] {
       `  samples needed: ${int(r.samplesNeeded.loss)} for ${pct(eps)} relative error on E[loss], ${int(r.samplesNeeded.flipRate)} for +-${pct(eps)} on the flip rate`,
     );
     if (r.analytic) {
+      const an = r.analytic;
       lines.push(
-        `  analytic (first order at the mean image): Std[loss] ~ ${n(r.analytic.firstOrderStd)} vs exact ${n(r.stdLoss)}; loss at the mean image ${n(r.analytic.lossAtMean)}`,
+        `  analytic at the mean image (${an.method}): Std[loss] ~ ${n(an.firstOrderStd)} (first order) vs exact ${n(r.stdLoss)}; ` +
+          `E[loss] ~ ${n(an.lossAtMean)} (zeroth), ${n(an.secondOrderExpectedLoss)} (second order) vs exact ${n(r.expectedLoss)}`,
       );
     }
+    const s = r.saliency;
+    lines.push(
+      `  saliency (${s.method === 'graph' ? 'gradient graph' : s.method}): ||g|| ${n(s.gradientNormClean, 3)} at the clean image, ${n(s.gradientNormMean, 3)} at the mean image`,
+    );
+    if (s.fallbackReason) lines.push(`    fallback because: ${s.fallbackReason}`);
+    if (s.alignment) {
+      const a = s.alignment;
+      const onTop = a.shares.reduce((x, y) => x + y, 0);
+      lines.push(
+        `    g^T Cov g = ${n(a.gCovG)} (<= ${n(a.gCovGUpperBound)}), normalised Rayleigh quotient ${n(a.rayleigh, 3)}; ` +
+          `${pct(onTop)} of ||g||^2 on the top-${a.shares.length} eigenvectors, ${pct(a.outsideShare)} outside`,
+      );
+    }
+    lines.push(
+      `    power above ${s.highFrequency.cutoff} cycles/pixel: saliency ${pct(s.highFrequency.saliency)}, variance map ${pct(s.highFrequency.variance)}`,
+    );
     const mc = r.monteCarlo;
     if (mc.samples.length) {
       const last = mc.samples.length - 1;

@@ -30,6 +30,8 @@ export interface AnalyzeParams {
   readonly monteCarloTimeMs?: number;
   readonly seed: number;
   readonly threads?: number;
+  /** Saliency by the gradient graph ('graph'), finite differences ('fd'), or the graph when possible ('auto', default). */
+  readonly gradient?: 'auto' | 'graph' | 'fd';
 }
 
 export type HostToEngine =
@@ -82,6 +84,7 @@ export function parseHostMessage(msg: unknown): HostToEngine {
     ['monteCarloTimeMs', optional(p.monteCarloTimeMs, isNumber)],
     ['seed', isNumber(p.seed)],
     ['threads', optional(p.threads, isNumber)],
+    ['gradient', p.gradient === undefined || p.gradient === 'auto' || p.gradient === 'graph' || p.gradient === 'fd'],
   ];
   const bad = fields.find(([, ok]) => !ok);
   if (bad) throw new Error(`engine: analyze parameter '${bad[0]}' is missing or malformed`);

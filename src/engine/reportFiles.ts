@@ -24,6 +24,9 @@ export function writeReportFiles(dir: string, result: AnalysisResult): string[] 
     put(`${prefix}mean.npy`, encodeNpyFloat32(a.mean, a.shape));
     put(`${prefix}variance.npy`, encodeNpyFloat32(a.variance, a.shape));
     put(`${prefix}eigenvectors.npy`, encodeNpyFloat32(a.eigenvectors, [a.eigenCount, ...a.shape]));
+    if (a.saliency) put(`${prefix}saliency.npy`, encodeNpyFloat32(a.saliency, a.cleanShape));
+    if (a.saliencyMean) put(`${prefix}saliency_mean.npy`, encodeNpyFloat32(a.saliencyMean, a.shape));
+    if (a.saliencyTimesStd) put(`${prefix}saliency_times_std.npy`, encodeNpyFloat32(a.saliencyTimesStd, a.shape));
     for (const [name, png] of heatmaps(a, eigenvalues, explained)) put(`${prefix}${name}`, png);
   });
   return written;
@@ -48,6 +51,17 @@ export function heatmaps(a: ImageArrays, eigenvalues: readonly number[], explain
     'variance.png',
     png(renderHeatmap(sumChannels(a.variance, c, h * w, 1), h, w, { colormap: 'viridis', colorbar: true, scale, title: 'variance (sum over channels)' })),
   ]);
+  const signed = (name: string, data: Float32Array, [ch, hh, ww]: readonly number[], title: string) => {
+    const s = Math.max(1, Math.floor(256 / Math.max(hh, ww)));
+    out.push([name, png(renderHeatmap(sumChannels(data, ch, hh * ww, 1), hh, ww, { colormap: 'rdbu_r', symmetric: true, colorbar: true, scale: s, title }))]);
+  };
+  if (a.saliency) signed('saliency.png', a.saliency, a.cleanShape, 'saliency dLoss/dx (clean image)');
+  if (a.saliencyTimesStd) {
+    out.push([
+      'saliency_times_std.png',
+      png(renderHeatmap(sumChannels(a.saliencyTimesStd, c, h * w, 1), h, w, { colormap: 'magma', colorbar: true, scale, title: '|saliency| x std' })),
+    ]);
+  }
   for (let k = 0; k < a.eigenCount; k++) {
     const v = a.eigenvectors.subarray(k * c * h * w, (k + 1) * c * h * w);
     const title = `eigen ${k + 1}: ${formatCompact(eigenvalues[k])} (${(100 * explained[k]).toFixed(1)}%)`;

@@ -1,11 +1,13 @@
 import { cleanPrediction, samplesForLoss, samplesForRate, zForConfidence } from '../../core/outputs/outputMoments';
 import { crossEntropy } from '../../core/outputs/classifier';
+import { secondOrderMeanCorrection } from '../../core/alignment';
 import { imageMoments } from '../../core/moments/imageMoments';
 import { formatPolicy, parsePolicy } from '../../core/policy';
 import type { TransformSpec } from '../../core/policy/types';
 import type { Image } from '../../core/image';
 import type { EngineStage, AnalyzeParams } from '../protocol';
-import { analyticLossVariance } from './analytic';
+import { computeSaliency } from './saliency';
+import { saliencyReport } from './saliencyReport';
 import { lossConvergence } from './convergence';
 import { loadInputImage } from './inputImage';
 import { modelMoments } from './modelMoments';
@@ -87,6 +89,7 @@ async function analyzeImage(
     eigenResidual: eig?.residual ?? null,
     samplesForMeanImage: m.samplesForMean,
     reductions: m.reductions,
+    quadrature: m.quadrature,
   };
   const arrays: ImageArrays = {
     mean: Float32Array.from(m.pixel.mean),
@@ -98,10 +101,10 @@ async function analyzeImage(
     cleanShape: [img.channels, img.height, img.width],
   };
   partial(moments, arrays);
-  const modelReport = model ? await timed('model', () => analyzeModel(img, m, params, model, sub)) : null;
+  const analysed = model ? await timed('model', () => analyzeModel(img, m, params, model, sub)) : null;
   return {
-    report: { path, inputShape: [img.channels, img.height, img.width], moments, model: modelReport, timingsMs: timings },
-    arrays,
+    report: { path, inputShape: [img.channels, img.height, img.width], moments, model: analysed?.report ?? null, timingsMs: timings },
+    arrays: { ...arrays, ...analysed?.arrays },
   };
 }
 
@@ -111,20 +114,20 @@ async function analyzeModel(
   params: AnalyzeParams,
   model: OpenedModel,
   sub: (stage: EngineStage) => (fraction: number, message: string) => void,
-): Promise<ModelMomentsReport> {
+): Promise<{ report: ModelMomentsReport; arrays: Pick<ImageArrays, 'saliency' | 'saliencyMean' | 'saliencyTimesStd'> }> {
   const forward = model.forward();
   const [cleanRow] = await forward.run([img]);
   const clean = cleanPrediction(cleanRow, model.info.outputKind, params.label);
   const outcomes = new OutcomeIndex(m.mixture);
   const settings = { budget: params.forwardBudget, confidence: params.confidence, seed: params.seed };
   const mm = await modelMoments(outcomes, forward, clean, settings, sub('model'));
-  const passes = forward.passes;
   const z = zForConfidence(params.confidence);
   const o = mm.moments;
-  sub('analytic')(0, 'first-order loss variance along the eigenvectors');
-  const analytic = m.eigen
-    ? await analyticLossVariance(m.pixel.mean, m.shape, m.eigen, forward, clean.kind, clean.target, model.info.input.dtype === 'float16' ? 2e-2 : 2e-3)
-    : null;
+  sub('analytic')(0, 'saliency and the loss expansion along the eigenvectors');
+  const sal = await computeSaliency(params.gradient ?? 'auto', model, forward, img, m.pixel.mean, m.shape, m.eigen, clean);
+  const passes = forward.passes;
+  const e = sal.expansion;
+  const firstOrderVariance = e && m.eigen ? e.derivatives.reduce((s, d, k) => s + m.eigen!.values[k] * d * d, 0) : 0;
   const mc = await lossConvergence(
     m.step,
     img,
@@ -138,7 +141,8 @@ async function analyzeModel(
   const top = Array.from(o.expectedProbabilities.keys())
     .sort((a, b) => o.expectedProbabilities[b] - o.expectedProbabilities[a])
     .slice(0, 5);
-  return {
+  const salReport = saliencyReport(sal, m, o.stdLoss);
+  const report: ModelMomentsReport = {
     method: mm.method,
     methodNote: mm.note,
     forwardPasses: passes,
@@ -159,16 +163,20 @@ async function analyzeModel(
       loss: samplesForLoss(o.expectedLoss, o.stdLoss, params.tolerance, z),
       flipRate: samplesForRate(o.flipRate, params.tolerance, z),
     },
-    analytic: analytic && {
-      lossAtMean: analytic.lossAtMean,
-      firstOrderVariance: analytic.firstOrderVariance,
-      firstOrderStd: Math.sqrt(analytic.firstOrderVariance),
-      directionalDerivatives: analytic.directionalDerivatives,
-      method: 'central-differences',
-      step: analytic.step,
+    analytic: e && {
+      lossAtMean: e.lossAtMean,
+      secondOrderExpectedLoss: e.lossAtMean + secondOrderMeanCorrection(m.eigen!.values, e.curvatures),
+      firstOrderVariance,
+      firstOrderStd: Math.sqrt(firstOrderVariance),
+      directionalDerivatives: e.derivatives,
+      curvatures: e.curvatures,
+      method: sal.method === 'graph' ? 'gradient graph' : sal.method,
+      step: e.step,
     },
+    saliency: salReport.report,
     monteCarlo: { ...mc, exact: o.expectedLoss },
   };
+  return { report, arrays: { saliency: sal.atClean, saliencyMean: sal.atMean, saliencyTimesStd: salReport.timesStd } };
 }
 
 function buildReport(params: AnalyzeParams, policy: TransformSpec, model: OpenedModel | null, images: ImageReport[]): Report {

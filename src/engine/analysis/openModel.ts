@@ -4,6 +4,7 @@ import type { LoadedModel } from '../../model/model-info';
 import type { Dim } from '../../model/onnx/graph';
 import { planPreprocessing, PRESET_NAMES, type PresetName, type PreprocessPlan } from '../../model/preprocess';
 import { ModelRunner } from '../../model/runner';
+import { buildGradientModel, type GradientModel } from '../../model/gradient';
 import type { PreprocessParams } from '../protocol';
 import type { Report } from './result';
 import { countingModel, type ForwardModel } from './forward';
@@ -12,6 +13,8 @@ export interface OpenedModel {
   readonly info: LoadedModel;
   readonly plan: PreprocessPlan;
   forward(): ForwardModel;
+  /** The reverse-mode gradient model, built once; `error` names why it cannot be built (unsupported operators). */
+  gradientModel(): Promise<GradientModel | { readonly error: string }>;
   summary(): NonNullable<Report['model']>;
   preprocessingSummary(): NonNullable<Report['preprocessing']>;
   release(): Promise<void>;
@@ -33,10 +36,13 @@ export async function openModel(path: string, request: PreprocessParams | undefi
       : guess.reason;
   const plan = planPreprocessing({ ...request, preset: preset as PresetName }, info);
   const runner = new ModelRunner(info, plan);
+  let gradient: Promise<GradientModel | { error: string }> | null = null;
   return {
     info,
     plan,
     forward: () => countingModel((images) => runner.runBatch(images)),
+    gradientModel: () =>
+      (gradient ??= buildGradientModel(info, plan, { threads }).catch((e: unknown) => ({ error: (e as Error).message }))),
     summary: () => ({
       path: info.path,
       input: { name: info.input.name, dtype: info.input.dtype, shape: info.input.shape.map(dimValue) },
@@ -55,7 +61,11 @@ export async function openModel(path: string, request: PreprocessParams | undefi
       inputSize: [plan.target.height, plan.target.width],
       reason,
     }),
-    release: () => info.release(),
+    release: async () => {
+      const g = await gradient;
+      if (g && !('error' in g)) await g.release();
+      await info.release();
+    },
   };
 }
 

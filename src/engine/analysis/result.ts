@@ -15,6 +15,20 @@ export interface ImageMomentsReport {
   readonly samplesForMeanImage: number;
   /** Sigma-point reductions made inside the composition, each with its bound on the variance lost. */
   readonly reductions: readonly { readonly before: string; readonly outcomesBefore: number; readonly rank: number; readonly varianceBound: number }[];
+  /**
+   * Policies with continuous parameters (null otherwise): the quadrature rules, the shared outcome set's node count
+   * (what the model evaluates) and the refined rule's, whether per-pixel moments are exact, and the error estimates
+   * (relative L2 for the mean and variance maps, absolute for eigenvalues) from refining once.
+   */
+  readonly quadrature?: {
+    readonly rule: string;
+    readonly nodes: number;
+    readonly refinedNodes: number;
+    readonly pixelMethod: 'exact' | 'quadrature';
+    readonly meanError: number;
+    readonly varianceError: number;
+    readonly eigenvalueError: number | null;
+  } | null;
 }
 
 export interface ConvergenceSeries {
@@ -39,16 +53,56 @@ export interface ModelMomentsReport {
   readonly expectedKL: number;
   readonly topClasses: readonly { readonly index: number; readonly expectedProbability: number; readonly std: number }[];
   readonly samplesNeeded: { readonly loss: number; readonly flipRate: number };
+  /** The paper's analytic route: the loss Taylor-expanded at the mean image mu along the top-k eigenvectors. */
   readonly analytic: {
+    /** L(mu): the zeroth-order E[loss]. */
     readonly lossAtMean: number;
+    /** L(mu) + 1/2 sum_k lambda_k v_k^T H v_k: the second-order E[loss]. */
+    readonly secondOrderExpectedLoss: number;
     /** sum_k lambda_k (g . v_k)^2 over the top-k eigenvectors: first-order Var[loss]. */
     readonly firstOrderVariance: number;
     readonly firstOrderStd: number;
     readonly directionalDerivatives: readonly number[];
-    readonly method: 'central-differences';
+    readonly curvatures: readonly number[];
+    /** 'gradient graph' or the finite-difference fallback's label. */
+    readonly method: string;
     readonly step: number;
   } | null;
+  readonly saliency: SaliencyReport;
   readonly monteCarlo: ConvergenceSeries & { readonly exact: number; readonly draws: number };
+}
+
+/** Where the saliency g = dLoss/dImage (at the mean image) sits in the augmentation covariance. */
+export interface SaliencyReport {
+  /** 'graph' (reverse mode through the ONNX graph) or the finite-difference fallback's label. */
+  readonly method: string;
+  readonly fallbackReason: string | null;
+  readonly gradientNormClean: number;
+  readonly gradientNormMean: number;
+  readonly alignment: {
+    /** sum_k lambda_k (v_k . g)^2 over the top-k eigenvectors. */
+    readonly gCovG: number;
+    /** An upper bound of the full g^T Cov g (the part outside the top-k bounded by the largest eigenvalue left). */
+    readonly gCovGUpperBound: number;
+    /** g^T Cov g / (lambda_max ||g||^2), in [0, 1]. */
+    readonly rayleigh: number;
+    readonly rayleighUpperBound: number;
+    /** Share of ||g||^2 along each eigenvector, and outside their span. */
+    readonly shares: readonly number[];
+    readonly outsideShare: number;
+    /** sqrt(g^T Cov g) against the exact Std[loss]. */
+    readonly predictedStdLoss: number;
+    readonly exactStdLoss: number;
+  } | null;
+  /** Radial power spectra (cycles per pixel) of the saliency, the variance map and each eigen-image. */
+  readonly spectra: {
+    readonly frequencies: readonly number[];
+    readonly saliency: readonly number[];
+    readonly variance: readonly number[];
+    readonly eigen: readonly (readonly number[])[];
+  };
+  /** Share of the power above `cutoff` cycles per pixel: edges and textures against smooth structure. */
+  readonly highFrequency: { readonly cutoff: number; readonly saliency: number; readonly variance: number };
 }
 
 export interface ImageReport {
@@ -111,6 +165,12 @@ export interface ImageArrays {
   /** The image the policy acted on, for display. */
   readonly clean: Float32Array;
   readonly cleanShape: readonly [number, number, number];
+  /** dLoss/dImage at the clean image (cleanShape), when a model was analysed. */
+  readonly saliency?: Float32Array;
+  /** dLoss/dImage at the mean image (shape). */
+  readonly saliencyMean?: Float32Array;
+  /** |dLoss/dImage at the mean| * sqrt(variance) (shape): where augmentation moves the loss. */
+  readonly saliencyTimesStd?: Float32Array;
 }
 
 export interface AnalysisResult {

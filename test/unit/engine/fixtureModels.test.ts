@@ -136,3 +136,35 @@ test('over the forward-pass budget the engine says so and its stratified interva
   assert.ok(lo <= exact.expectedLoss && exact.expectedLoss <= hi, `[${lo}, ${hi}] misses ${exact.expectedLoss}`);
   assert.ok(approx.forwardPasses < exact.forwardPasses);
 });
+
+test('saliency: the gradient graph and the finite-difference fallback agree along the eigenvectors', { skip: fixturesMissing }, async () => {
+  const c = cases[1];
+  const params: AnalyzeParams = {
+    ...defaults([join(FIXTURES, 'images', c.image)], c.policy),
+    modelPath: join(FIXTURES, 'models', c.model),
+    size: c.size,
+    preprocess: { preset: c.preset },
+    topK: 3,
+    monteCarloSamples: 0,
+  };
+  const graph = await analyze({ ...params, gradient: 'graph' }, quiet);
+  const fd = await analyze({ ...params, gradient: 'fd' }, quiet);
+  const g = graph.report.images[0].model!;
+  const f = fd.report.images[0].model!;
+  assert.equal(g.saliency.method, 'graph');
+  assert.match(f.saliency.method, /fallback/);
+  assert.match(f.saliency.fallbackReason!, /--gradient fd/);
+  // ReLU kinks make loss differences a little off the gradient: compare at 10% of the largest slope.
+  const largest = g.analytic!.directionalDerivatives.reduce((s, x) => Math.max(s, Math.abs(x)), 0);
+  g.analytic!.directionalDerivatives.forEach((d, k) => {
+    const e = f.analytic!.directionalDerivatives[k];
+    assert.ok(Math.abs(d - e) <= 0.1 * largest, `g.v_${k}: graph ${d} vs differences ${e}`);
+  });
+  const a = g.saliency.alignment!;
+  assert.ok(a.gCovG <= a.gCovGUpperBound && a.rayleigh >= 0 && a.rayleigh <= 1);
+  assert.ok(Math.abs(a.shares.reduce((s, x) => s + x, 0) + a.outsideShare - 1) < 1e-9);
+  assert.equal(graph.arrays[0].saliency!.length, 3 * 32 * 32);
+  // The block-averaged fallback map correlates with the true gradient's block averages.
+  const dotp = graph.arrays[0].saliency!.reduce((s, x, i) => s + x * fd.arrays[0].saliency![i], 0);
+  assert.ok(dotp > 0);
+});
