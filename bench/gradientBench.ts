@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resizeImage } from '../src/core/augment/resize';
 import type { Image } from '../src/core/image';
@@ -119,18 +119,4 @@ export function describeGradientBench(results: readonly GradientBenchCase[]): st
         `full central differences ~${(r.finiteDifferenceEstimateMs / 1000).toFixed(1)} s (${r.finiteDifferenceOverGradient.toFixed(0)}x the gradient)`,
     )
     .join('\n');
-}
-
-if (require.main === module) {
-  const fixtures = join(__dirname, '..', '..', 'shared', 'fixtures');
-  if (!existsSync(fixtures)) {
-    console.log(`skipped gradient benchmark: ${fixtures} is absent`);
-  } else {
-    gradientBench(fixtures).then((results) => {
-      const outDir = join(__dirname, 'results');
-      mkdirSync(outDir, { recursive: true });
-      writeFileSync(join(outDir, 'gradient.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2));
-      console.log(describeGradientBench(results));
-    });
-  }
 }

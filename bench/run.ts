@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { momentsBench } from './momentsBench';
 import { modelBench } from './modelBench';
+import { describeGradientBench, gradientBench } from './gradientBench';
 
 /**
  * Runs the benchmarks named on the command line (default: all) and writes bench/results/<name>.json.
@@ -41,6 +42,13 @@ async function main() {
         `${r.throughput.cifar10.imagesPerSecondBatched?.toFixed(0)} img/s batched vs ${r.throughput.cifar10.imagesPerSecondOneByOne.toFixed(0)} one by one`,
     );
   }
+  if (run('gradient')) await gradient();
+}
+
+async function gradient() {
+  const results = await gradientBench(fixtures);
+  save('gradient', { results });
+  console.log(describeGradientBench(results));
 }
 
 main().catch((e) => {
