@@ -3,4 +3,3 @@ export { varianceAlignment, type AlignmentOptions, type EigenBasis, type Varianc
 export { directionalCurvature, secondOrderMeanCorrection } from './secondOrder';
 export { highFrequencyShare, powerSpectrum, radialFrequencies, radialPowerSpectrum, type RadialSpectrum } from './spectrum';
 export { saliencyVarianceMap } from './saliencyMap';
-export { fft, fft2 } from './fft';

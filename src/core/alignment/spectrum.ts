@@ -1,4 +1,4 @@
-import { fft2 } from './fft';
+import { fft2d } from '../fft';
 
 /**
  * |F(u, v)|^2 / (H W) of each channel's plane, summed over channels: by Parseval it sums to the energy sum_i x_i^2.
@@ -13,7 +13,7 @@ export function powerSpectrum(data: ArrayLike<number>, channels: number, height:
   for (let c = 0; c < channels; c++) {
     for (let p = 0; p < plane; p++) re[p] = data[c * plane + p];
     im.fill(0);
-    fft2(re, im, height, width);
+    fft2d(re, im, height, width);
     for (let p = 0; p < plane; p++) power[p] += (re[p] * re[p] + im[p] * im[p]) / plane;
   }
   return power;

@@ -1,5 +1,5 @@
 import type { Shape, WindowFamily } from '../augment/mixture';
-import { fft2d, nextPowerOfTwo } from './fft';
+import { fft2d, nextPowerOfTwo } from '../fft';
 
 /** A family and one coefficient per offset for each output vector. */
 export interface WeightedFamily {

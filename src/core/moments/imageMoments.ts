@@ -81,12 +81,8 @@ export function imageMoments(img: Image, policy: TransformSpec, opts: ImageMomen
   };
 }
 
-/**
- * Eigenpair outcome sets of continuous policies: at most this many values in memory, and about this many
- * multiply-adds for their Gram matrix (n^2 D / 2), so n <= sqrt(2 budget / D).
- */
+/** Eigenpair outcome sets of continuous policies hold at most this many values in memory. */
 const CONTINUOUS_EIGEN_VALUES = 1e8;
-const CONTINUOUS_EIGEN_FLOPS = 1e10;
 
 function withContinuous(img: Image, policy: TransformSpec, step: Step, opts: ImageMomentsOptions): ImageMoments {
   const level = opts.quadratureLevel ?? 0;
@@ -94,7 +90,7 @@ function withContinuous(img: Image, policy: TransformSpec, step: Step, opts: Ima
     topK: opts.topK,
     level,
     pixelLevel: opts.pixelLevel ?? 2,
-    eigenOutcomes: Math.min(DEFAULT_GRAM_LIMIT, Math.floor(Math.sqrt((2 * CONTINUOUS_EIGEN_FLOPS) / (img.channels * img.height * img.width)))),
+    eigenOutcomes: DEFAULT_GRAM_LIMIT,
     eigenValues: CONTINUOUS_EIGEN_VALUES,
   });
   const { reductions, ...quadrature } = c.quadrature;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fft, fft2 } from '../../../src/core/alignment/fft';
+import { fft, fft2d } from '../../../src/core/fft';
 import { highFrequencyShare, powerSpectrum, radialPowerSpectrum } from '../../../src/core/alignment/spectrum';
 import { createRng } from '../../../src/core/rng';
 
@@ -38,7 +38,7 @@ test('fft2 matches the direct 2-D DFT', () => {
   const data = Float64Array.from({ length: h * w }, () => rng.next());
   const re = Float64Array.from(data);
   const im = new Float64Array(h * w);
-  fft2(re, im, h, w);
+  fft2d(re, im, h, w);
   for (let u = 0; u < h; u++) {
     for (let v = 0; v < w; v++) {
       let sr = 0;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fft2d } from '../../../src/core/moments/fft';
+import { fft2d } from '../../../src/core/fft';
 import { fftWindowSums } from '../../../src/core/moments/fftCorrelation';
 import { accumulateWindowSums } from '../../../src/core/moments/windowSum';
 import { offsetGrid, uniformIntegers } from '../../../src/core/augment/offsets';
