@@ -47,3 +47,15 @@ test('window sums by the correlation theorem equal the direct sums, across famil
     for (let v = 0; v < 3; v++) assert.ok(maxAbsDiff(viaFft[v], direct[v]) < 1e-11, `vector ${v}`);
   }
 });
+
+test('the inverse transform undoes the forward one for any length', () => {
+  for (const n of [6, 7, 12, 16]) {
+    const rng = createRng(n);
+    const re = Float64Array.from({ length: n * 3 }, () => rng.next());
+    const im = Float64Array.from({ length: n * 3 }, () => rng.next());
+    const [r0, i0] = [Float64Array.from(re), Float64Array.from(im)];
+    fft2d(re, im, 3, n);
+    fft2d(re, im, 3, n, true);
+    assert.ok(maxAbsDiff(re, r0) < 1e-12 && maxAbsDiff(im, i0) < 1e-12, `length ${n}`);
+  }
+});
