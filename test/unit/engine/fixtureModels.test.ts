@@ -89,18 +89,20 @@ async function bruteForceLoss(c: Case, img: Image, target: number): Promise<numb
   }
 }
 
+function paramsFor(c: Case, settings: Partial<AnalyzeParams>): AnalyzeParams {
+  return {
+    ...defaults([join(FIXTURES, 'images', c.image)], c.policy),
+    modelPath: join(FIXTURES, 'models', c.model),
+    size: c.size,
+    preprocess: { preset: c.preset },
+    ...settings,
+  };
+}
+
 for (const c of cases) {
   test(`${c.model}: exact E[loss] equals brute-force enumeration, Monte Carlo within its band`, { skip: fixturesMissing }, async () => {
     const imagePath = join(FIXTURES, 'images', c.image);
-    const params: AnalyzeParams = {
-      ...defaults([imagePath], c.policy),
-      modelPath: join(FIXTURES, 'models', c.model),
-      size: c.size,
-      preprocess: { preset: c.preset },
-      topK: 2,
-      monteCarloSamples: 300,
-      seed: 7,
-    };
+    const params = paramsFor(c, { topK: 2, monteCarloSamples: 300, seed: 7 });
     const { report, arrays } = await analyze(params, quiet);
     const r = report.images[0].model!;
     assert.equal(r.method, 'exact');
@@ -119,15 +121,7 @@ for (const c of cases) {
 }
 
 test('over the forward-pass budget the engine says so and its stratified interval covers the exact value', { skip: fixturesMissing }, async () => {
-  const c = cases[1];
-  const params: AnalyzeParams = {
-    ...defaults([join(FIXTURES, 'images', c.image)], c.policy),
-    modelPath: join(FIXTURES, 'models', c.model),
-    size: c.size,
-    preprocess: { preset: c.preset },
-    topK: 0,
-    monteCarloSamples: 0,
-  };
+  const params = paramsFor(cases[1], { topK: 0, monteCarloSamples: 0 });
   const exact = (await analyze(params, quiet)).report.images[0].model!;
   const approx = (await analyze({ ...params, forwardBudget: 64, confidence: 0.999 }, quiet)).report.images[0].model!;
   assert.equal(approx.method, 'stratified');
@@ -138,15 +132,7 @@ test('over the forward-pass budget the engine says so and its stratified interva
 });
 
 test('saliency: the gradient graph and the finite-difference fallback agree along the eigenvectors', { skip: fixturesMissing }, async () => {
-  const c = cases[1];
-  const params: AnalyzeParams = {
-    ...defaults([join(FIXTURES, 'images', c.image)], c.policy),
-    modelPath: join(FIXTURES, 'models', c.model),
-    size: c.size,
-    preprocess: { preset: c.preset },
-    topK: 3,
-    monteCarloSamples: 0,
-  };
+  const params = paramsFor(cases[1], { topK: 3, monteCarloSamples: 0 });
   const graph = await analyze({ ...params, gradient: 'graph' }, quiet);
   const fd = await analyze({ ...params, gradient: 'fd' }, quiet);
   const g = graph.report.images[0].model!;
