@@ -30,6 +30,7 @@ function report(images: { path: string; expectedLoss: number; stdLoss: number; s
       topClasses: [],
       samplesNeeded: { loss: i.samples, flipRate: 7203 },
       analytic: null,
+      saliency: {} as NonNullable<ImageReport['model']>['saliency'],
       monteCarlo: { samples: [], estimate: [], lower: [], upper: [], exact: i.expectedLoss, draws: 0 },
     },
   });
