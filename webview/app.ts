@@ -224,7 +224,7 @@ export class PanelApp {
     this.resultsQueued = true;
     requestAnimationFrame(() => {
       this.resultsQueued = false;
-      const columns = Array.from({ length: Math.max(this.columns.length, 0) }, (_, i) => this.columns[i] ?? { count: 0, images: [], summary: null });
+      const columns = Array.from({ length: this.columns.length }, (_, i) => this.columns[i] ?? { count: 0, images: [], summary: null });
       this.canvasFacts = this.results.render(columns, this.view, this.display, this.inputs.policies);
       this.host.post(this.rendered());
     });

@@ -37,3 +37,7 @@ export function notifyError(error: ActionableError, perform: (action: PanelComma
     if (action) perform(action);
   });
 }
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -10,7 +10,7 @@ import type {
   ProgressMessage,
 } from '../shared/panelProtocol';
 
-export interface ColumnResults {
+interface ColumnResults {
   count: number;
   images: (ImageResultView | undefined)[];
   summary: RunSummaryView | null;

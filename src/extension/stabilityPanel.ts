@@ -1,9 +1,7 @@
 // One stability panel: a webview (a panel of its own, or the model editor of a .onnx file) showing one ONNX model,
 // talking to its webview through panelProtocol. Holds the panel's session and runs its analyses.
-import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { EngineCancelled } from '../engine/client';
-import { PolicyError, lineColumn, parsePolicy } from '../core/policy';
 import type { AnalysisResult } from '../engine/analysis/result';
 import { type PanelInputs, defaultInputs } from '../shared/panelData';
 import {
@@ -13,17 +11,17 @@ import {
   type WebviewToHostMessage,
   parseWebviewMessage,
 } from '../shared/panelProtocol';
-import { analyzeParams } from './analysisParams';
 import { type RunColumn, runColumns } from './analysisRun';
 import { defaultPolicy } from './defaultPolicy';
 import { actionsForEngineError } from './errorActions';
-import { ActionableError, notifyError } from './fixActions';
+import { ActionableError, errorMessage as messageOf, notifyError } from './fixActions';
 import { log, showLog } from './log';
 import { formatBytes } from './modelFile';
 import type { ModelInspector } from './modelInspector';
 import { panelResourceRoots, renderPanelHtml } from './panelHtml';
 import { PanelSession } from './panelSession';
 import type { SessionStore } from './sessionStore';
+import { doneText, prepareRun } from './runRequest';
 import { openSettings, readSettings } from './settings';
 import { basename, modelSummaryView, resultViews } from './viewResults';
 import { existingImages, imageRef, pickImageFiles } from './workspaceFiles';
@@ -274,7 +272,7 @@ export class StabilityPanel implements vscode.Disposable {
 
   private async runOnce(): Promise<void> {
     if (!this.services.isTrusted()) throw new ActionableError('this workspace is in Restricted Mode: AugLens runs no model here.', ['manageTrust']);
-    const columns = await this.prepareRun();
+    const columns = await prepareRun(this.modelUri, this.session.inputs, this.services.inspector);
     const abort = new AbortController();
     this.abort = abort;
     const policyCount = columns.length;
@@ -315,31 +313,6 @@ export class StabilityPanel implements vscode.Disposable {
     };
   }
 
-  /** Checks the inputs and builds one engine request per policy; throws an ActionableError naming the fix. */
-  private async prepareRun(): Promise<RunColumn[]> {
-    const inputs = this.session.inputs;
-    if (inputs.images.length === 0) throw new ActionableError('pick at least one sample image first.', ['pickImages']);
-    const policies = inputs.compare ? inputs.policies : [inputs.policies[0]];
-    policies.forEach((policy, i) => checkPolicy(policy, inputs.compare ? (i === 0 ? 'policy A' : 'policy B') : 'the policy'));
-    const paths = inputs.images.map((ref) => vscode.Uri.parse(ref.uri).fsPath);
-    for (const [i, path] of paths.entries()) {
-      const exists = await stat(path).then((s) => s.isFile(), () => false);
-      if (!exists) throw new ActionableError(`the sample image ${inputs.images[i].label} no longer exists.`, ['pickImages']);
-    }
-    let inputSize: readonly [number, number] | null;
-    try {
-      inputSize = (await this.services.inspector.inspect(this.modelUri)).inputSize;
-    } catch (error) {
-      throw new ActionableError(messageOf(error), ['showLog']);
-    }
-    const settings = readSettings();
-    const labels = inputs.images.map((i) => i.label);
-    return policies.map((policy) => ({
-      params: analyzeParams({ modelPath: this.modelUri.fsPath, imagePaths: paths, policy, inputs, modelInputSize: inputSize, settings }),
-      labels,
-    }));
-  }
-
   private async storeResults(results: AnalysisResult[], columns: RunColumn[]): Promise<void> {
     const summaries = this.session.summaries();
     if (summaries.length !== results.length) return;
@@ -368,27 +341,4 @@ export class StabilityPanel implements vscode.Disposable {
     this.cancel();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-function checkPolicy(policy: string, name: string): void {
-  try {
-    parsePolicy(policy);
-  } catch (error) {
-    if (!(error instanceof PolicyError)) throw error;
-    const { line, column } = lineColumn(policy, error.span.start);
-    throw new ActionableError(`${name} has an error at line ${line}, column ${column}: ${error.message}`, ['editPolicy']);
-  }
-}
-
-function doneText(results: readonly AnalysisResult[], elapsedMs: number): string {
-  const seconds = (elapsedMs / 1000).toFixed(1);
-  const first = results[0]?.report.images[0]?.model;
-  if (!first) return `Done in ${seconds} s.`;
-  const n = (v: number) => Number(v.toPrecision(3)).toString();
-  const more = results[0].report.images.length > 1 ? ` (first image; ${results[0].report.images.length} images in the table)` : '';
-  return `Done in ${seconds} s: E[loss] ${n(first.expectedLoss)}, Std[loss] ${n(first.stdLoss)}, ${first.method} with ${first.forwardPasses} forward passes${more}.`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,14 @@
 // Converts what the engine returns (report + arrays) into what the panel shows. Pure: no vscode, no file system.
 // Every array is copied into its own buffer: VS Code sends a typed array's whole underlying buffer to the webview.
-import type { AnalysisResult, ImageArrays, ImageMomentsReport, ImageReport, ModelMomentsReport, Report } from '../engine/analysis/result';
+import type {
+  AnalysisResult,
+  ImageArrays,
+  ImageMomentsReport,
+  ImageReport,
+  ModelMomentsReport,
+  Report,
+  SaliencyReport,
+} from '../engine/analysis/result';
 import type { ModelInspection } from '../engine/inspect';
 import { PRESETS } from '../model/preprocess';
 import {
@@ -11,16 +19,8 @@ import {
   type MomentsView,
   type PreprocessingValues,
   type RunSummaryView,
-  parseAlignment,
+  type SaliencyView,
 } from '../shared/panelData';
-
-/** What the gradient work (issue 6) adds to the arrays and the reports; shown when present. */
-interface SaliencyArrays {
-  readonly saliency?: Float32Array;
-}
-interface AlignmentField {
-  readonly alignment?: unknown;
-}
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
@@ -61,18 +61,33 @@ function momentsView(m: ImageMomentsReport): MomentsView {
     explained: [...m.explainedVariance],
     samplesForMeanImage: finiteOrNull(m.samplesForMeanImage),
     eigenMethod: m.eigenMethod,
-    approximation: approximationNote(m.reductions ?? []),
+    approximation: approximationNote(m),
   };
 }
 
-function approximationNote(reductions: ImageMomentsReport['reductions']): string | null {
-  if (reductions.length === 0) return null;
-  const bound = reductions.reduce((s, r) => s + r.varianceBound, 0);
-  const steps = reductions.map((r) => `${r.outcomesBefore} outcomes before ${r.before} to rank ${r.rank}`).join('; ');
-  return `${reductions.length} sigma-point reduction${reductions.length > 1 ? 's' : ''} (${steps}); variance lost at most ${Number(bound.toPrecision(3))}`;
+const short = (v: number) => Number(v.toPrecision(3)).toString();
+
+/** In words, what is approximate about the image moments (quadrature of continuous parameters, reductions). */
+function approximationNote(m: ImageMomentsReport): string | null {
+  const notes: string[] = [];
+  const q = m.quadrature;
+  if (q) {
+    const pixels = q.pixelMethod === 'exact' ? 'per-pixel moments exact' : 'per-pixel moments by quadrature';
+    notes.push(
+      `continuous parameters integrated by ${q.rule} with ${q.nodes} nodes (${pixels}; refined to ${q.refinedNodes} nodes: ` +
+        `mean map within ${short(q.meanError)}, variance map within ${short(q.varianceError)}${q.eigenvalueError === null ? '' : `, eigenvalues within ${short(q.eigenvalueError)}`})`,
+    );
+  }
+  const reductions = m.reductions ?? [];
+  if (reductions.length > 0) {
+    const bound = reductions.reduce((s, r) => s + r.varianceBound, 0);
+    const steps = reductions.map((r) => `${r.outcomesBefore} outcomes before ${r.before} reduced to rank ${r.rank}`).join('; ');
+    notes.push(`${reductions.length} sigma-point reduction${reductions.length > 1 ? 's' : ''} (${steps}), variance lost at most ${short(bound)}`);
+  }
+  return notes.length > 0 ? notes.join('; ') : null;
 }
 
-function arraysView(a: ImageArrays & SaliencyArrays): ImageArraysView {
+function arraysView(a: ImageArrays): ImageArraysView {
   return {
     shape: [a.shape[0], a.shape[1], a.shape[2]],
     mean: a.mean.slice(),
@@ -81,11 +96,37 @@ function arraysView(a: ImageArrays & SaliencyArrays): ImageArraysView {
     eigenCount: a.eigenCount,
     clean: a.clean.slice(),
     cleanShape: [a.cleanShape[0], a.cleanShape[1], a.cleanShape[2]],
-    saliency: a.saliency instanceof Float32Array ? a.saliency.slice() : null,
+    saliency: a.saliency?.slice() ?? null,
+    saliencyMean: a.saliencyMean?.slice() ?? null,
+    saliencyTimesStd: a.saliencyTimesStd?.slice() ?? null,
   };
 }
 
-function modelNumbersView(m: ModelMomentsReport & AlignmentField, imageAlignment: unknown): ModelNumbersView {
+function saliencyView(s: SaliencyReport | undefined): SaliencyView | null {
+  if (!s) return null;
+  const a = s.alignment;
+  return {
+    method: s.method,
+    fallbackReason: s.fallbackReason,
+    alignment: a && {
+      rayleigh: a.rayleigh,
+      rayleighUpperBound: a.rayleighUpperBound,
+      shares: [...a.shares],
+      outsideShare: a.outsideShare,
+      predictedStdLoss: a.predictedStdLoss,
+    },
+    spectra: {
+      frequencies: [...s.spectra.frequencies],
+      saliency: [...s.spectra.saliency],
+      variance: [...s.spectra.variance],
+      eigen: s.spectra.eigen.map((e) => [...e]),
+    },
+    highFrequency: { ...s.highFrequency },
+  };
+}
+
+/** `saliency` is optional here: results stored before the gradient work lack it. */
+function modelNumbersView(m: Omit<ModelMomentsReport, 'saliency'> & { saliency?: SaliencyReport }): ModelNumbersView {
   const mc = m.monteCarlo;
   return {
     method: m.method,
@@ -99,12 +140,17 @@ function modelNumbersView(m: ModelMomentsReport & AlignmentField, imageAlignment
     flipRateInterval: m.flipRateInterval && [m.flipRateInterval[0], m.flipRateInterval[1]],
     expectedKL: m.expectedKL,
     samplesNeeded: { loss: finiteOrNull(m.samplesNeeded.loss), flipRate: finiteOrNull(m.samplesNeeded.flipRate) },
-    analytic: m.analytic && { lossAtMean: m.analytic.lossAtMean, firstOrderStd: m.analytic.firstOrderStd },
+    analytic: m.analytic && {
+      lossAtMean: m.analytic.lossAtMean,
+      secondOrderExpectedLoss: m.analytic.secondOrderExpectedLoss,
+      firstOrderStd: m.analytic.firstOrderStd,
+      method: m.analytic.method,
+    },
     convergence:
       mc.samples.length > 0
         ? { samples: [...mc.samples], estimate: [...mc.estimate], lower: [...mc.lower], upper: [...mc.upper], exact: mc.exact, draws: mc.draws }
         : null,
-    alignment: parseAlignment(m.alignment ?? imageAlignment ?? null) ?? null,
+    saliency: saliencyView(m.saliency),
   };
 }
 
@@ -113,11 +159,11 @@ export function partialImageView(label: string, moments: ImageMomentsReport, arr
   return { label, moments: momentsView(moments), model: null, arrays: arraysView(arrays), timingsMs: {} };
 }
 
-export function imageView(label: string, report: ImageReport & AlignmentField, arrays: ImageArrays): ImageResultView {
+export function imageView(label: string, report: ImageReport, arrays: ImageArrays): ImageResultView {
   return {
     label,
     moments: momentsView(report.moments),
-    model: report.model && modelNumbersView(report.model, report.alignment),
+    model: report.model && modelNumbersView(report.model),
     arrays: arraysView(arrays),
     timingsMs: { ...report.timingsMs },
   };

@@ -234,18 +234,25 @@ export interface ConvergenceView {
   draws: number;
 }
 
-/** How the saliency g = dLoss/dImage lines up with the augmentation covariance (issue 6). */
-export interface AlignmentView {
-  /** g^T Cov g / (lambda_max ||g||^2), in [0, 1]. */
-  rayleighQuotient: number;
-  /** Share of ||g||^2 along each of the top eigenvectors. */
-  energyShares: number[];
-  /** Share of ||g||^2 outside the top eigenvectors' span. */
-  outsideShare: number;
-  /** Std[loss] predicted to first order from g and Cov. */
-  predictedStd: number;
-  /** 'graph' (reverse-mode gradient) or the finite-difference fallback, as the engine names it. */
+/** The saliency g = dLoss/dImage at the mean image and how it lines up with the augmentation covariance. */
+export interface SaliencyView {
+  /** 'graph' (reverse mode through the ONNX graph) or the finite-difference fallback's label. */
   method: string;
+  fallbackReason: string | null;
+  alignment: {
+    /** g^T Cov g / (lambda_max ||g||^2) over the top eigenvectors, in [0, 1], and its upper bound. */
+    rayleigh: number;
+    rayleighUpperBound: number;
+    /** Share of ||g||^2 along each top eigenvector, and outside their span. */
+    shares: number[];
+    outsideShare: number;
+    /** sqrt(g^T Cov g): Std[loss] to first order. */
+    predictedStdLoss: number;
+  } | null;
+  /** Radial power spectra (cycles per pixel) of the saliency, the variance map and each eigen-image. */
+  spectra: { frequencies: number[]; saliency: number[]; variance: number[]; eigen: number[][] };
+  /** Share of the power above `cutoff` cycles per pixel. */
+  highFrequency: { cutoff: number; saliency: number; variance: number };
 }
 
 export interface ModelNumbersView {
@@ -260,9 +267,10 @@ export interface ModelNumbersView {
   flipRateInterval: [number, number] | null;
   expectedKL: number;
   samplesNeeded: { loss: number | null; flipRate: number | null };
-  analytic: { lossAtMean: number; firstOrderStd: number } | null;
+  /** The loss expanded at the mean image along the top eigenvectors. */
+  analytic: { lossAtMean: number; secondOrderExpectedLoss: number; firstOrderStd: number; method: string } | null;
   convergence: ConvergenceView | null;
-  alignment: AlignmentView | null;
+  saliency: SaliencyView | null;
 }
 
 export interface ImageArraysView {
@@ -275,8 +283,12 @@ export interface ImageArraysView {
   eigenCount: number;
   clean: Float32Array;
   cleanShape: [number, number, number];
-  /** dLoss/dImage at the clean image, when the engine computed it. */
+  /** dLoss/dImage at the clean image (cleanShape), when a model was analysed. */
   saliency: Float32Array | null;
+  /** dLoss/dImage at the mean image (shape). */
+  saliencyMean: Float32Array | null;
+  /** |dLoss/dImage at the mean| x sqrt(variance) (shape). */
+  saliencyTimesStd: Float32Array | null;
 }
 
 export interface ImageResultView {
@@ -322,13 +334,34 @@ function parseConvergence(value: unknown): ConvergenceView | null | undefined {
   return { samples, estimate, lower, upper, exact: value.exact, draws: value.draws };
 }
 
-export function parseAlignment(value: unknown): AlignmentView | null | undefined {
+const isSeries = (v: unknown): v is number[] => isNumberList(v, MAX_SERIES);
+
+export function parseSaliency(value: unknown): SaliencyView | null | undefined {
   if (value === null) return null;
-  if (!isFields(value)) return undefined;
-  const { rayleighQuotient, energyShares, outsideShare, predictedStd, method } = value;
-  if (!isFiniteNumber(rayleighQuotient) || !isFiniteNumber(outsideShare) || !isFiniteNumber(predictedStd)) return undefined;
-  if (!isNumberList(energyShares, 256) || !isText(method)) return undefined;
-  return { rayleighQuotient, energyShares, outsideShare, predictedStd, method };
+  if (!isFields(value) || !isText(value.method) || (value.fallbackReason !== null && !isText(value.fallbackReason))) return undefined;
+  const { alignment: a, spectra: sp, highFrequency: hf } = value;
+  let alignment: SaliencyView['alignment'] = null;
+  if (a !== null) {
+    if (!isFields(a) || ![a.rayleigh, a.rayleighUpperBound, a.outsideShare, a.predictedStdLoss].every(isFiniteNumber)) return undefined;
+    if (!isNumberList(a.shares, 256)) return undefined;
+    alignment = {
+      rayleigh: a.rayleigh as number,
+      rayleighUpperBound: a.rayleighUpperBound as number,
+      shares: a.shares,
+      outsideShare: a.outsideShare as number,
+      predictedStdLoss: a.predictedStdLoss as number,
+    };
+  }
+  if (!isFields(sp) || !isSeries(sp.frequencies) || !isSeries(sp.saliency) || !isSeries(sp.variance)) return undefined;
+  if (!Array.isArray(sp.eigen) || sp.eigen.length > 256 || !sp.eigen.every(isSeries)) return undefined;
+  if (!isFields(hf) || ![hf.cutoff, hf.saliency, hf.variance].every(isFiniteNumber)) return undefined;
+  return {
+    method: value.method,
+    fallbackReason: value.fallbackReason,
+    alignment,
+    spectra: { frequencies: sp.frequencies, saliency: sp.saliency, variance: sp.variance, eigen: sp.eigen as number[][] },
+    highFrequency: { cutoff: hf.cutoff as number, saliency: hf.saliency as number, variance: hf.variance as number },
+  };
 }
 
 function parseModelNumbers(value: unknown): ModelNumbersView | null | undefined {
@@ -341,12 +374,11 @@ function parseModelNumbers(value: unknown): ModelNumbersView | null | undefined 
   const needed = value.samplesNeeded;
   if (!isFields(needed) || !nullableNumber(needed.loss) || !nullableNumber(needed.flipRate)) return undefined;
   const analytic = value.analytic;
-  if (analytic !== null && !(isFields(analytic) && isFiniteNumber(analytic.lossAtMean) && isFiniteNumber(analytic.firstOrderStd))) {
-    return undefined;
-  }
+  const analyticOk = (a: Fields) => [a.lossAtMean, a.secondOrderExpectedLoss, a.firstOrderStd].every(isFiniteNumber) && isText(a.method);
+  if (analytic !== null && !(isFields(analytic) && analyticOk(analytic))) return undefined;
   const convergence = parseConvergence(value.convergence);
-  const alignment = parseAlignment(value.alignment);
-  if (convergence === undefined || alignment === undefined) return undefined;
+  const saliency = parseSaliency(value.saliency);
+  if (convergence === undefined || saliency === undefined) return undefined;
   return {
     method: value.method,
     methodNote: value.methodNote,
@@ -359,9 +391,17 @@ function parseModelNumbers(value: unknown): ModelNumbersView | null | undefined 
     flipRateInterval: value.flipRateInterval,
     expectedKL: value.expectedKL as number,
     samplesNeeded: { loss: needed.loss, flipRate: needed.flipRate },
-    analytic: analytic === null ? null : { lossAtMean: analytic.lossAtMean as number, firstOrderStd: analytic.firstOrderStd as number },
+    analytic:
+      analytic === null
+        ? null
+        : {
+            lossAtMean: analytic.lossAtMean as number,
+            secondOrderExpectedLoss: analytic.secondOrderExpectedLoss as number,
+            firstOrderStd: analytic.firstOrderStd as number,
+            method: analytic.method as string,
+          },
     convergence,
-    alignment,
+    saliency,
   };
 }
 
@@ -369,13 +409,14 @@ function parseArrays(value: unknown): ImageArraysView | undefined {
   if (!isFields(value) || !isShape(value.shape) || !isShape(value.cleanShape)) return undefined;
   const [c, h, w] = value.shape;
   const size = c * h * w;
-  const { eigenCount, saliency } = value;
+  const { eigenCount, saliency, saliencyMean, saliencyTimesStd } = value;
   if (!isInteger(eigenCount, 0, 256)) return undefined;
   if (!isFloat32Array(value.mean, size) || !isFloat32Array(value.variance, size)) return undefined;
   if (!isFloat32Array(value.eigenvectors, eigenCount * size)) return undefined;
   const [cc, ch, cw] = value.cleanShape;
   if (!isFloat32Array(value.clean, cc * ch * cw)) return undefined;
-  if (saliency !== null && !isFloat32Array(saliency, size)) return undefined;
+  const optional = (v: unknown, length: number): v is Float32Array | null => v === null || isFloat32Array(v, length);
+  if (!optional(saliency, cc * ch * cw) || !optional(saliencyMean, size) || !optional(saliencyTimesStd, size)) return undefined;
   return {
     shape: value.shape,
     mean: value.mean,
@@ -385,6 +426,8 @@ function parseArrays(value: unknown): ImageArraysView | undefined {
     clean: value.clean,
     cleanShape: value.cleanShape,
     saliency,
+    saliencyMean,
+    saliencyTimesStd,
   };
 }
 

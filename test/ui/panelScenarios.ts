@@ -20,8 +20,8 @@ import {
 
 const MODEL = 'mnist-8.onnx';
 const IMAGE = 'images/mnist_28.png';
-/** Clean image, mean image, variance and 8 eigen-images (the default top-k). */
-const MAPS = 11;
+/** Clean image, mean image, variance, 8 eigen-images (the default top-k) and 3 saliency maps. */
+const MAPS = 14;
 
 interface CanvasFact {
   id: string;
@@ -37,15 +37,16 @@ function canvasFacts(frame: Frame): Promise<CanvasFact[]> {
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let nonUniform = false;
     for (let i = 4; i < d.length && !nonUniform; i += 4) nonUniform = d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2];
-    return { id: c.id, width: c.width, height: c.height, cssWidth: c.getBoundingClientRect().width, nonUniform };
+    return { id: c.id, width: c.width, height: c.height, cssWidth: c.clientWidth, nonUniform };
   }))()`);
 }
 
-async function waitForMaps(frame: Frame, count: number, timeoutMs = 60_000): Promise<CanvasFact[]> {
+/** Waits until the webview shows `count` non-blank maps (each also satisfying `also`). */
+async function waitForMaps(frame: Frame, count: number, also: (f: CanvasFact) => boolean = () => true, timeoutMs = 60_000): Promise<CanvasFact[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const facts = await canvasFacts(frame);
-    if (facts.length === count && facts.every((f) => f.nonUniform)) return facts;
+    if (facts.length === count && facts.every((f) => f.nonUniform && also(f))) return facts;
     if (Date.now() > deadline) throw new Error(`expected ${count} non-blank maps, found ${JSON.stringify(facts)}`);
     await frame.page().waitForTimeout(250);
   }
@@ -85,6 +86,12 @@ async function colorbarLabels(frame: Frame, id: string): Promise<string> {
   return frame.locator(`figure:has(#${id}) .colorbar-ticks`).innerText();
 }
 
+async function chooseZoom(frame: Frame, value: string): Promise<void> {
+  const zoom = frame.locator('vscode-dropdown[aria-label="Zoom"]');
+  await zoom.click();
+  await zoom.locator(`vscode-option[value="${value}"]`).click();
+}
+
 async function panelFrame(ctx: ScenarioContext): Promise<Frame> {
   return findWebviewFrame(ctx.page, '#model-name', MODEL);
 }
@@ -95,15 +102,23 @@ export const panelScenarios: Scenario[] = [
     async run(ctx) {
       if (!fixturesPresent(ctx)) return;
       await runCommand(ctx.page, 'View: Close All Editors');
-      await openContextMenu(ctx.page, explorerRow(ctx.page, MODEL));
-      await contextMenuItem(ctx.page, 'Open With...').click();
+      for (let attempt = 1; ; attempt++) {
+        await ctx.page.keyboard.press('Escape');
+        await openContextMenu(ctx.page, explorerRow(ctx.page, MODEL));
+        const item = contextMenuItem(ctx.page, 'Open With...');
+        await item.hover();
+        await item.click();
+        const opened = await ctx.page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+        if (opened) break;
+        if (attempt === 3) throw new Error('"Open With..." showed no editor choice');
+      }
       await typeInQuickInput(ctx.page, 'AugLens');
       await pickQuickInputRow(ctx.page, 'AugLens Model Summary');
       await editorTab(ctx.page, MODEL).waitFor();
       const frame = await findWebviewFrame(ctx.page, '#model-name', MODEL);
       await frame.locator('.facts td', { hasText: 'Input3: float32 [1, 1, 28, 28], NCHW' }).waitFor({ timeout: 30_000 });
       assert.match(await frame.locator('.guess').innerText(), /^Guessed: unit\. 1-channel 28x28 input/);
-      await ctx.screenshot('06-model-editor');
+      await ctx.screenshot('panel-01-model-editor');
     },
   },
   {
@@ -114,12 +129,12 @@ export const panelScenarios: Scenario[] = [
       await pickImage(ctx.page, frame);
       await frame.locator('#run-button').click();
       await frame.locator('.progress-row').first().waitFor({ timeout: 20_000 }).catch(() => undefined);
-      await ctx.screenshot('07-panel-running');
+      await ctx.screenshot('panel-02-running');
+      await frame.locator('#status-line .status-text', { hasText: /^Done in [\d.]+ s: E\[loss\] [\d.e-]+, Std\[loss\]/ }).waitFor({ timeout: 60_000 });
       const maps = await waitForMaps(frame, MAPS);
       assert.deepEqual(maps.map((m) => m.id).slice(0, 4), ['map-0-clean', 'map-0-mean', 'map-0-variance', 'map-0-eigen-1']);
-      assert.match(await frame.locator('#status-line .status-text').innerText(), /^Done in [\d.]+ s: E\[loss\] [\d.e-]+, Std\[loss\]/);
       await scrollTo(frame, '.results-section');
-      await ctx.screenshot('08-panel-numbers');
+      await ctx.screenshot('panel-03-numbers');
       for (const name of ['E[loss]', 'Std[loss]', 'Samples needed', 'Flip rate', 'Analytic vs exact']) {
         await frame.locator('.numbers dt', { hasText: name }).first().waitFor();
       }
@@ -130,21 +145,22 @@ export const panelScenarios: Scenario[] = [
       await eigen.hover({ position: { x: 50, y: 70 } });
       const readout = frame.locator('figure:has(#map-0-eigen-1) .readout');
       assert.match(await readout.innerText(), /^\(\d+, \d+\) -?[\d.]+(e-?\d+)?$/);
-      await ctx.screenshot('09-panel-heatmaps');
+      await ctx.screenshot('panel-04-heatmaps');
       assert.equal(await colorbarLabels(frame, 'map-0-eigen-1'), await colorbarLabels(frame, 'map-0-eigen-2'), 'shared scale');
       await frame.locator('vscode-radio', { hasText: 'per map' }).click();
       await frame.page().waitForTimeout(500);
       assert.notEqual(await colorbarLabels(frame, 'map-0-eigen-1'), await colorbarLabels(frame, 'map-0-eigen-2'), 'per-map scales');
-      await frame.locator('vscode-dropdown[aria-label="Zoom"]').click();
-      await frame.locator('vscode-option', { hasText: '2x' }).click();
-      const zoomed = await waitForMaps(frame, MAPS);
-      assert.ok(zoomed.every((m) => Math.round(m.cssWidth) === 2 * m.width), 'zoom 2x');
+      await chooseZoom(frame, '2');
+      await waitForMaps(frame, MAPS, (m) => Math.round(m.cssWidth) === 2 * m.width, 10_000);
       await scrollTo(frame, '.plots');
-      assert.equal(await frame.locator('svg.plot').count(), 2, 'eigen-spectrum and Monte-Carlo convergence');
-      await ctx.screenshot('10-panel-plots');
+      const plots = await frame.locator('.plot-figure figcaption strong').allInnerTexts();
+      assert.deepEqual(
+        plots.map((t) => t.replace(/ \(.*\)$/, '')),
+        ['Eigen-spectrum of Cov[T(x)]', 'Monte-Carlo convergence', 'Saliency energy per eigenvector', 'Radial spectra'],
+      );
+      await ctx.screenshot('panel-05-plots');
       await frame.locator('vscode-radio', { hasText: 'shared per kind of map' }).click();
-      await frame.locator('vscode-dropdown[aria-label="Zoom"]').click();
-      await frame.locator('vscode-option', { hasText: 'Fit' }).click();
+      await chooseZoom(frame, '0');
     },
   },
   {
@@ -159,7 +175,7 @@ export const panelScenarios: Scenario[] = [
       const check = frame.locator('#policy-a + .policy-check');
       await check.locator('.error', { hasText: "line 2, column 1: unknown transform 'RandomCrp'" }).waitFor();
       assert.equal(await check.locator('.frame').innerText(), 'RandomCrp(24, padding=2)\n^^^^^^^^^');
-      await ctx.screenshot('11-policy-error');
+      await ctx.screenshot('panel-06-policy-error');
       await policy.fill(original);
       await check.locator('.ok', { hasText: 'Parsed: Compose([RandomAffine(' }).waitFor();
     },
@@ -177,13 +193,15 @@ export const panelScenarios: Scenario[] = [
       await policyB.fill('RandomAffine(degrees=0, translate=(0.2, 0.2))');
       await frame.page().waitForTimeout(400);
       await frame.locator('#run-button').click();
+      await frame.locator('#status-line[data-level="busy"]').waitFor({ timeout: 20_000 });
+      await frame.locator('#status-line .status-text', { hasText: /^Done in/ }).waitFor({ timeout: 60_000 });
       const maps = await waitForMaps(frame, 2 * MAPS);
       assert.equal(maps.filter((m) => m.id.startsWith('map-1-')).length, MAPS);
       assert.equal(await colorbarLabels(frame, 'map-0-variance'), await colorbarLabels(frame, 'map-1-variance'), 'same scale in both columns');
       await scrollTo(frame, '.results-section');
-      await ctx.screenshot('12-compare');
+      await ctx.screenshot('panel-07-compare');
       await scrollTo(frame, '.plots');
-      await ctx.screenshot('13-compare-plots');
+      await ctx.screenshot('panel-08-compare-plots');
     },
   },
   {
@@ -196,7 +214,7 @@ export const panelScenarios: Scenario[] = [
       const maps = await waitForMaps(frame, 2 * MAPS);
       assert.equal(maps.length, 2 * MAPS);
       await frame.locator('.image-list .image-name', { hasText: IMAGE }).waitFor();
-      await ctx.screenshot('14-after-reload');
+      await ctx.screenshot('panel-09-after-reload');
     },
   },
   {
@@ -233,7 +251,7 @@ export const panelScenarios: Scenario[] = [
         assert.equal(maps.length, 2 * MAPS);
         assert.deepEqual(fetched, [], 'the page loads nothing but itself');
         assert.equal(await page.locator('#run-button').isVisible(), false, 'read-only: no run button');
-        await page.screenshot({ path: join(ctx.artifacts, '15-report-offline.png'), fullPage: true });
+        await page.screenshot({ path: join(ctx.artifacts, 'panel-10-report-offline.png'), fullPage: true });
       } finally {
         await offline.close();
       }
@@ -248,10 +266,10 @@ export const panelScenarios: Scenario[] = [
       await pickQuickInputRow(ctx.page, 'Dark High Contrast');
       const frame = await panelFrame(ctx);
       await ctx.page.waitForTimeout(1000);
-      const background = await frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const background = await frame.evaluate<string>('getComputedStyle(document.body).backgroundColor');
       assert.equal(background, 'rgb(0, 0, 0)');
       await scrollTo(frame, '.results-section');
-      await ctx.screenshot('16-high-contrast');
+      await ctx.screenshot('panel-11-high-contrast');
     },
   },
 ];

@@ -1,8 +1,9 @@
 // The maps the panel draws for one image result, and their colour ranges. Pure (no DOM).
 //
 // Per-pixel maps of C-channel arrays: the variance is summed over channels (the pixel's share of tr Cov[T(x)]), the
-// eigen-images and the saliency are summed over channels (signed), and |saliency| x std is
-// sum_c |g_c| sqrt(Var_c), the first-order size of the loss change each pixel contributes.
+// eigen-images and the saliency are summed over channels (signed), and |saliency| x std (the engine's
+// |g_c| sqrt(Var_c) at the mean image) is summed over channels: the first-order size of the loss change each pixel
+// contributes.
 import type { ImageResultView } from '../../src/shared/panelData';
 import type { ScaleMode } from '../../src/shared/panelProtocol';
 import { num, percent } from '../format';
@@ -10,7 +11,7 @@ import { num, percent } from '../format';
 /** 'image': shown as is (RGB or gray, [0, 1]); 'sequential': magnitudes; 'diverging': signed values around 0. */
 export type MapKind = 'image' | 'sequential' | 'diverging';
 
-export type MapGroup = 'clean' | 'mean' | 'variance' | 'eigen' | 'saliency' | 'saliency-std';
+export type MapGroup = 'clean' | 'mean' | 'variance' | 'eigen' | 'saliency' | 'saliency-mean' | 'saliency-std';
 
 export interface DisplayMap {
   /** Unique within a column; the same id in two columns means the same map of two policies. */
@@ -95,17 +96,31 @@ export function displayMaps(result: ImageResultView): DisplayMap[] {
     });
   }
   if (a.saliency) {
-    const g = a.saliency;
+    const [cc, ch, cw] = a.cleanShape;
     maps.push({
       key: 'saliency',
       group: 'saliency',
-      title: 'Saliency dLoss/dx',
-      caption: 'gradient of the loss at the clean image, summed over channels',
+      title: 'Saliency at x',
+      caption: 'dLoss/dx at the clean image, summed over channels',
+      kind: 'diverging',
+      width: cw,
+      height: ch,
+      values: channelSum(a.saliency, cc, ch * cw),
+    });
+  }
+  if (a.saliencyMean) {
+    maps.push({
+      key: 'saliency-mean',
+      group: 'saliency-mean',
+      title: 'Saliency at E[T(x)]',
+      caption: 'dLoss/dx at the mean image, summed over channels',
       kind: 'diverging',
       width: w,
       height: h,
-      values: channelSum(g, c, plane),
+      values: channelSum(a.saliencyMean, c, plane),
     });
+  }
+  if (a.saliencyTimesStd) {
     maps.push({
       key: 'saliency-std',
       group: 'saliency-std',
@@ -114,7 +129,7 @@ export function displayMaps(result: ImageResultView): DisplayMap[] {
       kind: 'sequential',
       width: w,
       height: h,
-      values: channelSum(g, c, plane, (v, p, ch) => Math.abs(v) * Math.sqrt(Math.max(0, a.variance[ch * plane + p]))),
+      values: channelSum(a.saliencyTimesStd, c, plane),
     });
   }
   return maps;

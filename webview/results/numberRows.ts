@@ -47,18 +47,41 @@ export function numberRows(result: ImageResultView, summary: RunSummaryView | nu
       },
     );
     if (m.analytic) {
-      rows.push({
-        name: 'Analytic vs exact',
-        value: `${num(m.analytic.firstOrderStd)} vs ${num(m.stdLoss)}`,
-        explanation:
-          "Std[loss] predicted from the image covariance and the model's slope at the mean image (first order), against the exact value: close means the loss is nearly linear over the augmentations.",
-      });
+      rows.push(
+        {
+          name: 'Analytic vs exact',
+          value: `${num(m.analytic.firstOrderStd)} vs ${num(m.stdLoss)}`,
+          explanation: `Std[loss] predicted from the image covariance and the model's slope at the mean image (first order, ${m.analytic.method}), against the exact value: close means the loss is nearly linear over the augmentations.`,
+        },
+        {
+          name: 'E[loss], second order',
+          value: `${num(m.analytic.secondOrderExpectedLoss)} vs ${num(m.expectedLoss)}`,
+          explanation: `The loss at the mean image (${num(m.analytic.lossAtMean)}) plus the curvature along the top eigen-images, against the exact E[loss]: how much of the effect the paper's Taylor expansion captures.`,
+        },
+      );
     }
-    if (m.alignment) {
+    const sal = m.saliency;
+    if (sal?.alignment) {
+      const a = sal.alignment;
       rows.push({
         name: 'Alignment',
-        value: `${num(m.alignment.rayleighQuotient)} (${percent(1 - m.alignment.outsideShare)} inside)`,
-        explanation: `How much the model's sensitivity (saliency) points along the directions the augmentation moves the image: 1 = fully; predicts Std[loss] ~ ${num(m.alignment.predictedStd)} (${m.alignment.method}).`,
+        value: `${num(a.rayleigh)} (<= ${num(a.rayleighUpperBound)})`,
+        explanation: `How much the model's sensitivity (saliency) points along the directions the augmentation moves the image, 1 = fully; ${percent(1 - a.outsideShare)} of it lies along the top eigen-images, predicting Std[loss] ~ ${num(a.predictedStdLoss)}.`,
+      });
+    }
+    if (sal) {
+      const hf = sal.highFrequency;
+      rows.push({
+        name: 'Edges vs texture',
+        value: `${percent(hf.saliency)} vs ${percent(hf.variance)}`,
+        explanation: `Share of the saliency and of the augmentation variance above ${num(hf.cutoff)} cycles per pixel (fine detail: edges, texture) rather than smooth structure.`,
+      });
+      rows.push({
+        name: 'Saliency',
+        value: sal.fallbackReason ? 'finite differences' : sal.method === 'graph' ? 'gradient graph' : sal.method,
+        explanation: sal.fallbackReason
+          ? `The gradient graph could not be built (${sal.fallbackReason}), so the saliency comes from finite differences at reduced resolution.`
+          : 'The gradient of the loss with respect to the image, computed exactly through the ONNX graph.',
       });
     }
     rows.push({

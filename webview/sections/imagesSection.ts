@@ -60,7 +60,9 @@ export class ImagesSection {
       size.mode === 'model'
         ? modelSize
           ? `Images are resized and centre-cropped to ${modelSize} (the model input) before the policy, as a torchvision pipeline would.`
-          : 'The model takes any size: images keep their own size.'
+          : summary
+            ? 'The model takes any size: images keep their own size.'
+            : 'Images are resized and centre-cropped to the model input (read when the model is loaded) before the policy.'
         : size.mode === 'custom'
           ? 'Images are resized and centre-cropped to this size before the policy; the model input fitting comes after it.'
           : 'The policy acts on each image at its own size; the result is then fitted to the model input.';

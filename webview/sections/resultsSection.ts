@@ -6,6 +6,7 @@ import { el } from '../dom';
 import { seconds } from '../format';
 import { convergencePlot } from '../plots/convergence';
 import { energyPlot } from '../plots/energy';
+import { radialSpectraPlot } from '../plots/radialSpectra';
 import { spectrumPlot } from '../plots/spectrum';
 import { type Colormaps, drawMap } from '../results/heatmap';
 import { imageTable } from '../results/imageTable';
@@ -100,9 +101,11 @@ export class ResultsSection {
       const confidence = columns[i].summary?.settings.confidence ?? 0.95;
       const plot = convergence && convergencePlot(convergence, confidence);
       if (plot) figures.push(plotFigure(`Monte-Carlo convergence (${name(i)})`, 'Sampling approaches the exact E[loss] (dashed) slowly; the band is the confidence interval.', plot));
-      const alignment = r?.model?.alignment;
-      const energy = alignment && energyPlot(alignment);
+      const saliency = r?.model?.saliency;
+      const energy = saliency?.alignment && energyPlot(saliency.alignment);
       if (energy) figures.push(plotFigure(`Saliency energy per eigenvector (${name(i)})`, 'Where the model is sensitive, in the directions the augmentation moves the image.', energy));
+      const spectra = saliency && radialSpectraPlot(saliency.spectra);
+      if (spectra) figures.push(plotFigure(`Radial spectra (${name(i)})`, 'Fine detail (right) against coarse structure (left), each curve scaled to its total power.', spectra));
     });
     return el('div', { className: 'plots' }, figures);
   }

@@ -13,6 +13,8 @@ import { colorJitterStep } from './steps/colorJitter';
 import { gaussianBlurStep } from './steps/gaussianBlur';
 import { grayscaleStep } from './steps/grayscale';
 import { resizedCropStep } from './steps/resizedCrop';
+import { gaussianNoiseStep } from './steps/gaussianNoise';
+import { randomErasingStep } from './steps/randomErasing';
 import { policySequence, randomApplyContinuous } from './steps/policySequence';
 
 /**
@@ -54,8 +56,9 @@ export function compilePolicy(spec: TransformSpec, input: Shape, opts: CompileOp
     case 'RandomGrayscale':
       return discrete(spec, grayscaleStep(spec, input, label));
     case 'GaussianNoise':
+      return gaussianNoiseStep(spec, input, label, opts);
     case 'RandomErasing':
-      throw new Error(`${label} is not supported yet`);
+      return randomErasingStep(spec, input, label, opts);
   }
 }
 

@@ -26,25 +26,41 @@ export interface ResizedCropLaw {
  * P(h, w) = P1 (1 - (1 - q)^10) / q with q = sum P1, and the fallback takes (1 - q)^10 (math notes, section 4).
  */
 export function resizedCropLaw(height: number, width: number, scale: readonly [number, number], ratio: readonly [number, number]): ResizedCropLaw {
-  const area = height * width;
-  const [a0, a1] = [Math.log(scale[0]), Math.log(scale[1])];
-  const [r0, r1] = [Math.log(ratio[0]), Math.log(ratio[1])];
-  const box = (scale[1] - scale[0]) * (r1 - r0);
-  // round(x) = n for x in [n - 1/2, n + 1/2) (ties have probability zero).
-  const band = (n: number): [number, number] => [Math.log((n - 0.5) ** 2 / area), Math.log((n + 0.5) ** 2 / area)];
-  const single: CropSize[] = [];
-  for (let h = 1; h <= height; h++) {
-    const [h0, h1] = band(h);
-    for (let w = 1; w <= width; w++) {
-      const [w0, w1] = band(w);
-      const p = singleAttempt(a0, a1, r0, r1, w0, w1, h0, h1, box);
-      if (p > 0) single.push({ h, w, p });
-    }
-  }
+  // w goes with area * ratio; sizes from 1 up to the image side.
+  const single = attemptLaw(height * width, scale, ratio, [1, width], [1, height]).map((c) => ({ h: c.b, w: c.a, p: c.p }));
   const q = single.reduce((s, c) => s + c.p, 0);
   const stay = (1 - q) ** 10;
   const sizes = q > 0 ? single.map((c) => ({ ...c, p: (c.p * (1 - stay)) / q })) : [];
   return { sizes, fallback: { ...fallbackCrop(height, width, ratio), p: stay }, acceptance: q };
+}
+
+/**
+ * One attempt of the (area, log-ratio) draw shared by RandomResizedCrop and RandomErasing: a = round(sqrt(area s e^r)),
+ * b = round(sqrt(area s e^-r)) with s ~ U(scale), r ~ U(log ratio); the probability of each accepted (a, b) with
+ * a and b in the given inclusive ranges (a size of 0 is the band [0, 1/2)).
+ */
+export function attemptLaw(
+  area: number,
+  scale: readonly [number, number],
+  ratio: readonly [number, number],
+  aRange: readonly [number, number],
+  bRange: readonly [number, number],
+): { a: number; b: number; p: number }[] {
+  const [a0, a1] = [Math.log(scale[0]), Math.log(scale[1])];
+  const [r0, r1] = [Math.log(ratio[0]), Math.log(ratio[1])];
+  const box = (scale[1] - scale[0]) * (r1 - r0);
+  // round(x) = n for x in [n - 1/2, n + 1/2) (ties have probability zero).
+  const band = (n: number): [number, number] => [n === 0 ? -Infinity : Math.log((n - 0.5) ** 2 / area), Math.log((n + 0.5) ** 2 / area)];
+  const out: { a: number; b: number; p: number }[] = [];
+  for (let b = bRange[0]; b <= bRange[1]; b++) {
+    const [b0, b1] = band(b);
+    for (let a = aRange[0]; a <= aRange[1]; a++) {
+      const [w0, w1] = band(a);
+      const p = singleAttempt(a0, a1, r0, r1, w0, w1, b0, b1, box);
+      if (p > 0) out.push({ a, b, p });
+    }
+  }
+  return out;
 }
 
 /** P1 for one (h, w) band pair; a collapsed scale or ratio range makes the draw a segment or a point. */

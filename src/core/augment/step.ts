@@ -34,6 +34,18 @@ export interface Step {
    * route from what the input law holds. Absent on steps whose exact lift gives it (finite outcome sets).
    */
   pixelLaw?(input: PixelLaw): PixelLaw | null;
+  /**
+   * Independent per-pixel noise (GaussianNoise): given the input, the output's conditional mean image and its
+   * conditional variance per value, so Cov[out] = Cov[conditional mean] + diag(E[conditional variance]).
+   */
+  readonly noise?: PixelNoise;
+}
+
+export interface PixelNoise {
+  /** E[out | input], rounded to float32 like an outcome image. */
+  mean(img: Image): Image;
+  /** E[out | input] and E[out^2 | input] per value, in float64. */
+  moments(img: Image): { e1: Float64Array; e2: Float64Array };
 }
 
 export interface StepQuadrature {

@@ -1,10 +1,13 @@
 import { compilePolicy } from '../augment/compile';
+import { conditionalLaw } from '../augment/steps/gaussianNoise';
 import { materialize, materializedSize, liftKeepingLazy } from '../augment/lazyFamily';
 import { outcomeCount, pointMixture, type Mixture } from '../augment/mixture';
-import type { Step } from '../augment/step';
+import type { PixelNoise, Step } from '../augment/step';
 import type { Image } from '../image';
 import type { TransformSpec } from '../policy/types';
+import { addWindowSums } from './canvasSum';
 import { covarianceEigen, type CovarianceEigen } from './covarianceEigen';
+import { diagonalPlusMixtureEigen } from './diagonalEigen';
 import { lawOfMixture, varianceOf } from './pixelLaw';
 import { pixelMoments, type PixelMoments } from './pixelMoments';
 import { sigmaPoints } from './sigmaPoints';
@@ -82,8 +85,8 @@ export function continuousMoments(img: Image, policy: TransformSpec, opts: Conti
     const variance = varianceOf(law);
     pixel = { mean: law.mean, variance, totalVariance: variance.reduce((s, v) => s + v, 0), outcomes: outcomeCount(mixture) };
   } else {
-    coarsePixel = streamPixelMoments(at(opts.pixelLevel).lift(pointMixture(img)));
-    pixel = streamPixelMoments(at(opts.pixelLevel + 1).lift(pointMixture(img)));
+    coarsePixel = quadraturePixels(at(opts.pixelLevel), img);
+    pixel = quadraturePixels(at(opts.pixelLevel + 1), img);
   }
   const t1 = performance.now();
   const budget = Math.min(opts.eigenOutcomes, Math.floor(opts.eigenValues / (img.channels * img.height * img.width)));
@@ -91,15 +94,17 @@ export function continuousMoments(img: Image, policy: TransformSpec, opts: Conti
   // the rule alone.
   const refined = eigenSet(refinedStep, img, budget, null);
   const coarse = eigenSet(step, img, budget, refined.ranks);
-  const fits = [coarse, refined].every((s) => materializedSize(s.mixture) <= opts.eigenValues);
-  const coarseSet = fits ? materialize(coarse.mixture) : null;
-  const refinedSet = fits ? materialize(refined.mixture) : null;
-  const coarseMoments = coarseSet ? pixelMoments(coarseSet) : null;
-  const refinedMoments = refinedSet ? pixelMoments(refinedSet) : null;
-  const eigenOf = (m: Mixture | null, mm: PixelMoments | null) =>
-    opts.topK > 0 && m && mm ? covarianceEigen(m, mm, { k: opts.topK, gramLimit: Math.min(400, opts.eigenOutcomes) }) : null;
-  const coarseEigen = eigenOf(coarseSet, coarseMoments);
-  const eigen = eigenOf(refinedSet, refinedMoments);
+  const fits = [coarse, refined].every((e) => materializedSize(e.mixture) <= opts.eigenValues);
+  const coarseSet = fits ? eigenInputs(coarse) : null;
+  const refinedSet = fits ? eigenInputs(refined) : null;
+  const eigenOf = (e: EigenInputs | null) => {
+    if (opts.topK <= 0 || !e) return null;
+    if (e.diagonal) return diagonalPlusMixtureEigen(e.mixture, e.mixtureMoments, e.diagonal, opts.topK);
+    return covarianceEigen(e.mixture, e.moments, { k: opts.topK, gramLimit: Math.min(400, opts.eigenOutcomes) });
+  };
+  const coarseEigen = eigenOf(coarseSet);
+  const eigen = eigenOf(refinedSet);
+  const coarseMoments = coarseSet?.moments ?? null;
   const t2 = performance.now();
 
   const reference = law ? null : coarsePixel;
@@ -108,7 +113,7 @@ export function continuousMoments(img: Image, policy: TransformSpec, opts: Conti
   const truncation = Math.max(0, ...reductions.map((r) => r.eigenvalueBound));
   return {
     mixture,
-    momentsMixture: refinedSet,
+    momentsMixture: refinedSet?.mixture ?? null,
     pixel,
     eigen,
     quadrature: {
@@ -132,13 +137,16 @@ export function continuousMoments(img: Image, policy: TransformSpec, opts: Conti
  * steps and ranks given).
  */
 function eigenSet(step: Step, img: Image, budget: number, given: Map<number, number> | null) {
-  const parts = step.parts ?? [step];
+  const all = step.parts ?? [step];
+  const noise = all[all.length - 1].noise ?? null;
+  const parts = noise ? all.slice(0, -1) : all;
   const reductions: ContinuousReduction[] = [];
   const ranks = new Map<number, number>();
   let m = pointMixture(img);
   parts.forEach((s, i) => {
     const nodes = s.quadrature?.nodes ?? 1;
-    const gain = parts.slice(i).reduce<number | undefined>((g, t) => (g === undefined || !t.affine || t.varianceGain === undefined ? undefined : g * t.varianceGain), 1);
+    // Every later step counts, the final noise step too (clamped noise is not affine: no sigma points before it).
+    const gain = all.slice(i).reduce<number | undefined>((g, t) => (g === undefined || !t.affine || t.varianceGain === undefined ? undefined : g * t.varianceGain), 1);
     const wanted = given ? given.get(i) : s.quadrature?.linear && gain !== undefined && outcomeCount(m) * nodes > budget ? Math.max(1, Math.floor(budget / (2 * nodes))) : undefined;
     if (wanted !== undefined && gain !== undefined) {
       const exact = materialize(m);
@@ -157,7 +165,62 @@ function eigenSet(step: Step, img: Image, budget: number, given: Map<number, num
     }
     m = liftKeepingLazy(s.lift, m);
   });
-  return { mixture: m, reductions, ranks };
+  return { mixture: m, reductions, ranks, noise };
+}
+
+/**
+ * Per-pixel moments from a step's outcome set, each canvas computed once; a final noise step is integrated exactly on
+ * every outcome (its conditional moments) rather than through its noise draws.
+ */
+function quadraturePixels(step: Step, img: Image): PixelMoments {
+  const all = step.parts ?? [step];
+  const noise = all[all.length - 1].noise;
+  const parts = noise ? all.slice(0, -1) : all;
+  const m = parts.reduce((x, s) => liftKeepingLazy(s.lift, x), pointMixture(img));
+  if (!noise) return streamPixelMoments(m);
+  const law = conditionalLaw(m, (x) => noise.moments(x));
+  const variance = varianceOf(law);
+  return { mean: law.mean, variance, totalVariance: variance.reduce((a, b) => a + b, 0), outcomes: outcomeCount(m) };
+}
+
+interface EigenInputs {
+  /** The outcome set (conditional means when a noise step ends the policy), materialised. */
+  readonly mixture: Mixture;
+  readonly mixtureMoments: PixelMoments;
+  /** E[conditional variance] of a final noise step, else null. */
+  readonly diagonal: Float64Array | null;
+  /** Moments of the policy's output: the mixture's, plus the diagonal in the variance. */
+  readonly moments: PixelMoments;
+}
+
+/**
+ * Materialises an eigenpair outcome set. With a final noise step the covariance is that of the conditional means
+ * plus diag(E[conditional variance]), both read off every canvas (the noise acts on each pixel alone).
+ */
+function eigenInputs(e: { mixture: Mixture; noise: PixelNoise | null }): EigenInputs {
+  const noise = e.noise;
+  if (!noise) {
+    const mixture = materialize(e.mixture);
+    const moments = pixelMoments(mixture);
+    return { mixture, mixtureMoments: moments, diagonal: null, moments };
+  }
+  const shape = e.mixture.shape;
+  const diagonal = new Float64Array(shape.channels * shape.height * shape.width);
+  const families = e.mixture.families.map((f) => {
+    const base = f.base;
+    const c = noise.moments(base);
+    addWindowSums(diagonal, c.e2.map((e2, i) => Math.max(e2 - c.e1[i] * c.e1[i], 0)), base.height, base.width, f.offsets, f.weight, shape);
+    return { weight: f.weight, base: noise.mean(base), offsets: f.offsets };
+  });
+  const mixture = { shape, families };
+  const mixtureMoments = pixelMoments(mixture);
+  const variance = mixtureMoments.variance.map((v, i) => v + diagonal[i]);
+  return {
+    mixture,
+    mixtureMoments,
+    diagonal,
+    moments: { ...mixtureMoments, variance, totalVariance: variance.reduce((a, b) => a + b, 0) },
+  };
 }
 
 function relativeL2(a: ArrayLike<number>, b: ArrayLike<number>): number {

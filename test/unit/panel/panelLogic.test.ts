@@ -93,27 +93,37 @@ test('engine results become panel views that pass the webview validators, infini
   assert.ok(parseImageResult(view), 'the converted view validates');
   assert.equal(view.model?.samplesNeeded.loss, null);
   assert.equal(view.model?.samplesNeeded.flipRate, 1825);
-  assert.equal(view.model?.alignment, null, 'no alignment before the gradient work adds it');
-  assert.equal(view.arrays.saliency, null);
   assert.notEqual(view.arrays.mean.buffer, result.arrays[0].mean.buffer, 'arrays are copied into their own buffers');
   assert.deepEqual(Array.from(view.arrays.mean), Array.from(result.arrays[0].mean));
+  assert.deepEqual(Array.from(view.arrays.saliencyTimesStd ?? []), Array.from(result.arrays[0].saliencyTimesStd ?? [1]));
+  assert.deepEqual(view.model?.saliency?.alignment?.shares, [0.3, 0.1]);
+  assert.equal(view.model?.analytic?.secondOrderExpectedLoss, 0.29);
+  assert.equal(view.moments.approximation, null);
   const summary = runSummaryView(result.report, 1234);
   assert.ok(parseRunSummary(summary));
   assert.match(summary.preprocessing ?? '', /^cifar: RGB, scale 1, mean 0\.5, std 0\.5, model input 4x5$/);
 });
 
-test('saliency arrays and an alignment block are shown when the engine adds them', () => {
+test('results without saliency (no model gradient, or stored before it existed) show no saliency', () => {
   const result = engineResult();
-  const saliency = Float32Array.from({ length: 60 }, (_, i) => Math.sin(i));
-  const alignment = { rayleighQuotient: 0.4, energyShares: [0.3, 0.1], outsideShare: 0.6, predictedStd: 0.12, method: 'graph' };
-  const withGradient = {
-    report: { ...result.report, images: [{ ...result.report.images[0], model: { ...result.report.images[0].model!, alignment } }] },
-    arrays: [{ ...result.arrays[0], saliency }],
-  };
-  const [view] = resultViews(withGradient, ['cat.png']);
-  assert.deepEqual(Array.from(view.arrays.saliency ?? []), Array.from(saliency));
-  assert.deepEqual(view.model?.alignment, alignment);
+  const { saliency: _s, ...model } = result.report.images[0].model!;
+  const { saliency: _a, saliencyMean: _b, saliencyTimesStd: _c, ...arrays } = result.arrays[0];
+  const old = { report: { ...result.report, images: [{ ...result.report.images[0], model: model as typeof result.report.images[0]['model'] }] }, arrays: [arrays] };
+  const [view] = resultViews(old, ['cat.png']);
+  assert.equal(view.model?.saliency, null);
+  assert.deepEqual([view.arrays.saliency, view.arrays.saliencyMean, view.arrays.saliencyTimesStd], [null, null, null]);
   assert.ok(parseImageResult(view));
+});
+
+test('approximate image moments (quadrature, sigma-point reductions) are said in words', () => {
+  const result = engineResult();
+  const moments = {
+    ...result.report.images[0].moments,
+    reductions: [{ before: 'RandomAffine', outcomesBefore: 5000, rank: 64, varianceBound: 0.0012 }],
+    quadrature: { rule: 'Gauss-Legendre', nodes: 9, refinedNodes: 17, pixelMethod: 'quadrature' as const, meanError: 1e-4, varianceError: 2e-3, eigenvalueError: null },
+  };
+  const [view] = resultViews({ ...result, report: { ...result.report, images: [{ ...result.report.images[0], moments }] } }, ['cat.png']);
+  assert.match(view.moments.approximation ?? '', /Gauss-Legendre with 9 nodes .*refined to 17 nodes.*5000 outcomes before RandomAffine reduced to rank 64\), variance lost at most 0\.0012/);
 });
 
 test('model summaries carry the guess and every preset', () => {

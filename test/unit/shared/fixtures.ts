@@ -1,5 +1,5 @@
-// A small synthetic analysis result (3 x 4 x 5 image, 2 eigen-images, a model report) in the engine's format, and
-// its panel view, for the protocol and conversion tests.
+// A small synthetic analysis result (3 x 4 x 5 image, 2 eigen-images, a model report with saliency) in the engine's
+// format, and its panel view, for the protocol and conversion tests.
 import type { AnalysisResult, ImageArrays, ImageReport } from '../../../src/engine/analysis/result';
 import { imageView } from '../../../src/extension/viewResults';
 import type { ImageResultView } from '../../../src/shared/panelData';
@@ -13,6 +13,9 @@ function ramp(length: number, scale: number, offset = 0): Float32Array {
 
 export function engineArrays(): ImageArrays {
   return {
+    saliency: Float32Array.from({ length: SIZE }, (_, i) => Math.sin(i)),
+    saliencyMean: Float32Array.from({ length: SIZE }, (_, i) => 0.5 * Math.cos(i)),
+    saliencyTimesStd: ramp(SIZE, 0.02),
     mean: ramp(SIZE, 0.1),
     variance: ramp(SIZE, 0.01),
     eigenvectors: Float32Array.from({ length: 2 * SIZE }, (_, i) => (i < SIZE ? 0.1 : 0.03) * (((i * 7) % 13) - 6)),
@@ -52,7 +55,34 @@ export function engineImageReport(): ImageReport {
       expectedKL: 0.02,
       topClasses: [{ index: 3, expectedProbability: 0.7, std: 0.1 }],
       samplesNeeded: { loss: Infinity, flipRate: 1825 },
-      analytic: { lossAtMean: 0.25, firstOrderVariance: 0.01, firstOrderStd: 0.1, directionalDerivatives: [0.1, 0.2], method: 'central-differences', step: 0.002 },
+      analytic: {
+        lossAtMean: 0.25,
+        secondOrderExpectedLoss: 0.29,
+        firstOrderVariance: 0.01,
+        firstOrderStd: 0.1,
+        directionalDerivatives: [0.1, 0.2],
+        curvatures: [0.3, 0.1],
+        method: 'gradient graph',
+        step: 0.002,
+      },
+      saliency: {
+        method: 'graph',
+        fallbackReason: null,
+        gradientNormClean: 1.5,
+        gradientNormMean: 1.2,
+        alignment: {
+          gCovG: 0.011,
+          gCovGUpperBound: 0.02,
+          rayleigh: 0.4,
+          rayleighUpperBound: 0.5,
+          shares: [0.3, 0.1],
+          outsideShare: 0.6,
+          predictedStdLoss: 0.105,
+          exactStdLoss: 0.1,
+        },
+        spectra: { frequencies: [0, 0.1, 0.2, 0.3], saliency: [4, 3, 2, 1], variance: [5, 2, 1, 0.5], eigen: [[1, 2, 1, 0.5], [1, 1, 1, 1]] },
+        highFrequency: { cutoff: 0.25, saliency: 0.1, variance: 0.05 },
+      },
       monteCarlo: { samples: [2, 10, 100], estimate: [0.4, 0.32, 0.31], lower: [0.1, 0.25, 0.29], upper: [0.7, 0.39, 0.33], exact: 0.3, draws: 100 },
     },
     timingsMs: { imageMoments: 5, model: 30 },

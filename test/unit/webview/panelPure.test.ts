@@ -7,25 +7,22 @@ import { displayMaps, isNonUniform, mapRanges, pixelScale } from '../../../webvi
 import { numberRows } from '../../../webview/results/numberRows';
 import { imageResult } from '../shared/fixtures';
 
-test('maps: channel sums, eigen-images and saliency maps match a direct computation', () => {
+test('maps: channel sums of the variance, eigen-images and saliency maps match a direct computation', () => {
   const result = imageResult();
-  const saliency = Float32Array.from({ length: 60 }, (_, i) => Math.cos(i) * 0.3);
-  const maps = displayMaps({ ...result, arrays: { ...result.arrays, saliency } });
-  assert.deepEqual(maps.map((m) => m.key), ['clean', 'mean', 'variance', 'eigen-1', 'eigen-2', 'saliency', 'saliency-std']);
-  const { variance, eigenvectors } = result.arrays;
+  const maps = displayMaps(result);
+  assert.deepEqual(maps.map((m) => m.key), ['clean', 'mean', 'variance', 'eigen-1', 'eigen-2', 'saliency', 'saliency-mean', 'saliency-std']);
+  const { variance, eigenvectors, saliencyMean, saliencyTimesStd } = result.arrays;
   const plane = 20;
+  const sum3 = (a: Float32Array, offset: number, p: number) => a[offset + p] + a[offset + plane + p] + a[offset + 2 * plane + p];
   for (let p = 0; p < plane; p++) {
-    const v = variance[p] + variance[plane + p] + variance[2 * plane + p];
-    assert.ok(Math.abs(maps[2].values[p] - v) < 1e-6);
-    const e2 = eigenvectors[60 + p] + eigenvectors[60 + plane + p] + eigenvectors[60 + 2 * plane + p];
-    assert.ok(Math.abs(maps[4].values[p] - e2) < 1e-6);
-    let gs = 0;
-    for (let c = 0; c < 3; c++) gs += Math.abs(saliency[c * plane + p]) * Math.sqrt(variance[c * plane + p]);
-    assert.ok(Math.abs(maps[6].values[p] - gs) < 1e-6);
+    assert.ok(Math.abs(maps[2].values[p] - sum3(variance, 0, p)) < 1e-6);
+    assert.ok(Math.abs(maps[4].values[p] - sum3(eigenvectors, 60, p)) < 1e-6);
+    assert.ok(Math.abs(maps[6].values[p] - sum3(saliencyMean!, 0, p)) < 1e-6);
+    assert.ok(Math.abs(maps[7].values[p] - sum3(saliencyTimesStd!, 0, p)) < 1e-6);
   }
   assert.equal(maps[0].kind, 'image', 'a [0, 1] RGB image is shown as is');
   assert.equal(maps[1].kind, 'sequential', 'the mean leaves [0, 1] here, so its channel average is colour-mapped');
-  assert.equal(maps[3].kind, 'diverging');
+  assert.deepEqual(maps.map((m) => m.kind).slice(3), ['diverging', 'diverging', 'diverging', 'diverging', 'sequential']);
 });
 
 test('ranges: diverging maps symmetric, magnitudes from 0, shared within a kind and across compared columns', () => {
@@ -92,5 +89,7 @@ test('numbers: each row explained; unbounded sample counts said in words', () =>
   }
   assert.equal(byName.get('Samples needed')?.value, 'unbounded');
   assert.equal(byName.get('Flip rate')?.value, '5.0%');
-  assert.equal(byName.has('Alignment'), false);
+  assert.match(byName.get('Alignment')?.value ?? '', /^0\.4 \(<= 0\.5\)$/);
+  assert.match(byName.get('Alignment')?.explanation ?? '', /40\.0% of it lies along the top eigen-images/);
+  assert.equal(byName.get('E[loss], second order')?.value, '0.29 vs 0.3');
 });

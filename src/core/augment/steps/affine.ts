@@ -1,7 +1,8 @@
 import type { Image } from '../../image';
 import type { RandomAffineSpec, RandomRotationSpec } from '../../policy/types';
 import type { PixelLaw } from '../../moments/pixelLaw';
-import { tensorGaussRule, type CubeRule } from '../../quadrature/tensorRule';
+import { cubeRule } from '../../quadrature/latticeCube';
+import type { CubeRule } from '../../quadrature/tensorRule';
 import type { Rng } from '../../rng';
 import { uniform } from '../../rng';
 import type { CompileOptions } from '../compileOptions';
@@ -28,7 +29,7 @@ interface Range {
 /**
  * RandomRotation (expand=False) and RandomAffine with continuous angle, scale or shear: each draw is an affine warp
  * with torchvision's inverse matrix and grid_sample semantics. Continuous parameters are integrated by a tensor
- * composite Gauss-Legendre rule; whole-pixel translations stay exact, as window offsets of the warp computed on an
+ * composite Gauss-Legendre rule (a lattice rule past two of them); whole-pixel translations stay exact, as window offsets of the warp computed on an
  * output grid widened by the largest shift (a translation moves the output grid: out_t(q) = out_0(q - t)).
  */
 export function affineStep(spec: RandomAffineSpec | RandomRotationSpec, input: Shape, label: string, opts: CompileOptions): Step {
@@ -72,7 +73,7 @@ export function affineStep(spec: RandomAffineSpec | RandomRotationSpec, input: S
   const window: WarpWindow = { top: -my, left: -mx, height: input.height + 2 * my, width: input.width + 2 * mx };
   const shifts = offsetGrid(toOffsets(tyLaw, my), toOffsets(txLaw, mx));
   const canvas: Shape = { channels: input.channels, height: window.height, width: window.width };
-  const rule: CubeRule = tensorGaussRule(varying.length, opts.level);
+  const rule: CubeRule = cubeRule(varying.length, opts.level);
   const nodeParams = Array.from({ length: rule.size }, (_, k) => paramsAt(rule.points.subarray(k * rule.dims, (k + 1) * rule.dims)));
   let gain: number | undefined;
   const warp = (img: Image, p: AffineParams, win?: WarpWindow) => warpImage(img, inverseAffineMatrix(center, p), mode, fills, win);

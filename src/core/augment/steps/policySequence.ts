@@ -1,10 +1,10 @@
-import type { Image } from '../../image';
+import { createImage, type Image } from '../../image';
 import { lawOfMixture, lawOfMoments, type PixelLaw } from '../../moments/pixelLaw';
 import { latticeRule } from '../../quadrature/lattice';
 import type { Rng } from '../../rng';
 import type { CompileOptions } from '../compileOptions';
 import { lazyFamily, liftKeepingLazy, reweighted } from '../lazyFamily';
-import { windowOf, type Mixture, type Shape, type WeightedImage } from '../mixture';
+import { outcomeCount, pointMixture, windowOf, type Mixture, type Shape, type WeightedImage } from '../mixture';
 import type { Step, StepQuadrature } from '../step';
 
 /**
@@ -14,11 +14,13 @@ import type { Step, StepQuadrature } from '../step';
  * counts). `parts` exposes the resulting steps for reductions between them.
  */
 export function policySequence(parts: readonly Step[], input: Shape, label: string, opts: CompileOptions): Step {
-  const continuous = parts.flatMap((p, i) => (p.quadrature ? [i] : []));
-  const steps: Step[] =
-    continuous.length < 2
-      ? [...parts]
-      : [...parts.slice(0, continuous[0]), jointCore(parts.slice(continuous[0], continuous[continuous.length - 1] + 1), opts), ...parts.slice(continuous[continuous.length - 1] + 1)];
+  // Noise steps draw one number per value: they lift on their own, outside any joint rule.
+  const continuous = parts.flatMap((p, i) => (p.quadrature && !p.noise ? [i] : []));
+  const first = continuous[0];
+  const last = continuous[continuous.length - 1];
+  // A non-linear continuous step after many exact outcomes would multiply them by its nodes: fold them into the core.
+  const start = continuous.length === 1 && !parts[first].quadrature!.linear && exactOutcomes(parts.slice(0, first), input) * parts[first].quadrature!.nodes > JOINT_THRESHOLD * 2 ** opts.level ? 0 : first;
+  const steps: Step[] = continuous.length === 0 || (continuous.length === 1 && start === first) ? [...parts] : [...parts.slice(0, start), jointCore(parts.slice(start, last + 1), opts), ...parts.slice(last + 1)];
   const quadratureSteps = steps.filter((s) => s.quadrature);
   return {
     label,
@@ -37,8 +39,18 @@ export function policySequence(parts: readonly Step[], input: Shape, label: stri
         [{ weight: 1, image: img }],
       ),
     lift: (m) => steps.reduce((x, s) => liftKeepingLazy(s.lift, x), m),
-    pixelLaw: (law) => steps.reduce<PixelLaw | null>((l, s) => (l ? stepLaw(s, l) : null), law),
+    // The exact route follows the steps as written: grouping is only how the outcome set is built.
+    pixelLaw: (law) => parts.reduce<PixelLaw | null>((l, s) => (l ? stepLaw(s, l) : null), law),
   };
+}
+
+/** Outcome count past which a non-linear continuous step is integrated jointly with the exact steps before it. */
+const JOINT_THRESHOLD = 4096;
+
+/** Outcomes of exact steps on an image of this shape: their structure does not depend on the pixels. */
+function exactOutcomes(steps: readonly Step[], input: Shape): number {
+  const blank = createImage(input.channels, input.height, input.width);
+  return outcomeCount(steps.reduce((m, s) => s.lift(m), pointMixture(blank)));
 }
 
 /** The exact per-pixel law through one step: the exact lift while the law is finite, else the step's own route. */

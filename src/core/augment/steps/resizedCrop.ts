@@ -11,7 +11,8 @@ import { resizeImage } from '../resize';
 import { resizedCropLaw, type CropSize } from '../resizedCropLaw';
 import type { Step } from '../step';
 
-/** Largest number of values (outcomes x output size) enumerated exactly; past it the outcome set is a lattice rule. */
+/** Largest outcome count, and count of values, enumerated exactly; past them the outcome set is a lattice rule. */
+const EXACT_OUTCOMES = 2500;
 const EXACT_VALUES = 2e7;
 
 /**
@@ -32,7 +33,7 @@ export function resizedCropStep(spec: RandomResizedCropSpec, input: Shape, label
   const resize = (img: Image) => resizeImage(img, oh, ow, { interpolation: spec.interpolation, antialias: spec.antialias });
   const positions = (a: CropSize & { top?: number }) => (a.top !== undefined ? 1 : (input.height - a.h + 1) * (input.width - a.w + 1));
   const total = atoms.reduce((s, a) => s + positions(a), 0);
-  const exact = total * output.channels * oh * ow <= EXACT_VALUES;
+  const exact = total <= EXACT_OUTCOMES && total * output.channels * oh * ow <= EXACT_VALUES;
   const rule = latticeRule(64 * 2 ** opts.level);
   const at = (img: Image, u0: number, u1: number, u2: number): Image => {
     let i = 0;
