@@ -40,9 +40,10 @@ function imageSummary(img: ImageReport, report: Report): string[] {
       : `  outcomes: ${int(m.outcomes)} (enumerated exactly)`,
     ...(m.quadrature
       ? [
-          `  per-pixel moments: ${m.quadrature.pixelMethod === 'exact' ? 'exact (piecewise integration)' : 'refined quadrature'}; ` +
-            `relative error ${m.quadrature.pixelMethod === 'exact' ? 'of the outcome set' : 'estimate'}: mean ${n(m.quadrature.meanError, 2)}, ` +
-            `variance ${n(m.quadrature.varianceError, 2)}` +
+          `  per-pixel moments: ${m.quadrature.pixelMethod === 'exact' ? 'exact (piecewise integration)' : 'refined quadrature'}` +
+            (m.quadrature.meanError === null || m.quadrature.varianceError === null
+              ? ''
+              : `; relative error ${m.quadrature.pixelMethod === 'exact' ? 'of the outcome set' : 'estimate'}: mean ${n(m.quadrature.meanError, 2)}, variance ${n(m.quadrature.varianceError, 2)}`) +
             (m.quadrature.eigenvalueError === null ? '' : `; eigenvalues +- ${n(m.quadrature.eigenvalueError, 2)}`),
         ]
       : []),

@@ -7,6 +7,7 @@ import type { Image } from '../image';
 import type { TransformSpec } from '../policy/types';
 import { addWindowSums } from './canvasSum';
 import { covarianceEigen, type CovarianceEigen } from './covarianceEigen';
+import { denseGramEigen } from './denseGramEigen';
 import { diagonalPlusMixtureEigen } from './diagonalEigen';
 import { lawOfMixture, varianceOf } from './pixelLaw';
 import { pixelMoments, type PixelMoments } from './pixelMoments';
@@ -27,8 +28,8 @@ export interface QuadratureReport {
    * Relative L2 errors of the mean and variance maps: with exact pixels, of the shared outcome set against them;
    * with quadrature, |rule - refined rule| (an estimate of the coarser rule's error, conservative for the refined one).
    */
-  readonly meanError: number;
-  readonly varianceError: number;
+  readonly meanError: number | null;
+  readonly varianceError: number | null;
   /** max_i |lambda_i(rule) - lambda_i(refined)| plus the sigma-point truncation bound; null without eigenpairs. */
   readonly eigenvalueError: number | null;
 }
@@ -49,7 +50,8 @@ export interface ContinuousOptions {
   readonly level: number;
   /** Level of the per-pixel quadrature when there is no exact route (refined: level + 1). */
   readonly pixelLevel: number;
-  /** Largest outcome count of an eigenpair outcome set; past it, sigma points before linear continuous steps. */
+  /** Largest outcome count of an eigenpair outcome set; past it, sigma points before linear continuous steps (or, for
+   * a set of window families, the Gram limit). */
   readonly eigenOutcomes: number;
   /** Largest number of values an eigenpair outcome set may hold in memory. */
   readonly eigenValues: number;
@@ -91,16 +93,17 @@ export function continuousMoments(img: Image, policy: TransformSpec, opts: Conti
   const t1 = performance.now();
   const budget = Math.min(opts.eigenOutcomes, Math.floor(opts.eigenValues / (img.channels * img.height * img.width)));
   // The refined set decides where sigma points go and their ranks; the coarse set reuses them, so the two differ by
-  // the rule alone.
-  const refined = eigenSet(refinedStep, img, budget, null);
-  const coarse = eigenSet(step, img, budget, refined.ranks);
-  const fits = [coarse, refined].every((e) => materializedSize(e.mixture) <= opts.eigenValues);
-  const coarseSet = fits ? eigenInputs(coarse) : null;
-  const refinedSet = fits ? eigenInputs(refined) : null;
+  // the rule alone. Without eigenpairs only the coarse set is built (for the shared set's error).
+  const refined = opts.topK > 0 ? eigenSet(refinedStep, img, budget, null) : null;
+  const coarse = eigenSet(step, img, budget, refined?.ranks ?? null);
+  const fits = [coarse, refined].every((e) => !e || materializedSize(e.mixture) <= opts.eigenValues);
+  const coarseSet = fits && (law || opts.topK > 0) ? eigenInputs(coarse) : null;
+  const refinedSet = fits && refined ? eigenInputs(refined) : null;
   const eigenOf = (e: EigenInputs | null) => {
     if (opts.topK <= 0 || !e) return null;
     if (e.diagonal) return diagonalPlusMixtureEigen(e.mixture, e.mixtureMoments, e.diagonal, opts.topK);
-    return covarianceEigen(e.mixture, e.moments, { k: opts.topK, gramLimit: Math.min(400, opts.eigenOutcomes) });
+    if (e.mixture.families.every((f) => f.offsets.p.length === 1)) return denseGramEigen(e.mixture, e.moments, opts.topK);
+    return covarianceEigen(e.mixture, e.moments, { k: opts.topK, gramLimit: opts.eigenOutcomes });
   };
   const coarseEigen = eigenOf(coarseSet);
   const eigen = eigenOf(refinedSet);
@@ -109,7 +112,7 @@ export function continuousMoments(img: Image, policy: TransformSpec, opts: Conti
 
   const reference = law ? null : coarsePixel;
   const shared = reference ?? coarseMoments;
-  const reductions = refined.reductions;
+  const reductions = (refined ?? coarse).reductions;
   const truncation = Math.max(0, ...reductions.map((r) => r.eigenvalueBound));
   return {
     mixture,
@@ -121,8 +124,8 @@ export function continuousMoments(img: Image, policy: TransformSpec, opts: Conti
       nodes: outcomeCount(mixture),
       refinedNodes: outcomeCount(refinedStep.lift(pointMixture(img))),
       pixelMethod: law ? 'exact' : 'quadrature',
-      meanError: shared ? relativeL2(shared.mean, pixel.mean) : NaN,
-      varianceError: shared ? relativeL2(shared.variance, pixel.variance) : NaN,
+      meanError: shared ? relativeL2(shared.mean, pixel.mean) : null,
+      varianceError: shared ? relativeL2(shared.variance, pixel.variance) : null,
       eigenvalueError: coarseEigen && eigen ? maxDifference(coarseEigen.values, eigen.values) + truncation : null,
       reductions,
     },

@@ -81,8 +81,13 @@ export function imageMoments(img: Image, policy: TransformSpec, opts: ImageMomen
   };
 }
 
-/** Eigenpair outcome sets of continuous policies hold at most this many values in memory. */
+/**
+ * Eigenpair outcome sets of continuous policies hold at most this many values in memory, and their dense Gram matrix
+ * (n^2 D / 2 multiply-adds, n^3 for its eigen-decomposition) stays within about this many operations.
+ */
 const CONTINUOUS_EIGEN_VALUES = 1e8;
+const CONTINUOUS_EIGEN_OPERATIONS = 1e10;
+const CONTINUOUS_EIGEN_MAX_OUTCOMES = 1500;
 
 function withContinuous(img: Image, policy: TransformSpec, step: Step, opts: ImageMomentsOptions): ImageMoments {
   const level = opts.quadratureLevel ?? 0;
@@ -90,7 +95,7 @@ function withContinuous(img: Image, policy: TransformSpec, step: Step, opts: Ima
     topK: opts.topK,
     level,
     pixelLevel: opts.pixelLevel ?? 2,
-    eigenOutcomes: DEFAULT_GRAM_LIMIT,
+    eigenOutcomes: Math.min(CONTINUOUS_EIGEN_MAX_OUTCOMES, Math.floor(Math.sqrt((2 * CONTINUOUS_EIGEN_OPERATIONS) / (img.channels * img.height * img.width)))),
     eigenValues: CONTINUOUS_EIGEN_VALUES,
   });
   const { reductions, ...quadrature } = c.quadrature;

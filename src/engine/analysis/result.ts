@@ -18,15 +18,16 @@ export interface ImageMomentsReport {
   /**
    * Policies with continuous parameters (null otherwise): the quadrature rules, the shared outcome set's node count
    * (what the model evaluates) and the refined rule's, whether per-pixel moments are exact, and the error estimates
-   * (relative L2 for the mean and variance maps, absolute for eigenvalues) from refining once.
+   * (relative L2 for the mean and variance maps, absolute for eigenvalues) from refining once; with exact per-pixel
+   * moments, the map errors are those of the shared outcome set (null when not computed).
    */
   readonly quadrature?: {
     readonly rule: string;
     readonly nodes: number;
     readonly refinedNodes: number;
     readonly pixelMethod: 'exact' | 'quadrature';
-    readonly meanError: number;
-    readonly varianceError: number;
+    readonly meanError: number | null;
+    readonly varianceError: number | null;
     readonly eigenvalueError: number | null;
   } | null;
 }

@@ -71,9 +71,9 @@ test('ColorJitter with several adjustments: quadrature within its reported error
     const varErr = rel(c.pixel.variance, variance);
     // The grid itself is off by O(h^2) at the kinks (about 1e-3 for 9 points): allow that beside the estimate.
     const slack = grid.length > 3 ? 5e-3 : 1e-4;
-    assert.ok(meanErr <= 3 * c.quadrature.meanError + slack, `mean error ${meanErr} vs estimate ${c.quadrature.meanError}`);
-    assert.ok(varErr <= 3 * c.quadrature.varianceError + slack, `variance error ${varErr} vs estimate ${c.quadrature.varianceError}`);
-    assert.ok(c.quadrature.varianceError < 0.05);
+    assert.ok(meanErr <= 3 * c.quadrature.meanError! + slack, `mean error ${meanErr} vs estimate ${c.quadrature.meanError!}`);
+    assert.ok(varErr <= 3 * c.quadrature.varianceError! + slack, `variance error ${varErr} vs estimate ${c.quadrature.varianceError!}`);
+    assert.ok(c.quadrature.varianceError! < 0.05);
   }
 });
 

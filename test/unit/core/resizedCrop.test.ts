@@ -109,6 +109,6 @@ test('RandomResizedCrop past the enumeration limit: a lattice rule whose refinem
   // Monte Carlo's own relative error on the mean map: sqrt(tr Cov / n) / ||mean||.
   const mcError = Math.sqrt(c.pixel.totalVariance / 40000) / Math.sqrt(c.pixel.mean.reduce((s, v) => s + v * v, 0));
   const err = rel(c.pixel.mean, mc.mean);
-  assert.ok(err < 3 * mcError + 3 * c.quadrature.meanError, `mean differs by ${err} (MC ${mcError}, estimate ${c.quadrature.meanError})`);
+  assert.ok(err < 3 * mcError + 3 * c.quadrature.meanError!, `mean differs by ${err} (MC ${mcError}, estimate ${c.quadrature.meanError!})`);
   assert.ok(step.quadrature && c.quadrature.refinedNodes === 2 * c.quadrature.nodes);
 });
