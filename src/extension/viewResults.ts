@@ -73,10 +73,13 @@ function approximationNote(m: ImageMomentsReport): string | null {
   const q = m.quadrature;
   if (q) {
     const pixels = q.pixelMethod === 'exact' ? 'per-pixel moments exact' : 'per-pixel moments by quadrature';
-    notes.push(
-      `continuous parameters integrated by ${q.rule} with ${q.nodes} nodes (${pixels}; refined to ${q.refinedNodes} nodes: ` +
-        `mean map within ${short(q.meanError)}, variance map within ${short(q.varianceError)}${q.eigenvalueError === null ? '' : `, eigenvalues within ${short(q.eigenvalueError)}`})`,
-    );
+    const errors = [
+      q.meanError === null ? null : `mean map within ${short(q.meanError)}`,
+      q.varianceError === null ? null : `variance map within ${short(q.varianceError)}`,
+      q.eigenvalueError === null ? null : `eigenvalues within ${short(q.eigenvalueError)}`,
+    ].filter((e) => e !== null);
+    const refined = errors.length ? `; refined to ${q.refinedNodes} nodes: ${errors.join(', ')}` : '';
+    notes.push(`continuous parameters integrated by ${q.rule} with ${q.nodes} nodes (${pixels}${refined})`);
   }
   const reductions = m.reductions ?? [];
   if (reductions.length > 0) {
