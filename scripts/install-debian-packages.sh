@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the given Debian packages that are not installed yet (apt-get update once, only when something is missing).
+# APT_NO_RECOMMENDS=1 leaves out their recommended packages.
 set -euo pipefail
 
 missing=()
@@ -14,4 +15,4 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 echo "apt-get install ${missing[*]}"
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${APT_NO_RECOMMENDS:+--no-install-recommends} "${missing[@]}"

@@ -17,5 +17,8 @@ timed() {
 }
 
 timed "Debian packages" bash scripts/install-debian-packages.sh "${DEBIAN_PACKAGES[@]}"
+# python3-torchvision (torch 1.13, torchvision 0.14): the differential oracle of the continuous transforms; without its
+# recommends (ffmpeg, Qt, OpenCV) it takes about a minute.
+timed "torchvision oracle" env APT_NO_RECOMMENDS=1 bash scripts/install-debian-packages.sh python3-torchvision
 timed "npm dependencies" bash scripts/ensure-node-modules.sh
 timed "code-server" bash scripts/install-code-server.sh

@@ -93,11 +93,11 @@ export function continuousMoments(img: Image, policy: TransformSpec, opts: Conti
   const t1 = performance.now();
   const budget = Math.min(opts.eigenOutcomes, Math.floor(opts.eigenValues / (img.channels * img.height * img.width)));
   // The refined set decides where sigma points go and their ranks; the coarse set reuses them, so the two differ by
-  // the rule alone. Without eigenpairs only the coarse set is built (for the shared set's error).
+  // the rule alone. Without eigenpairs neither is built.
   const refined = opts.topK > 0 ? eigenSet(refinedStep, img, budget, null) : null;
-  const coarse = eigenSet(step, img, budget, refined?.ranks ?? null);
+  const coarse = opts.topK > 0 ? eigenSet(step, img, budget, refined?.ranks ?? null) : null;
   const fits = [coarse, refined].every((e) => !e || materializedSize(e.mixture) <= opts.eigenValues);
-  const coarseSet = fits && (law || opts.topK > 0) ? eigenInputs(coarse) : null;
+  const coarseSet = fits && coarse ? eigenInputs(coarse) : null;
   const refinedSet = fits && refined ? eigenInputs(refined) : null;
   const eigenOf = (e: EigenInputs | null) => {
     if (opts.topK <= 0 || !e) return null;
@@ -112,7 +112,7 @@ export function continuousMoments(img: Image, policy: TransformSpec, opts: Conti
 
   const reference = law ? null : coarsePixel;
   const shared = reference ?? coarseMoments;
-  const reductions = (refined ?? coarse).reductions;
+  const reductions = refined?.reductions ?? [];
   const truncation = Math.max(0, ...reductions.map((r) => r.eigenvalueBound));
   return {
     mixture,

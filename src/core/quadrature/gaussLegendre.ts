@@ -47,20 +47,3 @@ export function compositeGauss(panels: number, order: number): Rule1D {
   }
   return { points, weights };
 }
-
-/**
- * Integral of a smooth function over [a, b] split at the given breakpoints (sorted or not, those outside ignored):
- * an `order`-point Gauss-Legendre rule on each piece, exact for polynomials of degree 2 order - 1 per piece.
- */
-export function integratePieces(a: number, b: number, breaks: ArrayLike<number>, order: number, f: (x: number) => number): number {
-  const cuts = [a, ...Array.from(breaks).filter((t) => t > a && t < b).sort((x, y) => x - y), b];
-  const gl = gaussLegendre(order);
-  let total = 0;
-  for (let i = 0; i + 1 < cuts.length; i++) {
-    const lo = cuts[i];
-    const half = (cuts[i + 1] - lo) / 2;
-    if (half <= 0) continue;
-    for (let j = 0; j < order; j++) total += half * gl.weights[j] * f(lo + half * (gl.nodes[j] + 1));
-  }
-  return total;
-}

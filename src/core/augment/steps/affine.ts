@@ -29,8 +29,9 @@ interface Range {
 /**
  * RandomRotation (expand=False) and RandomAffine with continuous angle, scale or shear: each draw is an affine warp
  * with torchvision's inverse matrix and grid_sample semantics. Continuous parameters are integrated by a tensor
- * composite Gauss-Legendre rule (a lattice rule past two of them); whole-pixel translations stay exact, as window offsets of the warp computed on an
- * output grid widened by the largest shift (a translation moves the output grid: out_t(q) = out_0(q - t)).
+ * composite Gauss-Legendre rule (a lattice rule past two of them); whole-pixel translations stay exact, as window
+ * offsets of the warp computed on an output grid widened by the largest shift (a translation moves the output grid:
+ * out_t(q) = out_0(q - t)). With one continuous angle or scale, per-pixel moments are exact (warpPixelMoments).
  */
 export function affineStep(spec: RandomAffineSpec | RandomRotationSpec, input: Shape, label: string, opts: CompileOptions): Step {
   if (spec.kind === 'RandomRotation' && spec.expand) {

@@ -36,14 +36,3 @@ export function inverseAffineMatrix(center: readonly [number, number], p: Affine
 export function centeredCenter(center: readonly [number, number] | null, height: number, width: number): [number, number] {
   return center === null ? [0, 0] : [center[0] - width * 0.5, center[1] - height * 0.5];
 }
-
-/**
- * The source pixel coordinates (grid_sample, align_corners=False) of output pixel (row y, column x) of an
- * `outH` x `outW` output sampling an `inH` x `inW` image: the affine grid of `_gen_affine_grid` unnormalised,
- * source = M [x + 0.5 - outW / 2, y + 0.5 - outH / 2, 1] + (in size - 1) / 2.
- */
-export function sourcePoint(m: Float64Array, x: number, y: number, outW: number, outH: number, inW: number, inH: number): [number, number] {
-  const bx = x + 0.5 - outW / 2;
-  const by = y + 0.5 - outH / 2;
-  return [m[0] * bx + m[1] * by + m[2] + (inW - 1) / 2, m[3] * bx + m[4] * by + m[5] + (inH - 1) / 2];
-}

@@ -35,6 +35,12 @@ export function warpPixelMoments(law: PixelLaw, warp: OneParameterWarp, window: 
   const [t0, t1] = integrationInterval(warp);
   const coef = sourceCoefficients(warp);
   const cross = warp.mode === 'bilinear' ? neighbourMoments(law) : null;
+  // Read the (lazily computed) moments once.
+  const moments: InputMoments = { shape: law.shape, mean: law.mean, second: law.second };
+  const angle = warp.parameter === 'angle';
+  const offset = warp.mode === 'nearest' ? 0.5 : 0;
+  const xc = warp.center[0] + (w - 1) / 2;
+  const yc = warp.center[1] + (h - 1) / 2;
   const size = window.height * window.width;
   const mean = new Float64Array(channels * size);
   const second = new Float64Array(channels * size);
@@ -50,36 +56,37 @@ export function warpPixelMoments(law: PixelLaw, warp: OneParameterWarp, window: 
       const xb = coef.x[2] * u + coef.x[3] * v;
       const ya = coef.y[0] * u + coef.y[1] * v;
       const yb = coef.y[2] * u + coef.y[3] * v;
-      const xc = warp.center[0] + (w - 1) / 2;
-      const yc = warp.center[1] + (h - 1) / 2;
-      const offset = warp.mode === 'nearest' ? 0.5 : 0;
-      const need = 2 * (countLevels(warp.parameter, xa, xb, xc, t0, t1, offset) + countLevels(warp.parameter, ya, yb, yc, t0, t1, offset)) + 2;
+      // At most two crossings per level in the angle (one in the scale), levels over the coordinate's range.
+      const need = 4 * (Math.ceil(Math.hypot(xa, xb)) + Math.ceil(Math.hypot(ya, yb)) + 2) + 2;
       if (need > breaks.length) breaks = new Float64Array(2 * need);
       let n = 0;
       breaks[n++] = t0;
-      n = crossings(warp.parameter, xa, xb, xc, t0, t1, offset, breaks, n);
-      n = crossings(warp.parameter, ya, yb, yc, t0, t1, offset, breaks, n);
+      n = crossings(angle, xa, xb, xc, t0, t1, offset, breaks, n);
+      n = crossings(angle, ya, yb, yc, t0, t1, offset, breaks, n);
       breaks[n++] = t1;
       const cuts = breaks.subarray(0, n).sort();
       acc.fill(0);
-      const src = (t: number, a: number, b: number, c: number) => c + a * g1(warp.parameter, t) + b * g2(warp.parameter, t);
       for (let p = 0; p + 1 < n; p++) {
         const lo = cuts[p];
         const hi = cuts[p + 1];
         if (hi <= lo) continue;
         const mid = (lo + hi) / 2;
-        const sxMid = src(mid, xa, xb, xc);
-        const syMid = src(mid, ya, yb, yc);
-        if (warp.mode === 'nearest') {
-          addNearest(acc, law, warp.fills, nearbyint(sxMid), nearbyint(syMid), hi - lo);
-        } else {
-          const x0 = Math.floor(sxMid);
-          const y0 = Math.floor(syMid);
-          const half = (hi - lo) / 2;
-          for (let q = 0; q < GAUSS.nodes.length; q++) {
-            const t = mid + half * GAUSS.nodes[q];
-            addBilinear(acc, law, cross!, warp.fills, x0, y0, src(t, xa, xb, xc) - x0, src(t, ya, yb, yc) - y0, half * GAUSS.weights[q]);
-          }
+        const g = angle ? Math.cos(mid) : 1 / mid;
+        const s = angle ? Math.sin(mid) : 0;
+        const sxMid = xc + xa * g + xb * s;
+        const syMid = yc + ya * g + yb * s;
+        if (!cross) {
+          addNearest(acc, moments, warp.fills, nearbyint(sxMid), nearbyint(syMid), hi - lo);
+          continue;
+        }
+        const x0 = Math.floor(sxMid);
+        const y0 = Math.floor(syMid);
+        const half = (hi - lo) / 2;
+        for (let q = 0; q < GAUSS.nodes.length; q++) {
+          const t = mid + half * GAUSS.nodes[q];
+          const gt = angle ? Math.cos(t) : 1 / t;
+          const st = angle ? Math.sin(t) : 0;
+          addBilinear(acc, moments, cross, warp.fills, x0, y0, xc + xa * gt + xb * st - x0, yc + ya * gt + yb * st - y0, half * GAUSS.weights[q]);
         }
       }
       const o = i * window.width + j;
@@ -97,9 +104,6 @@ function integrationInterval(warp: OneParameterWarp): [number, number] {
   const [lo, hi] = warp.range;
   return warp.parameter === 'angle' ? [(lo * Math.PI) / 180, (hi * Math.PI) / 180] : [lo, hi];
 }
-
-const g1 = (parameter: OneParameterWarp['parameter'], t: number) => (parameter === 'angle' ? Math.cos(t) : 1 / t);
-const g2 = (parameter: OneParameterWarp['parameter'], t: number) => (parameter === 'angle' ? Math.sin(t) : 0);
 
 /**
  * Per source coordinate, the matrix rows [a_u, a_v, b_u, b_v] such that source - C = (a_u u + a_v v) g(t) +
@@ -119,55 +123,38 @@ function sourceCoefficients(warp: OneParameterWarp): { x: number[]; y: number[] 
   return { x: [m1[0], m1[1], 0, 0], y: [m1[3], m1[4], 0, 0] };
 }
 
-/** Range of c + a g(t) + b h(t) over [t0, t1]. */
-function coordinateRange(parameter: OneParameterWarp['parameter'], a: number, b: number, c: number, t0: number, t1: number): [number, number] {
-  const f = (t: number) => c + a * g1(parameter, t) + b * g2(parameter, t);
-  let lo = Math.min(f(t0), f(t1));
-  let hi = Math.max(f(t0), f(t1));
-  if (parameter === 'angle') {
-    // Extrema of a cos t + b sin t at t = phi + k pi.
-    const phi = Math.atan2(b, a);
-    for (let k = Math.ceil((t0 - phi) / Math.PI); phi + k * Math.PI <= t1; k++) {
-      const v = f(phi + k * Math.PI);
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
+/**
+ * Appends the t in (t0, t1) where c + a g(t) + b h(t) = k + offset for an integer k. In the angle,
+ * a cos t + b sin t = r cos(t - phi) takes each level inside its range over the interval (the ends, and the extrema
+ * at phi + k pi) at t = phi +- acos(level / r) + 2 pi m; in the scale, a / t = level at t = a / level.
+ */
+function crossings(angle: boolean, a: number, b: number, c: number, t0: number, t1: number, offset: number, out: Float64Array, n: number): number {
+  if (!angle) {
+    const e0 = c + a / t0;
+    const e1 = c + a / t1;
+    for (let k = Math.ceil(Math.min(e0, e1) - offset); k + offset <= Math.max(e0, e1); k++) {
+      const level = k + offset - c;
+      if (level === 0) continue;
+      const t = a / level;
+      if (t > t0 && t < t1) out[n++] = t;
     }
+    return n;
   }
-  return [lo, hi];
-}
-
-function countLevels(parameter: OneParameterWarp['parameter'], a: number, b: number, c: number, t0: number, t1: number, offset: number): number {
-  const [lo, hi] = coordinateRange(parameter, a, b, c, t0, t1);
-  return Math.max(0, Math.floor(hi - offset) - Math.ceil(lo - offset) + 1);
-}
-
-/** Appends the t in (t0, t1) where c + a g(t) + b h(t) = k + offset for an integer k. */
-function crossings(
-  parameter: OneParameterWarp['parameter'],
-  a: number,
-  b: number,
-  c: number,
-  t0: number,
-  t1: number,
-  offset: number,
-  out: Float64Array,
-  n: number,
-): number {
-  const [lo, hi] = coordinateRange(parameter, a, b, c, t0, t1);
-  for (let k = Math.ceil(lo - offset); k + offset <= hi; k++) {
+  const r = Math.hypot(a, b);
+  if (r === 0) return n;
+  const phi = Math.atan2(b, a);
+  let lo = Math.min(r * Math.cos(t0 - phi), r * Math.cos(t1 - phi));
+  let hi = Math.max(r * Math.cos(t0 - phi), r * Math.cos(t1 - phi));
+  for (let k = Math.ceil((t0 - phi) / Math.PI); phi + k * Math.PI <= t1; k++) {
+    if (k % 2 === 0) hi = r;
+    else lo = -r;
+  }
+  for (let k = Math.ceil(c + lo - offset); k + offset <= c + hi; k++) {
     const level = k + offset - c;
-    if (parameter === 'scale') {
-      if (level !== 0) {
-        const t = a / level;
-        if (t > t0 && t < t1) out[n++] = t;
-      }
-      continue;
-    }
-    const r = Math.hypot(a, b);
-    if (r === 0 || Math.abs(level) > r) continue;
-    const phi = Math.atan2(b, a);
+    if (Math.abs(level) > r) continue;
     const alpha = Math.acos(level / r);
-    for (const base of [phi + alpha, phi - alpha]) {
+    for (let sign = -1; sign <= 1; sign += 2) {
+      const base = phi + sign * alpha;
       for (let m = Math.ceil((t0 - base) / (2 * Math.PI)); base + 2 * Math.PI * m < t1; m++) {
         const t = base + 2 * Math.PI * m;
         if (t > t0) out[n++] = t;
@@ -177,7 +164,7 @@ function crossings(
   return n;
 }
 
-function addNearest(acc: Float64Array, law: PixelLaw, fills: Float32Array, ix: number, iy: number, length: number): void {
+function addNearest(acc: Float64Array, law: InputMoments, fills: Float32Array, ix: number, iy: number, length: number): void {
   const { channels, height: h, width: w } = law.shape;
   const inside = ix >= 0 && ix < w && iy >= 0 && iy < h;
   for (let c = 0; c < channels; c++) {
@@ -190,6 +177,12 @@ function addNearest(acc: Float64Array, law: PixelLaw, fills: Float32Array, ix: n
       acc[channels + c] += length * fills[c] * fills[c];
     }
   }
+}
+
+interface InputMoments {
+  readonly shape: PixelLaw['shape'];
+  readonly mean: Float64Array;
+  readonly second: Float64Array;
 }
 
 interface NeighbourMoments {
@@ -211,7 +204,7 @@ function neighbourMoments(law: PixelLaw): NeighbourMoments {
  */
 function addBilinear(
   acc: Float64Array,
-  law: PixelLaw,
+  law: InputMoments,
   cross: NeighbourMoments,
   fills: Float32Array,
   x0: number,
