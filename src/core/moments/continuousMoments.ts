@@ -106,7 +106,9 @@ export function continuousMoments(img: Image, policy: TransformSpec, opts: Conti
     return covarianceEigen(e.mixture, e.moments, { k: opts.topK, gramLimit: opts.eigenOutcomes });
   };
   const coarseEigen = eigenOf(coarseSet);
-  const eigen = eigenOf(refinedSet);
+  const refinedEigen = eigenOf(refinedSet);
+  // Shares of the policy's total variance (the outcome sets' own may be truncated by sigma points).
+  const eigen = refinedEigen && { ...refinedEigen, explained: refinedEigen.values.map((v) => v / pixel.totalVariance) };
   const coarseMoments = coarseSet?.moments ?? null;
   const t2 = performance.now();
 

@@ -86,8 +86,8 @@ export function imageMoments(img: Image, policy: TransformSpec, opts: ImageMomen
  * (n^2 D / 2 multiply-adds, n^3 for its eigen-decomposition) stays within about this many operations.
  */
 const CONTINUOUS_EIGEN_VALUES = 1e8;
-const CONTINUOUS_EIGEN_OPERATIONS = 1e10;
-const CONTINUOUS_EIGEN_MAX_OUTCOMES = 1500;
+const CONTINUOUS_EIGEN_OPERATIONS = 4e9;
+const CONTINUOUS_EIGEN_MAX_OUTCOMES = 600;
 
 function withContinuous(img: Image, policy: TransformSpec, step: Step, opts: ImageMomentsOptions): ImageMoments {
   const level = opts.quadratureLevel ?? 0;

@@ -21,7 +21,9 @@ export function lawOfMixture(m: Mixture): PixelLaw {
   const get = () => {
     if (!moments) {
       const { mean, variance } = pixelMoments(m);
-      moments = { mean, second: Float64Array.from(variance, (v, i) => v + mean[i] * mean[i]) };
+      const second = new Float64Array(mean.length);
+      for (let i = 0; i < second.length; i++) second[i] = variance[i] + mean[i] * mean[i];
+      moments = { mean, second };
     }
     return moments;
   };
@@ -43,7 +45,10 @@ export function lawOfMoments(shape: Shape, mean: Float64Array, second: Float64Ar
 
 /** Per-pixel variance from the law, clamped at 0 against rounding. */
 export function varianceOf(law: PixelLaw): Float64Array {
-  return law.second.map((s, i) => Math.max(s - law.mean[i] * law.mean[i], 0));
+  const { mean, second } = law;
+  const out = new Float64Array(mean.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.max(second[i] - mean[i] * mean[i], 0);
+  return out;
 }
 
 /**

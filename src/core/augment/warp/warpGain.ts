@@ -1,4 +1,4 @@
-import type { WarpMode, WarpWindow } from './gridSample';
+import { nearbyint, type WarpMode, type WarpWindow } from './gridSample';
 
 /**
  * A bound on ||L||_2^2 for the linear part L of a warp (out = L x + fill terms): ||L||_2^2 <= ||L||_1 ||L||_inf, the
@@ -17,8 +17,8 @@ export function warpGain(m: Float64Array, mode: WarpMode, height: number, width:
       const sx = m[0] * bx + m[1] * by + cx;
       const sy = m[3] * bx + m[4] * by + cy;
       if (mode === 'nearest') {
-        const ix = Math.round(sx);
-        const iy = Math.round(sy);
+        const ix = nearbyint(sx);
+        const iy = nearbyint(sy);
         if (ix >= 0 && ix < width && iy >= 0 && iy < height) {
           columns[iy * width + ix] += 1;
           maxRow = Math.max(maxRow, 1);
