@@ -1,11 +1,11 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { compilePolicy } from '../src/core/augment/compile';
 import { outcomeCount, pointMixture } from '../src/core/augment/mixture';
 import { decodeImage } from '../src/core/io/decode';
 import type { Image } from '../src/core/image';
 import { imageMoments } from '../src/core/moments/imageMoments';
 import { parsePolicy } from '../src/core/policy';
+import { relativeL2Error } from '../src/core/montecarlo/sampler';
 import { createRng } from '../src/core/rng';
 
 /**
@@ -65,7 +65,7 @@ function benchPolicy(img: Image, name: string, text: string, pixelLevel: number,
     }
     sampleMs += performance.now() - t;
     const { variance, standardError } = sampleVariance(sums, n);
-    const varianceError = relativeL2(variance, exact.pixel.variance);
+    const varianceError = relativeL2Error(variance, exact.pixel.variance);
     trace.push({ samples: n, ms: sampleMs, varianceError, standardError });
     if ((exactPixels ? varianceError : standardError) <= target) break;
   }
@@ -121,26 +121,13 @@ function sampleVariance(sums: Float64Array[], n: number) {
   return { variance, standardError: Math.sqrt(err2 / Math.max(norm2, 1e-300)) };
 }
 
-function relativeL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / den);
-}
-
-if (require.main === module) {
-  const photo = join(__dirname, '..', '..', 'shared', 'fixtures', 'images', 'kitten_224.png');
-  const result = continuousBench(photo, Number(process.argv[2] ?? 60000));
-  mkdirSync(join(__dirname, 'results'), { recursive: true });
-  writeFileSync(join(__dirname, 'results', 'continuous.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, ...result }, null, 2));
-  for (const p of result.policies) {
-    console.log(
-      `${p.name}: exact path (${p.exactPath.pixelMethod}) ${(p.exactPath.ms / 1000).toFixed(2)} s, variance error bound ${p.exactPath.varianceErrorBound.toExponential(1)}; ` +
+export function describeContinuousBench(result: ReturnType<typeof continuousBench>): string {
+  return result.policies
+    .map(
+      (p) =>
+        `continuous, ${p.name}: exact path (${p.exactPath.pixelMethod}) ${(p.exactPath.ms / 1000).toFixed(2)} s, variance error bound ${p.exactPath.varianceErrorBound.toExponential(1)}; ` +
         `Monte Carlo ${p.monteCarlo.samples} samples ${(p.monteCarlo.ms / 1000).toFixed(1)} s to ${(100 * (p.exactPath.pixelMethod === 'exact' ? p.monteCarlo.varianceRelativeError : p.monteCarlo.standardError)).toFixed(2)}%; ` +
         `ratio ${p.speedup.toFixed(1)}x${p.speedupAtMatchedError === null ? '' : ` (${p.speedupAtMatchedError.toFixed(1)}x at the bound's error)`}`,
-    );
-  }
+    )
+    .join('\n');
 }

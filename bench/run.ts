@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { momentsBench } from './momentsBench';
 import { modelBench } from './modelBench';
 import { describeGradientBench, gradientBench } from './gradientBench';
+import { continuousBench, describeContinuousBench } from './continuousBench';
 
 /**
  * Runs the benchmarks named on the command line (default: all) and writes bench/results/<name>.json.
@@ -43,6 +44,11 @@ async function main() {
     );
   }
   if (run('gradient')) await gradient();
+  if (run('continuous')) {
+    const r = continuousBench(join(fixtures, 'images', 'kitten_224.png'), 60000);
+    save('continuous', r);
+    console.log(describeContinuousBench(r));
+  }
 }
 
 async function gradient() {

@@ -63,17 +63,20 @@ function imageSummary(img: ImageReport, report: Report): string[] {
   const r = img.model;
   if (r) {
     const ci = (iv: readonly [number, number] | null) => (iv ? ` [${n(iv[0])}, ${n(iv[1])}]` : '');
+    const err = r.quadrature?.error;
+    const pm = (e: number | undefined, format = n) => (e === undefined ? '' : ` +- ${format(e)}`);
     lines.push(
       `  clean prediction: class ${r.clean.top1} (p = ${n(r.clean.probability, 3)}), loss ${n(r.clean.loss)} against class ${r.clean.target}`,
-      `  E[loss] = ${n(r.expectedLoss)}${ci(r.expectedLossInterval)}, Std[loss] = ${n(r.stdLoss)}  (${r.method}, ${int(r.forwardPasses)} forward passes)`,
-      `  flip rate ${pct(r.flipRate)}${r.flipRateInterval ? ` [${pct(r.flipRateInterval[0])}, ${pct(r.flipRateInterval[1])}]` : ''}, E[KL(clean || augmented)] = ${n(r.expectedKL)}`,
+      `  E[loss] = ${n(r.expectedLoss)}${pm(err?.expectedLoss, (e) => n(e, 2))}${ci(r.expectedLossInterval)}, ` +
+        `Std[loss] = ${n(r.stdLoss)}${pm(err?.stdLoss, (e) => n(e, 2))}  (${r.method}, ${int(r.forwardPasses)} forward passes)`,
+      `  flip rate ${pct(r.flipRate)}${pm(err?.flipRate, pct)}${r.flipRateInterval ? ` [${pct(r.flipRateInterval[0])}, ${pct(r.flipRateInterval[1])}]` : ''}, E[KL(clean || augmented)] = ${n(r.expectedKL)}`,
       `  samples needed: ${int(r.samplesNeeded.loss)} for ${pct(eps)} relative error on E[loss], ${int(r.samplesNeeded.flipRate)} for +-${pct(eps)} on the flip rate`,
     );
     if (r.analytic) {
       const an = r.analytic;
       lines.push(
-        `  analytic at the mean image (${an.method}): Std[loss] ~ ${n(an.firstOrderStd)} (first order) vs exact ${n(r.stdLoss)}; ` +
-          `E[loss] ~ ${n(an.lossAtMean)} (zeroth), ${n(an.secondOrderExpectedLoss)} (second order) vs exact ${n(r.expectedLoss)}`,
+        `  analytic at the mean image (${an.method}): Std[loss] ~ ${n(an.firstOrderStd)} (first order) vs ${r.method} ${n(r.stdLoss)}; ` +
+          `E[loss] ~ ${n(an.lossAtMean)} (zeroth), ${n(an.secondOrderExpectedLoss)} (second order) vs ${r.method} ${n(r.expectedLoss)}`,
       );
     }
     const s = r.saliency;
@@ -99,7 +102,7 @@ function imageSummary(img: ImageReport, report: Report): string[] {
         `  Monte Carlo after ${int(mc.draws)} draws: ${n(mc.estimate[last])} [${n(mc.lower[last])}, ${n(mc.upper[last])}] (exact ${n(mc.exact)})`,
       );
     }
-    if (r.method === 'stratified') lines.push(`  note: ${r.methodNote}`);
+    if (r.method !== 'exact') lines.push(`  note: ${r.methodNote}`);
   }
   const t = img.timingsMs;
   lines.push(`  time: ${Object.entries(t).map(([k, v]) => `${k} ${v < 1000 ? `${v.toFixed(0)} ms` : `${(v / 1000).toFixed(2)} s`}`).join(', ')}`);

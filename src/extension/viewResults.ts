@@ -6,6 +6,7 @@ import type {
   ImageMomentsReport,
   ImageReport,
   ModelMomentsReport,
+  ModelQuadrature,
   Report,
   SaliencyReport,
 } from '../engine/analysis/result';
@@ -128,12 +129,13 @@ function saliencyView(s: SaliencyReport | undefined): SaliencyView | null {
   };
 }
 
-/** `saliency` is optional here: results stored before the gradient work lack it. */
-function modelNumbersView(m: Omit<ModelMomentsReport, 'saliency'> & { saliency?: SaliencyReport }): ModelNumbersView {
+/** `saliency` and `quadrature` are optional here: results stored by earlier versions lack them. */
+function modelNumbersView(m: Omit<ModelMomentsReport, 'saliency' | 'quadrature'> & { saliency?: SaliencyReport; quadrature?: ModelQuadrature | null }): ModelNumbersView {
   const mc = m.monteCarlo;
   return {
     method: m.method,
     methodNote: m.methodNote,
+    quadratureError: m.quadrature?.error ? { ...m.quadrature.error } : null,
     forwardPasses: m.forwardPasses,
     clean: { ...m.clean },
     expectedLoss: m.expectedLoss,

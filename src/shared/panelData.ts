@@ -256,8 +256,10 @@ export interface SaliencyView {
 }
 
 export interface ModelNumbersView {
-  method: 'exact' | 'stratified';
+  method: 'exact' | 'quadrature' | 'stratified';
   methodNote: string;
+  /** Continuous policies: the error estimates of E[loss], Std[loss] and the flip rate from refining the rule. */
+  quadratureError: { expectedLoss: number; stdLoss: number; flipRate: number } | null;
   forwardPasses: number;
   clean: { top1: number; target: number; probability: number; loss: number };
   expectedLoss: number;
@@ -366,7 +368,9 @@ export function parseSaliency(value: unknown): SaliencyView | null | undefined {
 
 function parseModelNumbers(value: unknown): ModelNumbersView | null | undefined {
   if (value === null) return null;
-  if (!isFields(value) || !isOneOf(value.method, ['exact', 'stratified'] as const) || !isText(value.methodNote)) return undefined;
+  if (!isFields(value) || !isOneOf(value.method, ['exact', 'quadrature', 'stratified'] as const) || !isText(value.methodNote)) return undefined;
+  const qe = value.quadratureError;
+  if (qe !== null && !(isFields(qe) && [qe.expectedLoss, qe.stdLoss, qe.flipRate].every(isFiniteNumber))) return undefined;
   const clean = value.clean;
   if (!isFields(clean) || ![clean.top1, clean.target, clean.probability, clean.loss].every(isFiniteNumber)) return undefined;
   const scalars = [value.forwardPasses, value.expectedLoss, value.stdLoss, value.flipRate, value.expectedKL];
@@ -382,6 +386,7 @@ function parseModelNumbers(value: unknown): ModelNumbersView | null | undefined 
   return {
     method: value.method,
     methodNote: value.methodNote,
+    quadratureError: qe === null ? null : { expectedLoss: qe.expectedLoss as number, stdLoss: qe.stdLoss as number, flipRate: qe.flipRate as number },
     forwardPasses: value.forwardPasses as number,
     clean: { top1: clean.top1 as number, target: clean.target as number, probability: clean.probability as number, loss: clean.loss as number },
     expectedLoss: value.expectedLoss as number,

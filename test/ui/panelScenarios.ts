@@ -228,9 +228,19 @@ export const panelScenarios: Scenario[] = [
       await input.waitFor({ state: 'visible' });
       await input.fill(`${ctx.workspace}/`);
       await ctx.page.waitForTimeout(500);
-      await ctx.page.locator('.quick-input-widget .monaco-button', { hasText: 'Export Here' }).click();
       const notice = ctx.page.locator('.notification-toast', { hasText: 'AugLens: exported' });
-      await notice.waitFor({ timeout: 30_000 });
+      // The simple file dialog may still be reading the typed folder and ignore the first OK: accept again.
+      for (let attempt = 1; ; attempt++) {
+        if (await input.isVisible()) {
+          if (attempt === 1) await ctx.page.locator('.quick-input-widget .monaco-button', { hasText: 'Export Here' }).click();
+          else await input.press('Enter');
+        }
+        if (await notice.waitFor({ timeout: 10_000 }).then(() => true, () => false)) break;
+        if (attempt === 3) {
+          const toasts = await ctx.page.locator('.notification-toast').allInnerTexts();
+          throw new Error(`no "exported" notification; dialog open: ${await input.isVisible()}; notifications: ${JSON.stringify(toasts)}`);
+        }
+      }
       const folder = /exported \d+ files to (\S+)/.exec(await notice.innerText())?.[1];
       assert.ok(folder && folder.startsWith(ctx.workspace), `export folder: ${folder}`);
       const report = join(folder, 'report.html');

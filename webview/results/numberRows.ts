@@ -19,25 +19,28 @@ export function numberRows(result: ImageResultView, summary: RunSummaryView | nu
   const rows: NumberRow[] = [];
   if (m) {
     const interval = m.expectedLossInterval ? ` [${num(m.expectedLossInterval[0])}, ${num(m.expectedLossInterval[1])}]` : '';
+    const err = m.quadratureError;
+    const pm = (e: number | undefined, format: (v: number) => string = (v) => num(v, 2)) => (e === undefined ? '' : ` ± ${format(e)}`);
+    const how = { exact: 'exactly', quadrature: 'by quadrature of the continuous parameters', stratified: 'by stratified sampling' }[m.method];
     rows.push(
       {
         name: 'E[loss]',
-        value: `${num(m.expectedLoss, 4)}${interval}`,
+        value: `${num(m.expectedLoss, 4)}${pm(err?.expectedLoss)}${interval}`,
         explanation: `Average loss over every augmented version of the image: what training with this policy optimises for it (clean image: ${num(m.clean.loss)}).`,
       },
       {
         name: 'Std[loss]',
-        value: num(m.stdLoss, 4),
+        value: `${num(m.stdLoss, 4)}${pm(err?.stdLoss)}`,
         explanation: 'How much the loss changes from one augmented version to the next: large means the augmentation changes what the model sees.',
       },
       {
         name: 'Samples needed',
         value: count(m.samplesNeeded.loss),
-        explanation: `Random augmentations needed to estimate E[loss] within ${eps} (${conf} confidence) by sampling; here it was computed ${m.method === 'exact' ? 'exactly' : 'by stratified sampling'} with ${count(m.forwardPasses)} forward passes.`,
+        explanation: `Random augmentations needed to estimate E[loss] within ${eps} (${conf} confidence) by sampling; here it was computed ${how} with ${count(m.forwardPasses)} forward passes${err ? ' (±: how much the numbers moved over the last refinements of the rule)' : ''}.`,
       },
       {
         name: 'Flip rate',
-        value: `${percent(m.flipRate)}${m.flipRateInterval ? ` [${percent(m.flipRateInterval[0])}, ${percent(m.flipRateInterval[1])}]` : ''}`,
+        value: `${percent(m.flipRate)}${pm(err?.flipRate, (v) => percent(v))}${m.flipRateInterval ? ` [${percent(m.flipRateInterval[0])}, ${percent(m.flipRateInterval[1])}]` : ''}`,
         explanation: `Share of augmented versions whose predicted class differs from the clean image's (class ${m.clean.top1}); ${count(m.samplesNeeded.flipRate)} samples would pin it to +-${eps}.`,
       },
       {

@@ -4,6 +4,7 @@ import { materialize, materializedSize, liftKeepingLazy } from '../augment/lazyF
 import { outcomeCount, pointMixture, type Mixture } from '../augment/mixture';
 import type { PixelNoise, Step } from '../augment/step';
 import type { Image } from '../image';
+import { relativeL2Error } from '../montecarlo/sampler';
 import type { TransformSpec } from '../policy/types';
 import { addWindowSums } from './canvasSum';
 import { covarianceEigen, type CovarianceEigen } from './covarianceEigen';
@@ -126,8 +127,8 @@ export function continuousMoments(img: Image, policy: TransformSpec, opts: Conti
       nodes: outcomeCount(mixture),
       refinedNodes: outcomeCount(refinedStep.lift(pointMixture(img))),
       pixelMethod: law ? 'exact' : 'quadrature',
-      meanError: shared ? relativeL2(shared.mean, pixel.mean) : null,
-      varianceError: shared ? relativeL2(shared.variance, pixel.variance) : null,
+      meanError: shared ? relativeL2Error(shared.mean, pixel.mean) : null,
+      varianceError: shared ? relativeL2Error(shared.variance, pixel.variance) : null,
       eigenvalueError: coarseEigen && eigen ? maxDifference(coarseEigen.values, eigen.values) + truncation : null,
       reductions,
     },
@@ -226,16 +227,6 @@ function eigenInputs(e: { mixture: Mixture; noise: PixelNoise | null }): EigenIn
     diagonal,
     moments: { ...mixtureMoments, variance, totalVariance: variance.reduce((a, b) => a + b, 0) },
   };
-}
-
-function relativeL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return den === 0 ? (num === 0 ? 0 : Infinity) : Math.sqrt(num / den);
 }
 
 function maxDifference(a: readonly number[], b: readonly number[]): number {

@@ -28,5 +28,6 @@ export function relativeL2Error(estimate: ArrayLike<number>, exact: ArrayLike<nu
     num += (estimate[i] - exact[i]) ** 2;
     den += exact[i] ** 2;
   }
+  if (den === 0) return num === 0 ? 0 : Infinity;
   return Math.sqrt(num / den);
 }

@@ -1,6 +1,8 @@
 import { cleanPrediction, samplesForLoss, samplesForRate, zForConfidence } from '../../core/outputs/outputMoments';
 import { crossEntropy } from '../../core/outputs/classifier';
 import { secondOrderMeanCorrection } from '../../core/alignment';
+import { compilePolicy } from '../../core/augment/compile';
+import { pointMixture } from '../../core/augment/mixture';
 import { imageMoments } from '../../core/moments/imageMoments';
 import { formatPolicy, parsePolicy } from '../../core/policy';
 import type { TransformSpec } from '../../core/policy/types';
@@ -11,6 +13,7 @@ import { saliencyReport } from './saliencyReport';
 import { lossConvergence } from './convergence';
 import { loadInputImage } from './inputImage';
 import { modelMoments } from './modelMoments';
+import { quadratureModelMoments } from './quadratureModelMoments';
 import { openModel, type OpenedModel } from './openModel';
 import { OutcomeIndex } from './outcomeIndex';
 import {
@@ -101,7 +104,7 @@ async function analyzeImage(
     cleanShape: [img.channels, img.height, img.width],
   };
   partial(moments, arrays);
-  const analysed = model ? await timed('model', () => analyzeModel(img, m, params, model, sub)) : null;
+  const analysed = model ? await timed('model', () => analyzeModel(img, policy, m, params, model, sub)) : null;
   return {
     report: { path, inputShape: [img.channels, img.height, img.width], moments, model: analysed?.report ?? null, timingsMs: timings },
     arrays: { ...arrays, ...analysed?.arrays },
@@ -110,6 +113,7 @@ async function analyzeImage(
 
 async function analyzeModel(
   img: Image,
+  policy: TransformSpec,
   m: ReturnType<typeof imageMoments>,
   params: AnalyzeParams,
   model: OpenedModel,
@@ -118,9 +122,12 @@ async function analyzeModel(
   const forward = model.forward();
   const [cleanRow] = await forward.run([img]);
   const clean = cleanPrediction(cleanRow, model.info.outputKind, params.label);
-  const outcomes = new OutcomeIndex(m.mixture);
-  const settings = { budget: params.forwardBudget, confidence: params.confidence, seed: params.seed };
-  const mm = await modelMoments(outcomes, forward, clean, settings, sub('model'));
+  const settings = { budget: params.forwardBudget, confidence: params.confidence, seed: params.seed, tolerance: params.tolerance };
+  const outcomesAt = (level: number) =>
+    new OutcomeIndex(level === 0 ? m.mixture : compilePolicy(policy, img, { level }).lift(pointMixture(img)));
+  const mm = m.quadrature
+    ? await quadratureModelMoments(outcomesAt, forward, clean, settings, sub('model'))
+    : await modelMoments(outcomesAt(0), forward, clean, settings, sub('model'));
   const z = zForConfidence(params.confidence);
   const o = mm.moments;
   sub('analytic')(0, 'saliency and the loss expansion along the eigenvectors');
@@ -145,6 +152,7 @@ async function analyzeModel(
   const report: ModelMomentsReport = {
     method: mm.method,
     methodNote: mm.note,
+    quadrature: mm.quadrature,
     forwardPasses: passes,
     clean: {
       top1: clean.top1,

@@ -3,22 +3,21 @@ import { crossEntropy, argmax } from '../../core/outputs/classifier';
 import { createRng } from '../../core/rng';
 import type { ForwardModel, Progress } from './forward';
 import type { OutcomeIndex } from './outcomeIndex';
+import type { ModelQuadrature } from './result';
 
 const BATCH = 32;
 
 export interface ModelMomentsResult {
-  readonly method: 'exact' | 'stratified';
+  readonly method: 'exact' | 'quadrature' | 'stratified';
   readonly note: string;
   readonly moments: OutputMoments;
   /** Half-widths of the confidence intervals of E[loss] and the flip rate (stratified only). */
   readonly lossHalfWidth: number | null;
   readonly flipHalfWidth: number | null;
+  /** Policies with continuous parameters: the quadrature levels evaluated and the error estimate; null otherwise. */
+  readonly quadrature: ModelQuadrature | null;
 }
 
-/**
- * Model-level moments over the policy's outcomes: the exact weighted sum when the outcomes fit the forward-pass
- * budget, else a stratified sample with a confidence interval (never silently).
- */
 export interface SamplingSettings {
   /** Largest number of forward passes for the exact path. */
   readonly budget: number;
@@ -26,6 +25,10 @@ export interface SamplingSettings {
   readonly seed: number;
 }
 
+/**
+ * Model-level moments over the policy's outcomes: the exact weighted sum when the outcomes fit the forward-pass
+ * budget, else a stratified sample with a confidence interval (never silently).
+ */
 export async function modelMoments(
   outcomes: OutcomeIndex,
   model: ForwardModel,
@@ -34,23 +37,27 @@ export async function modelMoments(
   progress: Progress,
 ): Promise<ModelMomentsResult> {
   const { budget } = settings;
-  if (outcomes.size <= budget) {
-    const acc = new OutputMomentAccumulator(clean);
-    for (let start = 0; start < outcomes.size; start += BATCH) {
-      const ids = range(start, Math.min(start + BATCH, outcomes.size));
-      const rows = await model.run(ids.map((i) => outcomes.image(i)));
-      rows.forEach((row, j) => acc.add(outcomes.weights[ids[j]], row, `outcome ${ids[j]}`));
-      progress((start + ids.length) / outcomes.size, `${start + ids.length} of ${outcomes.size} outcomes`);
-    }
-    return {
-      method: 'exact',
-      note: `all ${outcomes.size} outcomes evaluated (forward-pass budget ${budget})`,
-      moments: acc.result(),
-      lossHalfWidth: null,
-      flipHalfWidth: null,
-    };
+  if (outcomes.size > budget) return stratified(outcomes, model, clean, settings, progress);
+  return {
+    method: 'exact',
+    note: `all ${outcomes.size} outcomes evaluated (forward-pass budget ${budget})`,
+    moments: await weightedSum(outcomes, model, clean, progress),
+    lossHalfWidth: null,
+    flipHalfWidth: null,
+    quadrature: null,
+  };
+}
+
+/** The model's output moments as the weighted sum over every outcome. */
+export async function weightedSum(outcomes: OutcomeIndex, model: ForwardModel, clean: CleanPrediction, progress: Progress): Promise<OutputMoments> {
+  const acc = new OutputMomentAccumulator(clean);
+  for (let start = 0; start < outcomes.size; start += BATCH) {
+    const ids = range(start, Math.min(start + BATCH, outcomes.size));
+    const rows = await model.run(ids.map((i) => outcomes.image(i)));
+    rows.forEach((row, j) => acc.add(outcomes.weights[ids[j]], row, `outcome ${ids[j]}`));
+    progress((start + ids.length) / outcomes.size, `${start + ids.length} of ${outcomes.size} outcomes`);
   }
-  return stratified(outcomes, model, clean, settings, progress);
+  return acc.result();
 }
 
 /**
@@ -58,7 +65,7 @@ export async function modelMoments(
  * probability mass; each gets an equal share of the budget, drawn with probability proportional to weight.
  * E = sum_s W_s m_s and Var(E) = sum_s W_s^2 s_s^2 / n_s (Cochran, Sampling Techniques, eq. 5.6).
  */
-async function stratified(
+export async function stratified(
   outcomes: OutcomeIndex,
   model: ForwardModel,
   clean: CleanPrediction,
@@ -115,6 +122,7 @@ async function stratified(
     moments: acc.result(),
     lossHalfWidth: z * Math.sqrt(Math.max(lossVar, 0)),
     flipHalfWidth: z * Math.sqrt(Math.max(flipVar, 0)),
+    quadrature: null,
   };
 }
 

@@ -1,5 +1,5 @@
 /** report.json: versioned so that readers can check what they parse. Bump on any breaking change. */
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 export interface ImageMomentsReport {
   /** Shape of the augmented image, [C, H, W]. */
@@ -32,6 +32,20 @@ export interface ImageMomentsReport {
   } | null;
 }
 
+/** A model's numbers on one quadrature outcome set. */
+export interface QuadratureLevel {
+  readonly nodes: number;
+  readonly expectedLoss: number;
+  readonly stdLoss: number;
+  readonly flipRate: number;
+}
+
+export interface ModelQuadrature {
+  readonly levels: readonly QuadratureLevel[];
+  /** The largest change of each number over the last two refinements: the error estimate; null with one level. */
+  readonly error: { readonly expectedLoss: number; readonly stdLoss: number; readonly flipRate: number } | null;
+}
+
 export interface ConvergenceSeries {
   readonly samples: number[];
   readonly estimate: number[];
@@ -40,9 +54,16 @@ export interface ConvergenceSeries {
 }
 
 export interface ModelMomentsReport {
-  readonly method: 'exact' | 'stratified';
+  /** 'exact': every outcome; 'quadrature': continuous parameters, see `quadrature`; 'stratified': sampled. */
+  readonly method: 'exact' | 'quadrature' | 'stratified';
   /** Why the method was chosen, in words. */
   readonly methodNote: string;
+  /**
+   * Policies with continuous parameters: E[loss], Std[loss] and the flip rate at each quadrature level evaluated
+   * (nodes doubling), and the error estimate of the reported (last) values, the largest change over the last two
+   * refinements (null with one level). No levels when the first one passed the budget and was sampled. Null otherwise.
+   */
+  readonly quadrature: ModelQuadrature | null;
   readonly forwardPasses: number;
   readonly clean: { readonly top1: number; readonly target: number; readonly probability: number; readonly loss: number };
   readonly expectedLoss: number;

@@ -19,6 +19,7 @@ function report(images: { path: string; expectedLoss: number; stdLoss: number; s
     model: {
       method: 'exact',
       methodNote: 'all 81 outcomes evaluated (forward-pass budget 4096)',
+      quadrature: null,
       forwardPasses: 82,
       clean: { top1: 8, target: 8, probability: 0.999, loss: 0.001 },
       expectedLoss: i.expectedLoss,
@@ -35,7 +36,7 @@ function report(images: { path: string; expectedLoss: number; stdLoss: number; s
     },
   });
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'auglens', version: '0' },
     createdAt: '',
     policy: { text: '', canonical: '' },

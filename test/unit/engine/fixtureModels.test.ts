@@ -63,10 +63,10 @@ const cases: Case[] = [
 ];
 
 /** E[loss] by plain enumeration of the outcomes and one onnxruntime call each. */
-async function bruteForceLoss(c: Case, img: Image, target: number): Promise<number> {
+async function bruteForceLoss(c: Case, img: Image, target: number, level = 0): Promise<number> {
   const session = await ort.InferenceSession.create(join(FIXTURES, 'models', c.model));
   try {
-    const step = compilePolicy(parsePolicy(c.policy), img);
+    const step = compilePolicy(parsePolicy(c.policy), img, { level });
     let expected = 0;
     for (const o of step.enumerate(img)) {
       const x = c.toInput(o.image);
@@ -129,6 +129,20 @@ test('over the forward-pass budget the engine says so and its stratified interva
   const [lo, hi] = approx.expectedLossInterval!;
   assert.ok(lo <= exact.expectedLoss && exact.expectedLoss <= hi, `[${lo}, ${hi}] misses ${exact.expectedLoss}`);
   assert.ok(approx.forwardPasses < exact.forwardPasses);
+});
+
+test('a continuous policy: quadrature levels within the budget, the last one equal to brute-force enumeration of its nodes', { skip: fixturesMissing }, async () => {
+  const c = { ...cases[1], policy: 'RandomRotation(10)' };
+  const params = paramsFor(c, { topK: 0, monteCarloSamples: 0, forwardBudget: 100 });
+  const r = (await analyze(params, quiet)).report.images[0].model!;
+  assert.equal(r.method, 'quadrature');
+  assert.deepEqual(r.quadrature!.levels.map((l) => l.nodes), [8, 16, 32]);
+  assert.match(r.methodNote, /the next refinement \(64 nodes\) would pass the forward-pass budget of 100/);
+  const [, previous, last] = r.quadrature!.levels;
+  assert.equal(r.expectedLoss, last.expectedLoss);
+  assert.ok(r.quadrature!.error!.expectedLoss >= Math.abs(last.expectedLoss - previous.expectedLoss));
+  const brute = await bruteForceLoss(c, loadInputImage(join(FIXTURES, 'images', c.image), c.size), r.clean.target, 2);
+  assert.ok(Math.abs(r.expectedLoss - brute) <= 1e-5 * Math.max(1, brute), `E[loss] ${r.expectedLoss} vs brute force ${brute}`);
 });
 
 test('saliency: the gradient graph and the finite-difference fallback agree along the eigenvectors', { skip: fixturesMissing }, async () => {

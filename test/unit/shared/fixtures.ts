@@ -45,6 +45,7 @@ export function engineImageReport(): ImageReport {
     model: {
       method: 'exact',
       methodNote: 'all 18 outcomes',
+      quadrature: null,
       forwardPasses: 19,
       clean: { top1: 3, target: 3, probability: 0.8, loss: 0.22 },
       expectedLoss: 0.3,
@@ -93,7 +94,7 @@ export function engineResult(): AnalysisResult {
   const image = engineImageReport();
   return {
     report: {
-      schemaVersion: 1,
+      schemaVersion: 2,
       tool: { name: 'auglens', version: '0.1.0' },
       createdAt: '2026-01-01T00:00:00Z',
       policy: { text: 'RandomCrop(4)', canonical: 'Compose([RandomCrop(size=(4, 4))])' },

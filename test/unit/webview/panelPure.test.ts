@@ -93,3 +93,13 @@ test('numbers: each row explained; unbounded sample counts said in words', () =>
   assert.match(byName.get('Alignment')?.explanation ?? '', /40\.0% of it lies along the top eigen-images/);
   assert.equal(byName.get('E[loss], second order')?.value, '0.29 vs 0.3');
 });
+
+test('numbers of a continuous policy carry the quadrature error estimate', () => {
+  const result = imageResult();
+  const model = { ...result.model!, method: 'quadrature' as const, quadratureError: { expectedLoss: 0.0021, stdLoss: 0.0004, flipRate: 0.003 } };
+  const byName = new Map(numberRows({ ...result, model }, null).map((r) => [r.name, r]));
+  assert.equal(byName.get('E[loss]')?.value, '0.3 ± 0.0021');
+  assert.equal(byName.get('Std[loss]')?.value, '0.1 ± 4e-4');
+  assert.equal(byName.get('Flip rate')?.value, '5.0% ± 0.3%');
+  assert.match(byName.get('Samples needed')?.explanation ?? '', /computed by quadrature of the continuous parameters with .* \(±: how much the numbers moved over the last refinements of the rule\)/);
+});

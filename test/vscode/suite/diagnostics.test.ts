@@ -99,7 +99,7 @@ suite('AugLens inline diagnostics', () => {
   });
 
   test('a policy file: the schema and AugLens report its errors at their exact characters', async () => {
-    const uri = await write('policies/broken.auglens.json', POLICY_FILE.replace('"images"', '"modle": 1,\n  "images"'));
+    const uri = await write('policies/schema.auglens.json', POLICY_FILE.replace('"images"', '"modle": 1,\n  "images"'));
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document);
 
@@ -118,10 +118,12 @@ suite('AugLens inline diagnostics', () => {
   });
 
   test('its quick fixes apply: the suggested transform name, then a workspace model', async () => {
-    const uri = await write('policies/broken.auglens.json', POLICY_FILE);
+    // Each test writes its own file: a document another test had open may still hold that file's old text.
+    const uri = await write('policies/fixes.auglens.json', POLICY_FILE);
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document);
-    const unknown = (await diagnosticsWhere(uri, 'the unknown transform', (ds) => ds.some((d) => d.code === 'unknown-transform'))).find((d) => d.code === 'unknown-transform')!;
+    const atName = (d: vscode.Diagnostic) => d.code === 'unknown-transform' && document.getText(d.range) === 'RandomHorizontalFlp';
+    const unknown = (await diagnosticsWhere(uri, 'the unknown transform', (ds) => ds.some(atName))).find(atName)!;
 
     const [rename] = await quickFixes(uri, unknown);
     assert.equal(rename?.title, "Replace 'RandomHorizontalFlp' with 'RandomHorizontalFlip'");
@@ -147,7 +149,7 @@ suite('AugLens inline diagnostics', () => {
   });
 
   test('closing a policy file clears its diagnostics', async () => {
-    const uri = await write('policies/broken.auglens.json', POLICY_FILE);
+    const uri = await write('policies/closing.auglens.json', POLICY_FILE);
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     await diagnosticsWhere(uri, 'diagnostics', (ds) => ds.length > 0);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -16,8 +16,12 @@ export class PolicyFiles {
     const uri = document.uri.toString();
     const generation = (this.generations.get(uri) ?? 0) + 1;
     this.generations.set(uri, generation);
+    const version = document.version;
     const entries = await policyFileDiagnostics(document);
-    if (this.generations.get(uri) === generation && !document.isClosed) this.fixes.publish(this.collection, document.uri, entries);
+    // Ranges are mapped on the live document: if its text changed meanwhile they would point at the wrong
+    // characters, and the (debounced) refresh for that change publishes instead.
+    const current = this.generations.get(uri) === generation && !document.isClosed && document.version === version;
+    if (current) this.fixes.publish(this.collection, document.uri, entries);
   }
 
   close(document: vscode.Uri): void {

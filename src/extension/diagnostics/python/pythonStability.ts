@@ -65,9 +65,11 @@ export class PythonStability implements vscode.Disposable {
     const uri = document.uri.toString();
     const generation = (this.generations.get(uri) ?? 0) + 1;
     this.generations.set(uri, generation);
+    const version = document.version;
     const scan = this.scan(document);
     const context = await this.resolver.quiet(document.uri);
-    if (this.generations.get(uri) !== generation || document.isClosed) return;
+    // An edit meanwhile would shift the scan's offsets: the (debounced) refresh for that edit publishes instead.
+    if (this.generations.get(uri) !== generation || document.isClosed || document.version !== version) return;
     this.contexts.set(uri, context);
     this.publish(document, scan, context);
     this.changed.fire();
