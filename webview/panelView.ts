@@ -1,19 +1,8 @@
 // The panel's header: the model's name and the status line, with the buttons of the actions that fix an error
 // (elements declared in src/extension/panelHtml.ts).
-import type { PanelCommand, PanelStatus } from '../src/shared/panelProtocol';
+import { ACTION_LABELS, type PanelCommand, type PanelStatus } from '../src/shared/panelProtocol';
 import { requireElement } from './dom';
 import { button, createDivider, createProgressRing } from './toolkit';
-
-const ACTION_LABELS: Record<PanelCommand, string> = {
-  pickImages: 'Pick Image',
-  editPolicy: 'Edit Policy',
-  run: 'Run Analysis',
-  cancel: 'Cancel',
-  export: 'Export Report',
-  showLog: 'Show Log',
-  openSettings: 'Open Settings',
-  manageTrust: 'Manage Workspace Trust',
-};
 
 export class PanelView {
   private readonly modelName: HTMLElement;

@@ -1,18 +1,7 @@
 // Errors are shown with the action that fixes them: a notification with buttons, and the same buttons in the panel.
 import * as vscode from 'vscode';
-import type { PanelCommand } from '../shared/panelProtocol';
+import { ACTION_LABELS, type PanelCommand } from '../shared/panelProtocol';
 import { log } from './log';
-
-export const ACTION_LABELS: Record<PanelCommand, string> = {
-  pickImages: 'Pick Image',
-  editPolicy: 'Edit Policy',
-  run: 'Run Analysis',
-  cancel: 'Cancel',
-  export: 'Export Report',
-  showLog: 'Show Log',
-  openSettings: 'Open Settings',
-  manageTrust: 'Manage Workspace Trust',
-};
 
 /** A failure the user can act on: `actions` name the panel commands that fix it. */
 export class ActionableError extends Error {

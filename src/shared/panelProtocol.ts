@@ -22,6 +22,18 @@ export type StatusLevel = 'info' | 'busy' | 'warning' | 'error';
 export const PANEL_COMMANDS = ['pickImages', 'editPolicy', 'run', 'cancel', 'export', 'showLog', 'openSettings', 'manageTrust'] as const;
 export type PanelCommand = (typeof PANEL_COMMANDS)[number];
 
+/** The button label of each command, in notifications and in the panel. */
+export const ACTION_LABELS: Record<PanelCommand, string> = {
+  pickImages: 'Pick Image',
+  editPolicy: 'Edit Policy',
+  run: 'Run Analysis',
+  cancel: 'Cancel',
+  export: 'Export Report',
+  showLog: 'Show Log',
+  openSettings: 'Open Settings',
+  manageTrust: 'Manage Workspace Trust',
+};
+
 export interface PanelStatus {
   level: StatusLevel;
   text: string;

@@ -1,3 +1,5 @@
+import type { QuadratureReport } from '../../core/moments/continuousMoments';
+
 /** report.json: versioned so that readers can check what they parse. Bump on any breaking change. */
 export const REPORT_SCHEMA_VERSION = 2;
 
@@ -21,15 +23,7 @@ export interface ImageMomentsReport {
    * (relative L2 for the mean and variance maps, absolute for eigenvalues) from refining once; with exact per-pixel
    * moments, the map errors are those of the shared outcome set (null when not computed).
    */
-  readonly quadrature?: {
-    readonly rule: string;
-    readonly nodes: number;
-    readonly refinedNodes: number;
-    readonly pixelMethod: 'exact' | 'quadrature';
-    readonly meanError: number | null;
-    readonly varianceError: number | null;
-    readonly eigenvalueError: number | null;
-  } | null;
+  readonly quadrature?: QuadratureReport | null;
 }
 
 /** A model's numbers on one quadrature outcome set. */

@@ -25,6 +25,7 @@ export function warpImage(img: Image, m: Float64Array, mode: WarpMode, fills: Fl
   const outPlane = win.height * win.width;
   const cx = (w - 1) / 2 + m[2];
   const cy = (h - 1) / 2 + m[5];
+  const corners = new Float64Array(4);
   for (let i = 0; i < win.height; i++) {
     const by = i + win.top + 0.5 - h / 2;
     for (let j = 0; j < win.width; j++) {
@@ -41,17 +42,8 @@ export function warpImage(img: Image, m: Float64Array, mode: WarpMode, fills: Fl
       }
       const x0 = Math.floor(sx);
       const y0 = Math.floor(sy);
-      const tx = sx - x0;
-      const ty = sy - y0;
-      const inX0 = x0 >= 0 && x0 < w;
-      const inX1 = x0 + 1 >= 0 && x0 + 1 < w;
-      const inY0 = y0 >= 0 && y0 < h;
-      const inY1 = y0 + 1 >= 0 && y0 + 1 < h;
-      const w00 = inY0 && inX0 ? (1 - tx) * (1 - ty) : 0;
-      const w01 = inY0 && inX1 ? tx * (1 - ty) : 0;
-      const w10 = inY1 && inX0 ? (1 - tx) * ty : 0;
-      const w11 = inY1 && inX1 ? tx * ty : 0;
-      const mask = w00 + w01 + w10 + w11;
+      const mask = cornerWeights(corners, x0, y0, sx - x0, sy - y0, h, w);
+      const [w00, w01, w10, w11] = corners;
       const s = y0 * w + x0;
       for (let c = 0; c < channels; c++) {
         const base = c * plane + s;
@@ -65,6 +57,23 @@ export function warpImage(img: Image, m: Float64Array, mode: WarpMode, fills: Fl
     }
   }
   return out;
+}
+
+/**
+ * Bilinear weights of the corners (x0, y0), (x0 + 1, y0), (x0, y0 + 1), (x0 + 1, y0 + 1) of the point (x0 + tx,
+ * y0 + ty), written to `out` in that order, 0 for a corner outside the h x w image (grid_sample's zero padding).
+ * Returns their sum: the mask, the bilinear sample of an all-ones channel.
+ */
+export function cornerWeights(out: Float64Array, x0: number, y0: number, tx: number, ty: number, h: number, w: number): number {
+  const inX0 = x0 >= 0 && x0 < w;
+  const inX1 = x0 + 1 >= 0 && x0 + 1 < w;
+  const inY0 = y0 >= 0 && y0 < h;
+  const inY1 = y0 + 1 >= 0 && y0 + 1 < h;
+  out[0] = inY0 && inX0 ? (1 - tx) * (1 - ty) : 0;
+  out[1] = inY0 && inX1 ? tx * (1 - ty) : 0;
+  out[2] = inY1 && inX0 ? (1 - tx) * ty : 0;
+  out[3] = inY1 && inX1 ? tx * ty : 0;
+  return out[0] + out[1] + out[2] + out[3];
 }
 
 /** C's nearbyint under the default rounding mode: round half to even, as grid_sample's nearest mode. */

@@ -1,4 +1,4 @@
-import { nearbyint, type WarpMode, type WarpWindow } from './gridSample';
+import { cornerWeights, nearbyint, type WarpMode, type WarpWindow } from './gridSample';
 
 /**
  * A bound on ||L||_2^2 for the linear part L of a warp (out = L x + fill terms): ||L||_2^2 <= ||L||_1 ||L||_inf, the
@@ -10,6 +10,7 @@ export function warpGain(m: Float64Array, mode: WarpMode, height: number, width:
   let maxRow = 0;
   const cx = (width - 1) / 2 + m[2];
   const cy = (height - 1) / 2 + m[5];
+  const corners = new Float64Array(4);
   for (let i = 0; i < window.height; i++) {
     const by = i + window.top + 0.5 - height / 2;
     for (let j = 0; j < window.width; j++) {
@@ -27,16 +28,10 @@ export function warpGain(m: Float64Array, mode: WarpMode, height: number, width:
       }
       const x0 = Math.floor(sx);
       const y0 = Math.floor(sy);
-      const tx = sx - x0;
-      const ty = sy - y0;
-      const corners = [
-        [y0, x0, (1 - tx) * (1 - ty)],
-        [y0, x0 + 1, tx * (1 - ty)],
-        [y0 + 1, x0, (1 - tx) * ty],
-        [y0 + 1, x0 + 1, tx * ty],
-      ].filter(([y, x]) => y >= 0 && y < height && x >= 0 && x < width);
-      const mask = corners.reduce((s, c) => s + c[2], 0);
-      for (const [y, x, wgt] of corners) columns[y * width + x] += mask * wgt;
+      const mask = cornerWeights(corners, x0, y0, sx - x0, sy - y0, height, width);
+      corners.forEach((wgt, k) => {
+        if (wgt > 0) columns[(y0 + (k >> 1)) * width + x0 + (k & 1)] += mask * wgt;
+      });
       maxRow = Math.max(maxRow, mask * mask);
     }
   }

@@ -1,7 +1,7 @@
 import { gaussLegendre } from '../../quadrature/gaussLegendre';
 import { crossMoments, type PixelLaw } from '../../moments/pixelLaw';
 import { inverseAffineMatrix, type AffineParams } from './affineMatrix';
-import { nearbyint, type WarpMode, type WarpWindow } from './gridSample';
+import { cornerWeights, nearbyint, type WarpMode, type WarpWindow } from './gridSample';
 
 /**
  * An affine warp with one continuous parameter, uniform on [lo, hi]: the angle (F.affine's degrees) or the scale;
@@ -202,6 +202,9 @@ function neighbourMoments(law: PixelLaw): NeighbourMoments {
  * One Gauss point of a bilinear piece: out = mask * sum_a w_a X_a + (1 - mask) fill with the in-bounds corner
  * weights w_a and mask = sum_a w_a, so E[out] and E[out^2] need the corner means and pair moments E[X_a X_b].
  */
+/** Scratch space of addBilinear's corner weights. */
+const CORNERS = new Float64Array(4);
+
 function addBilinear(
   acc: Float64Array,
   law: InputMoments,
@@ -214,15 +217,8 @@ function addBilinear(
   gw: number,
 ): void {
   const { channels, height: h, width: w } = law.shape;
-  const inX0 = x0 >= 0 && x0 < w;
-  const inX1 = x0 + 1 >= 0 && x0 + 1 < w;
-  const inY0 = y0 >= 0 && y0 < h;
-  const inY1 = y0 + 1 >= 0 && y0 + 1 < h;
-  const w00 = inY0 && inX0 ? (1 - tx) * (1 - ty) : 0;
-  const w01 = inY0 && inX1 ? tx * (1 - ty) : 0;
-  const w10 = inY1 && inX0 ? (1 - tx) * ty : 0;
-  const w11 = inY1 && inX1 ? tx * ty : 0;
-  const mask = w00 + w01 + w10 + w11;
+  const mask = cornerWeights(CORNERS, x0, y0, tx, ty, h, w);
+  const [w00, w01, w10, w11] = CORNERS;
   const plane = h * w;
   const p00 = y0 * w + x0;
   for (let c = 0; c < channels; c++) {
