@@ -1,7 +1,8 @@
 // UI scenarios for the stability panel in the packaged extension: the model editor (Open With...), a full analysis
 // of the MNIST fixture from the panel (non-blank heatmaps read back from the canvases, hover readout, scale and
-// zoom), the policy checked as it is typed, two policies compared, the results kept over a window reload, the
-// report exported and opened offline, and a high-contrast theme. Uses the shared fixtures and says so when absent.
+// zoom), the policy checked as it is typed, two policies compared (one continuous, with quadrature errors), the
+// results kept over a window reload, the report exported and opened offline, and a high-contrast theme. Uses the
+// shared fixtures and says so when absent.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -190,7 +191,8 @@ export const panelScenarios: Scenario[] = [
       frame = await panelFrame(ctx);
       const policyB = frame.locator('#policy-b textarea');
       await policyB.waitFor();
-      await policyB.fill('RandomAffine(degrees=0, translate=(0.2, 0.2))');
+      // A continuous policy: its column's numbers come from the quadrature, with their error estimates.
+      await policyB.fill('RandomRotation(15)');
       await frame.page().waitForTimeout(400);
       await frame.locator('#run-button').click();
       await frame.locator('#status-line[data-level="busy"]').waitFor({ timeout: 20_000 });
@@ -198,6 +200,8 @@ export const panelScenarios: Scenario[] = [
       const maps = await waitForMaps(frame, 2 * MAPS);
       assert.equal(maps.filter((m) => m.id.startsWith('map-1-')).length, MAPS);
       assert.equal(await colorbarLabels(frame, 'map-0-variance'), await colorbarLabels(frame, 'map-1-variance'), 'same scale in both columns');
+      const withError = await frame.locator('dl.numbers dd.value').allInnerTexts();
+      assert.ok(withError.some((v) => /^[\d.e-]+ ± [\d.e-]+$/.test(v)), `an E[loss] with its quadrature error: ${withError.join(' | ')}`);
       await scrollTo(frame, '.results-section');
       await ctx.screenshot('panel-07-compare');
       await scrollTo(frame, '.plots');
