@@ -192,7 +192,7 @@ export const panelScenarios: Scenario[] = [
       const policyB = frame.locator('#policy-b textarea');
       await policyB.waitFor();
       // A continuous policy: its column's numbers come from the quadrature, with their error estimates.
-      await policyB.fill('RandomRotation(15)');
+      await policyB.fill('Compose([RandomAffine(degrees=0, translate=(0.2, 0.2)), RandomRotation(15)])');
       await frame.page().waitForTimeout(400);
       await frame.locator('#run-button').click();
       await frame.locator('#status-line[data-level="busy"]').waitFor({ timeout: 20_000 });
