@@ -99,7 +99,7 @@ function imageSummary(img: ImageReport, report: Report): string[] {
     if (mc.samples.length) {
       const last = mc.samples.length - 1;
       lines.push(
-        `  Monte Carlo after ${int(mc.draws)} draws: ${n(mc.estimate[last])} [${n(mc.lower[last])}, ${n(mc.upper[last])}] (exact ${n(mc.exact)})`,
+        `  Monte Carlo after ${int(mc.draws)} draws: ${n(mc.estimate[last])} [${n(mc.lower[last])}, ${n(mc.upper[last])}] (${r.method} ${n(mc.exact)})`,
       );
     }
     if (r.method !== 'exact') lines.push(`  note: ${r.methodNote}`);
