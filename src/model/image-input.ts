@@ -5,9 +5,12 @@ import type { Layout } from './model-info';
 export interface ImageGeometry {
   readonly layout: Layout;
   readonly channels: 1 | 3;
+  /** null when the model leaves the dimension free (the image keeps its own size then). */
   readonly height: number | null;
   readonly width: number | null;
+  /** True when the batch dimension is symbolic or unknown, so several images go in one run. */
   readonly dynamicBatch: boolean;
+  /** The fixed batch size when the batch dimension is not dynamic. */
   readonly fixedBatch: number;
 }
 
