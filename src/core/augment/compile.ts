@@ -1,3 +1,4 @@
+import { assertImageFits } from '../image';
 import type { TransformSpec } from '../policy/types';
 import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from './compileOptions';
 import type { Shape } from './mixture';
@@ -22,6 +23,13 @@ import { policySequence, randomApplyContinuous } from './steps/policySequence';
  * `opts.level` sets the quadrature rules of continuous transforms.
  */
 export function compilePolicy(spec: TransformSpec, input: Shape, opts: CompileOptions = DEFAULT_COMPILE_OPTIONS): Step {
+  const step = compileStep(spec, input, opts);
+  const { channels, height, width } = step.outputShape;
+  assertImageFits(`${spec.kind}: its output`, channels, height, width);
+  return step;
+}
+
+function compileStep(spec: TransformSpec, input: Shape, opts: CompileOptions): Step {
   const label = spec.kind;
   switch (spec.kind) {
     case 'Compose':

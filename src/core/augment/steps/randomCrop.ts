@@ -1,3 +1,4 @@
+import { assertImageFits } from '../../image';
 import type { RandomCropSpec, Padding } from '../../policy/types';
 import { randInt } from '../../rng';
 import type { Shape } from '../mixture';
@@ -24,6 +25,7 @@ export function randomCropStep(spec: RandomCropSpec, input: Shape, label: string
     padding.push([0, th - h, 0, th - h]);
     h += 2 * (th - h);
   }
+  assertImageFits(`${label}: the padded image`, input.channels, h, w);
   if (h < th || w < tw) {
     throw new Error(
       `${label}: required crop size ${th}x${tw} is larger than the ${spec.padding ? 'padded ' : ''}input image ${h}x${w}` +
