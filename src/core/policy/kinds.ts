@@ -175,7 +175,7 @@ export function pair(detail: string, check: (x: number) => boolean, range = fals
       if (!seq) invalid(node, ctx, detail);
       const values = seq.map((n) => number(n, ctx, detail));
       if (!values.every(check)) invalid(node, ctx, detail);
-      if (range) ordered(node, ctx, values);
+      if (range) uniformRanges(node, ctx, values);
       return [values[0], values[1]];
     },
     write: formatTuple,
@@ -189,10 +189,20 @@ export function nullable<T>(kind: ValueKind<T>): ValueKind<T | null> {
   };
 }
 
-/** Checks that consecutive (min, max) pairs are ordered: torch's uniform_(min, max) needs min <= max. */
-function ordered(node: Node, ctx: ReadContext, range: readonly number[]): void {
+/** float32's largest finite value: torch refuses uniform_ ends, and max - min, beyond it on float32 tensors. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Checks consecutive (min, max) pairs as torch's uniform_(min, max) on a float32 tensor does (torchvision draws
+ * angles, scales and shears that way): min <= max, both ends within float32's range and max - min <= FLOAT32_MAX.
+ */
+function uniformRanges(node: Node, ctx: ReadContext, range: readonly number[]): void {
   for (let i = 0; i + 1 < range.length; i += 2) {
-    if (range[i] > range[i + 1]) invalid(node, ctx, 'must give ranges as (min, max) with min <= max');
+    const [min, max] = [range[i], range[i + 1]];
+    if (min > max) invalid(node, ctx, 'must give ranges as (min, max) with min <= max');
+    if (Math.abs(min) > FLOAT32_MAX || Math.abs(max) > FLOAT32_MAX || max - min > FLOAT32_MAX) {
+      invalid(node, ctx, `must give ranges with max - min and both ends within ${FLOAT32_MAX} (torch draws them with float32 uniform_)`);
+    }
   }
 }
 
@@ -204,10 +214,11 @@ export const angleRange: ValueKind<readonly [number, number]> = {
     if (!seq) {
       const d = number(node, ctx, detail);
       if (d < 0) invalid(node, ctx, 'must be non-negative when it is a single number');
+      uniformRanges(node, ctx, [0 - d, d]);
       return [0 - d, d];
     }
     const range = seq.map((n) => number(n, ctx, detail));
-    ordered(node, ctx, range);
+    uniformRanges(node, ctx, range);
     return [range[0], range[1]];
   },
   write: formatTuple,
@@ -224,10 +235,11 @@ export const shear: ValueKind<readonly [number, number, number, number]> = {
     if (!seq) {
       const s = number(node, ctx, detail);
       if (s < 0) invalid(node, ctx, 'must be non-negative when it is a single number');
+      uniformRanges(node, ctx, [0 - s, s]);
       return [0 - s, s, 0, 0];
     }
     const range = seq.map((n) => number(n, ctx, detail));
-    ordered(node, ctx, range);
+    uniformRanges(node, ctx, range);
     return [range[0], range[1], range[2] ?? 0, range[3] ?? 0];
   },
   write: formatTuple,

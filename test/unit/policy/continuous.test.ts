@@ -26,6 +26,13 @@ describe('continuous and photometric transforms', () => {
     });
   });
 
+  it('angle, scale and shear ranges: any width torch float32 uniform_ accepts (max - min <= 3.4028234663852886e38)', () => {
+    assert.deepEqual(one('RandomRotation(1e9)').degrees, [-1e9, 1e9]);
+    assert.deepEqual(one('RandomRotation(1.7e38)').degrees, [-1.7e38, 1.7e38]);
+    const affine = one('RandomAffine((-720, 3e38), scale=(1e-30, 3e38), shear=(-1e6, 1e6, 0, 3.4e38))');
+    assert.deepEqual([affine.degrees, affine.scale, affine.shear], [[-720, 3e38], [1e-30, 3e38], [-1e6, 1e6, 0, 3.4e38]]);
+  });
+
   it('ColorJitter: a number v gives [max(0, 1 - v), 1 + v] (hue [-v, v]); 0 and collapsed ranges are off', () => {
     assert.deepEqual(one('ColorJitter(0.4, 0.4, 0.4, 0.1)'), {
       kind: 'ColorJitter', brightness: [0.6, 1.4], contrast: [0.6, 1.4], saturation: [0.6, 1.4], hue: [-0.1, 0.1],

@@ -13,6 +13,7 @@ import { offsetGrid, roundedUniform, type Distribution1D } from '../offsets';
 import { fillValues } from '../pad';
 import type { Step } from '../step';
 import { centeredCenter, inverseAffineMatrix, type AffineParams } from '../warp/affineMatrix';
+import { foldedPoint, foldUniform } from '../warp/foldedRange';
 import { warpImage, type WarpMode, type WarpWindow } from '../warp/gridSample';
 import { warpGain } from '../warp/warpGain';
 import { warpPixelMoments } from '../warp/warpPixelMoments';
@@ -57,13 +58,19 @@ export function affineStep(spec: RandomAffineSpec | RandomRotationSpec, input: S
     const r = ranges.find((x) => x.parameter === p);
     return r ? r.lo : p === 'scale' ? 1 : 0;
   };
-  const paramsAt = (u: ArrayLike<number>): AffineParams => {
+  const params = (u: ArrayLike<number>, valueAt: (i: number, u: number) => number): AffineParams => {
     const value = (p: Parameter) => {
       const i = varying.findIndex((r) => r.parameter === p);
-      return i < 0 ? fixedValue(p) : varying[i].lo + (varying[i].hi - varying[i].lo) * u[i];
+      return i < 0 ? fixedValue(p) : valueAt(i, u[i]);
     };
     return { angle: value('angle'), translate: [0, 0], scale: value('scale'), shear: [value('shearX'), value('shearY')] };
   };
+  // torchvision's draws: each parameter uniform on its own range.
+  const drawnParams = (u: ArrayLike<number>) => params(u, (i, x) => varying[i].lo + (varying[i].hi - varying[i].lo) * x);
+  // The warp depends on the angle modulo 360 degrees and on the shears modulo 180 (tan sx and cos(rot - sy) / cos sy
+  // have period pi): quadrature nodes cover each folded range, however many periods the range spans.
+  const folded = varying.map((r) => (r.parameter === 'scale' ? [{ lo: r.lo, hi: r.hi, weight: 1 }] : foldUniform(r.lo, r.hi, r.parameter === 'angle' ? 360 : 180)));
+  const nodeParamsAt = (u: ArrayLike<number>) => params(u, (i, x) => foldedPoint(folded[i], x));
 
   const maxDx = translate ? translate[0] * input.width : 0;
   const maxDy = translate ? translate[1] * input.height : 0;
@@ -75,7 +82,7 @@ export function affineStep(spec: RandomAffineSpec | RandomRotationSpec, input: S
   const shifts = offsetGrid(toOffsets(tyLaw, my), toOffsets(txLaw, mx));
   const canvas: Shape = { channels: input.channels, height: window.height, width: window.width };
   const rule: CubeRule = cubeRule(varying.length, opts.level);
-  const nodeParams = Array.from({ length: rule.size }, (_, k) => paramsAt(rule.points.subarray(k * rule.dims, (k + 1) * rule.dims)));
+  const nodeParams = Array.from({ length: rule.size }, (_, k) => nodeParamsAt(rule.points.subarray(k * rule.dims, (k + 1) * rule.dims)));
   let gain: number | undefined;
   const warp = (img: Image, p: AffineParams, win?: WarpWindow) => warpImage(img, inverseAffineMatrix(center, p), mode, fills, win);
 
@@ -98,7 +105,7 @@ export function affineStep(spec: RandomAffineSpec | RandomRotationSpec, input: S
     sample: (img: Image, rng: Rng) => {
       const u = varying.map(() => rng.next());
       const t: [number, number] = translate ? [roundHalfEven(uniform(rng, -maxDx, maxDx)), roundHalfEven(uniform(rng, -maxDy, maxDy))] : [0, 0];
-      return warp(img, { ...paramsAt(u), translate: t });
+      return warp(img, { ...drawnParams(u), translate: t });
     },
     enumerate: (img: Image): WeightedImage[] =>
       nodeParams.flatMap((p, k) => {
@@ -117,7 +124,7 @@ export function affineStep(spec: RandomAffineSpec | RandomRotationSpec, input: S
       const v = varying[0];
       if (varying.length !== 1 || (v.parameter !== 'angle' && v.parameter !== 'scale')) return null;
       const parameter = v.parameter;
-      const ext = warpPixelMoments(law, { parameter, range: [v.lo, v.hi], fixed: paramsAt([0]), center, mode, fills }, window);
+      const ext = warpPixelMoments(law, { parameter, range: [v.lo, v.hi], fixed: drawnParams([0]), center, mode, fills }, window);
       if (!ext) return null;
       return translatedMoments(ext, input, window, shifts);
     },

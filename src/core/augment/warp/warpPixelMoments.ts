@@ -1,7 +1,9 @@
 import { gaussLegendre } from '../../quadrature/gaussLegendre';
 import { crossMoments, type PixelLaw } from '../../moments/pixelLaw';
 import { inverseAffineMatrix, type AffineParams } from './affineMatrix';
+import { foldUniform, type FoldedInterval } from './foldedRange';
 import { cornerWeights, nearbyint, type WarpMode, type WarpWindow } from './gridSample';
+import { appendCrossings, crossingLevels, maxCrossings, type SourceLine } from './warpCrossings';
 
 /**
  * An affine warp with one continuous parameter, uniform on [lo, hi]: the angle (F.affine's degrees) or the scale;
@@ -25,26 +27,32 @@ const GAUSS = gaussLegendre(8);
  * output pixel, source = C + A g(t) + B h(t) with (g, h) = (cos t, sin t) in the angle t (radians) or (1/t, 0) in
  * the scale t. The nearest source pixel changes where a source coordinate crosses k + 1/2, the bilinear corners
  * where it crosses an integer: between those breakpoints (solved in closed form) the nearest output is constant
- * and the bilinear one a trigonometric or rational polynomial, integrated by 8-point Gauss-Legendre per piece.
+ * and the bilinear one a trigonometric or rational polynomial, integrated by 8-point Gauss-Legendre on each piece
+ * (split where long, see MAX_ANGLE_PART). Only levels where the source still touches the image cut pieces
+ * (crossingLevels), so a far centre or a tiny scale costs no more than the image's size. The angle's range is
+ * folded modulo 360 degrees (foldUniform): one whole turn and the remainder, each at most one turn long, weighted as
+ * the law gives them.
  * Nearest needs the input's per-pixel moments; bilinear also its neighbour cross moments, so a finite input law.
  * Returns null when the law lacks what the mode needs.
  */
 export function warpPixelMoments(law: PixelLaw, warp: OneParameterWarp, window: WarpWindow): { mean: Float64Array; second: Float64Array } | null {
   if (warp.mode === 'bilinear' && !law.mixture) return null;
   const { channels, height: h, width: w } = law.shape;
-  const [t0, t1] = integrationInterval(warp);
+  const intervals = integrationIntervals(warp);
   const coef = sourceCoefficients(warp);
   const cross = warp.mode === 'bilinear' ? neighbourMoments(law) : null;
   // Read the (lazily computed) moments once.
   const moments: InputMoments = { shape: law.shape, mean: law.mean, second: law.second };
   const angle = warp.parameter === 'angle';
   const offset = warp.mode === 'nearest' ? 0.5 : 0;
+  const xLevels = crossingLevels(offset, w);
+  const yLevels = crossingLevels(offset, h);
   const xc = warp.center[0] + (w - 1) / 2;
   const yc = warp.center[1] + (h - 1) / 2;
   const size = window.height * window.width;
   const mean = new Float64Array(channels * size);
   const second = new Float64Array(channels * size);
-  let breaks = new Float64Array(256);
+  const breaks = new Float64Array(maxCrossings(angle, xLevels) + maxCrossings(angle, yLevels) + 2);
   const acc = new Float64Array(2 * channels);
   for (let i = 0; i < window.height; i++) {
     const by = i + window.top + 0.5 - h / 2;
@@ -52,57 +60,90 @@ export function warpPixelMoments(law: PixelLaw, warp: OneParameterWarp, window: 
       const bx = j + window.left + 0.5 - w / 2;
       const u = bx - warp.center[0];
       const v = by - warp.center[1];
-      const xa = coef.x[0] * u + coef.x[1] * v;
-      const xb = coef.x[2] * u + coef.x[3] * v;
-      const ya = coef.y[0] * u + coef.y[1] * v;
-      const yb = coef.y[2] * u + coef.y[3] * v;
-      // At most two crossings per level in the angle (one in the scale), levels over the coordinate's range.
-      const need = 4 * (Math.ceil(Math.hypot(xa, xb)) + Math.ceil(Math.hypot(ya, yb)) + 2) + 2;
-      if (need > breaks.length) breaks = new Float64Array(2 * need);
-      let n = 0;
-      breaks[n++] = t0;
-      n = crossings(angle, xa, xb, xc, t0, t1, offset, breaks, n);
-      n = crossings(angle, ya, yb, yc, t0, t1, offset, breaks, n);
-      breaks[n++] = t1;
-      const cuts = breaks.subarray(0, n).sort();
+      const xs: SourceLine = { angle, a: coef.x[0] * u + coef.x[1] * v, b: coef.x[2] * u + coef.x[3] * v, c: xc };
+      const ys: SourceLine = { angle, a: coef.y[0] * u + coef.y[1] * v, b: coef.y[2] * u + coef.y[3] * v, c: yc };
       acc.fill(0);
-      for (let p = 0; p + 1 < n; p++) {
-        const lo = cuts[p];
-        const hi = cuts[p + 1];
-        if (hi <= lo) continue;
-        const mid = (lo + hi) / 2;
-        const g = angle ? Math.cos(mid) : 1 / mid;
-        const s = angle ? Math.sin(mid) : 0;
-        const sxMid = xc + xa * g + xb * s;
-        const syMid = yc + ya * g + yb * s;
-        if (!cross) {
-          addNearest(acc, moments, warp.fills, nearbyint(sxMid), nearbyint(syMid), hi - lo);
-          continue;
-        }
-        const x0 = Math.floor(sxMid);
-        const y0 = Math.floor(syMid);
-        const half = (hi - lo) / 2;
-        for (let q = 0; q < GAUSS.nodes.length; q++) {
-          const t = mid + half * GAUSS.nodes[q];
-          const gt = angle ? Math.cos(t) : 1 / t;
-          const st = angle ? Math.sin(t) : 0;
-          addBilinear(acc, moments, cross, warp.fills, x0, y0, xc + xa * gt + xb * st - x0, yc + ya * gt + yb * st - y0, half * GAUSS.weights[q]);
+      for (const { lo: t0, hi: t1, weight } of intervals) {
+        let n = 0;
+        breaks[n++] = t0;
+        n = appendCrossings(xs, t0, t1, offset, xLevels, breaks, n);
+        n = appendCrossings(ys, t0, t1, offset, yLevels, breaks, n);
+        breaks[n++] = t1;
+        const cuts = breaks.subarray(0, n).sort();
+        // Each interval contributes weight * (its integral) / (its length) to the moments.
+        const density = weight / (t1 - t0);
+        for (let p = 0; p + 1 < n; p++) {
+          const lo = cuts[p];
+          const hi = cuts[p + 1];
+          if (hi <= lo) continue;
+          const mid = (lo + hi) / 2;
+          const gMid = angle ? Math.cos(mid) : 1 / mid;
+          const hMid = angle ? Math.sin(mid) : 0;
+          const sxMid = xs.c + xs.a * gMid + xs.b * hMid;
+          const syMid = ys.c + ys.a * gMid + ys.b * hMid;
+          if (!cross) {
+            addNearest(acc, moments, warp.fills, nearbyint(sxMid), nearbyint(syMid), density * (hi - lo));
+            continue;
+          }
+          const x0 = Math.floor(sxMid);
+          const y0 = Math.floor(syMid);
+          const parts = subdivisions(angle, lo, hi);
+          for (let k = 0; k < parts; k++) {
+            const a = subdivisionPoint(angle, lo, hi, k, parts);
+            const b = subdivisionPoint(angle, lo, hi, k + 1, parts);
+            const half = (b - a) / 2;
+            for (let q = 0; q < GAUSS.nodes.length; q++) {
+              const t = (a + b) / 2 + half * GAUSS.nodes[q];
+              const gq = angle ? Math.cos(t) : 1 / t;
+              const hq = angle ? Math.sin(t) : 0;
+              const tx = xs.c + xs.a * gq + xs.b * hq - x0;
+              const ty = ys.c + ys.a * gq + ys.b * hq - y0;
+              addBilinear(acc, moments, cross, warp.fills, x0, y0, tx, ty, density * half * GAUSS.weights[q]);
+            }
+          }
         }
       }
       const o = i * window.width + j;
       for (let c = 0; c < channels; c++) {
-        mean[c * size + o] = acc[c] / (t1 - t0);
-        second[c * size + o] = acc[channels + c] / (t1 - t0);
+        mean[c * size + o] = acc[c];
+        second[c * size + o] = acc[channels + c];
       }
     }
   }
   return { mean, second };
 }
 
-/** The parameter's interval in the integration variable: the angle in radians, or the scale itself. */
-function integrationInterval(warp: OneParameterWarp): [number, number] {
+/**
+ * Bilinear pieces are split so that 8-point Gauss-Legendre is exact to rounding on each part. Its remainder is
+ * L^17 (8!)^4 / (17 (16!)^3) f^(16) ~ 1.7e-23 L^17 f^(16) (Abramowitz & Stegun 25.4.30). In the angle f is a
+ * trigonometric polynomial of degree <= 8, |f^(16)| <= 8^16 sum |c_k|: parts of length L <= pi / 8 leave
+ * ~ 6e-16 sum |c_k|. In the scale f is a polynomial of degree <= 8 in 1 / t; on [t, rho t], t^-k has
+ * f^(16) <= (k + 15)! / (k - 1)! t^(-k-16), so the remainder relative to the part's length is
+ * ~ 1.7e-23 (rho - 1)^16 23! / 7! ~ 2e-14 for rho = 1.25 (geometric parts: one piece may span t in [0.5, 1000]).
+ */
+const MAX_ANGLE_PART = Math.PI / 8;
+const MAX_SCALE_RATIO = 1.25;
+
+function subdivisions(angle: boolean, lo: number, hi: number): number {
+  return Math.max(1, Math.ceil(angle ? (hi - lo) / MAX_ANGLE_PART : Math.log(hi / lo) / Math.log(MAX_SCALE_RATIO)));
+}
+
+/** End k of `parts` equal parts of [lo, hi]: equal lengths in the angle, equal ratios in the scale. */
+function subdivisionPoint(angle: boolean, lo: number, hi: number, k: number, parts: number): number {
+  if (k === 0) return lo;
+  if (k === parts) return hi;
+  return angle ? lo + ((hi - lo) * k) / parts : lo * (hi / lo) ** (k / parts);
+}
+
+/**
+ * The parameter's law in the integration variable: the angle folded modulo 360 degrees, in radians (each interval at
+ * most one turn long, as appendCrossings needs), or the scale itself.
+ */
+function integrationIntervals(warp: OneParameterWarp): FoldedInterval[] {
   const [lo, hi] = warp.range;
-  return warp.parameter === 'angle' ? [(lo * Math.PI) / 180, (hi * Math.PI) / 180] : [lo, hi];
+  if (warp.parameter === 'scale') return [{ lo, hi, weight: 1 }];
+  const radians = (d: number) => (d * Math.PI) / 180;
+  return foldUniform(lo, hi, 360).map((f) => ({ lo: radians(f.lo), hi: radians(f.hi), weight: f.weight }));
 }
 
 /**
@@ -121,47 +162,6 @@ function sourceCoefficients(warp: OneParameterWarp): { x: number[]; y: number[] 
   }
   const m1 = at({ scale: 1 });
   return { x: [m1[0], m1[1], 0, 0], y: [m1[3], m1[4], 0, 0] };
-}
-
-/**
- * Appends the t in (t0, t1) where c + a g(t) + b h(t) = k + offset for an integer k. In the angle,
- * a cos t + b sin t = r cos(t - phi) takes each level inside its range over the interval (the ends, and the extrema
- * at phi + k pi) at t = phi +- acos(level / r) + 2 pi m; in the scale, a / t = level at t = a / level.
- */
-function crossings(angle: boolean, a: number, b: number, c: number, t0: number, t1: number, offset: number, out: Float64Array, n: number): number {
-  if (!angle) {
-    const e0 = c + a / t0;
-    const e1 = c + a / t1;
-    for (let k = Math.ceil(Math.min(e0, e1) - offset); k + offset <= Math.max(e0, e1); k++) {
-      const level = k + offset - c;
-      if (level === 0) continue;
-      const t = a / level;
-      if (t > t0 && t < t1) out[n++] = t;
-    }
-    return n;
-  }
-  const r = Math.hypot(a, b);
-  if (r === 0) return n;
-  const phi = Math.atan2(b, a);
-  let lo = Math.min(r * Math.cos(t0 - phi), r * Math.cos(t1 - phi));
-  let hi = Math.max(r * Math.cos(t0 - phi), r * Math.cos(t1 - phi));
-  for (let k = Math.ceil((t0 - phi) / Math.PI); phi + k * Math.PI <= t1; k++) {
-    if (k % 2 === 0) hi = r;
-    else lo = -r;
-  }
-  for (let k = Math.ceil(c + lo - offset); k + offset <= c + hi; k++) {
-    const level = k + offset - c;
-    if (Math.abs(level) > r) continue;
-    const alpha = Math.acos(level / r);
-    for (let sign = -1; sign <= 1; sign += 2) {
-      const base = phi + sign * alpha;
-      for (let m = Math.ceil((t0 - base) / (2 * Math.PI)); base + 2 * Math.PI * m < t1; m++) {
-        const t = base + 2 * Math.PI * m;
-        if (t > t0) out[n++] = t;
-      }
-    }
-  }
-  return n;
 }
 
 function addNearest(acc: Float64Array, law: InputMoments, fills: Float32Array, ix: number, iy: number, length: number): void {
