@@ -10,7 +10,7 @@ const FLOAT_CODES = new Set<number>([DataType.FLOAT, DataType.FLOAT16, DataType.
 /**
  * The backward model under construction (written at a modern opset, all float32). Forward tensors enter it in two
  * ways: weights and constants are copied in as float32 initializers; activations become graph inputs, fed from the
- * forward run's extra outputs (cast to float32 inside when the model is float16).
+ * forward run's extra outputs (cast to float32 inside when the model is float16, unless a rule reads them as they are).
  */
 export class BackwardGraph {
   readonly nodes: NodeProto[] = [];
@@ -21,6 +21,9 @@ export class BackwardGraph {
   private readonly refs = new Map<string, string>();
   private readonly constants = new Map<string, string>();
   private readonly sourceConstants = new Map<string, TensorProto>();
+  private readonly producers = new Map<string, NodeProto>();
+  /** Gradient name -> forward tensor T: the gradient is known to vanish wherever T <= 0. */
+  private readonly gates = new Map<string, string>();
   private readonly taken = new Set<string>();
   private counter = 0;
 
@@ -30,6 +33,7 @@ export class BackwardGraph {
   ) {
     for (const t of source.initializer) this.sourceConstants.set(t.name!, t);
     for (const n of source.node) {
+      for (const out of n.output) if (out) this.producers.set(out, n);
       const value = n.op_type === 'Constant' && n.attribute.some((a) => a.name === 'value') ? tensorAttribute(n, 'value') : undefined;
       if (value) this.sourceConstants.set(n.output[0], { ...value, name: n.output[0] });
     }
@@ -87,15 +91,23 @@ export class BackwardGraph {
       if (!FLOAT_CODES.has(constant.data_type ?? 0)) throw new RuleError(`tensor '${name}' is not a floating-point tensor`);
       ref = this.floatTensor(tensorToFloat32(constant), constant.dims);
     } else {
-      const info = this.info(name);
-      this.inputs.push(valueInfo(name, info.type as ElemTypeName, symbolicDims(info)));
-      this.feeds.push(name);
-      if (info.type === 'float32') ref = name;
-      else if (info.type === 'float16' || info.type === 'float64') ref = this.op1('Cast', [name], { to: attr.int(DataType.FLOAT) });
-      else throw new RuleError(`tensor '${name}' is ${info.type}, not a floating-point tensor`);
+      const type = this.info(name).type;
+      if (type === 'float32') ref = this.feed(name);
+      else if (type === 'float16' || type === 'float64') ref = this.op1('Cast', [this.feed(name)], { to: attr.int(DataType.FLOAT) });
+      else throw new RuleError(`tensor '${name}' is ${type}, not a floating-point tensor`);
     }
     this.refs.set(name, ref);
     return ref;
+  }
+
+  /** A forward activation as the forward run gives it (its own element type: see info), fed under its own name. */
+  feed(name: string): string {
+    if (!this.feeds.includes(name)) {
+      const info = this.info(name);
+      this.inputs.push(valueInfo(name, info.type as ElemTypeName, symbolicDims(info)));
+      this.feeds.push(name);
+    }
+    return name;
   }
 
   /** A float32 graph input that is not a forward tensor (the cotangent). */
@@ -120,6 +132,21 @@ export class BackwardGraph {
     const ints = this.shapes.get(name)?.ints;
     if (!ints) throw new RuleError(`integer input '${name}' is not a constant`);
     return [...ints];
+  }
+
+  /** The forward node computing a tensor (undefined for inputs and initializers). */
+  producer(name: string): NodeProto | undefined {
+    return this.producers.get(name);
+  }
+
+  /** Records that a gradient vanishes wherever the forward tensor is <= 0 (so a later ReLU mask on it is the identity). */
+  gate(gradient: string, tensor: string): void {
+    this.gates.set(gradient, tensor);
+  }
+
+  /** Whether a gradient is known to vanish wherever the forward tensor is <= 0. */
+  gatedBy(gradient: string, tensor: string): boolean {
+    return this.gates.get(gradient) === tensor;
   }
 
   /** A Reshape target for a tensor's shape: its batch axis becomes -1 so any batch size fits. */

@@ -83,12 +83,13 @@ export class GraphGradient {
     for (let start = 0; start < inputs.length; start += this.batchSize) {
       const filled = Math.min(this.batchSize, inputs.length - start);
       const batch = this.fixedBatch ? this.batchSize : filled;
-      const data = new Float32Array(batch * perItem);
-      for (let i = 0; i < batch; i++) {
-        const item = inputs[start + Math.min(i, filled - 1)];
+      const items = Array.from({ length: batch }, (_, i) => inputs[start + Math.min(i, filled - 1)]);
+      items.forEach((item, i) => {
         if (item.length !== perItem) throw new Error(`input ${start + i} has ${item.length} values, expected ${perItem}`);
-        data.set(item, i * perItem);
-      }
+      });
+      // A lone item goes in as it is (onnxruntime only reads it); a batch is packed into one array.
+      const data = batch === 1 ? items[0] : new Float32Array(batch * perItem);
+      if (batch > 1) items.forEach((item, i) => data.set(item, i * perItem));
       const input = toOrtTensor(data, this.options.inputDtype, [batch, ...itemDims]);
       const { outputName, inputName } = this.options;
       const fetched = this.plan.feeds.filter((name) => name !== inputName && name !== outputName);
@@ -107,8 +108,9 @@ export class GraphGradient {
       const feeds: Record<string, ort.Tensor> = { [this.plan.cotangent]: new ort.Tensor('float32', seed, output.dims) };
       for (const name of this.plan.feeds) feeds[name] = name === inputName ? input : forward[name];
       const result = await this.backward.run(feeds, [this.plan.gradient]);
+      // A new array on every run: the items' gradients can be views of it.
       const gradient = result[this.plan.gradient].data as Float32Array;
-      for (let i = 0; i < filled; i++) gradients.push(gradient.slice(i * perItem, (i + 1) * perItem));
+      for (let i = 0; i < filled; i++) gradients.push(gradient.subarray(i * perItem, (i + 1) * perItem));
     }
     return { outputs, gradients };
   }

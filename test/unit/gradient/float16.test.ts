@@ -19,6 +19,15 @@ function halfModel(): ModelProto {
   return t.build(t.op('Softmax', [logits]), 7);
 }
 
+/** Conv, ReLU (its mask read from the half-precision activation), Conv, ReLU, MaxPool, Gemm in float16. */
+function halfReluModel(): ModelProto {
+  const t = new TestGraph(DIMS, 'float16');
+  const c1 = t.op('Relu', [t.op('Conv', ['x', t.weight([4, 2, 3, 3]), t.weight([4])], { pads: attr.ints([1, 1, 1, 1]) })]);
+  const c2 = t.op('Relu', [t.op('Conv', [c1, t.weight([3, 4, 1, 1]), t.weight([3], [0.2, 0.3, 0.1])])]);
+  const p = t.op('MaxPool', [c2], { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) });
+  return t.build(t.op('Gemm', [t.op('Flatten', [p]), t.weight([4, 27]), t.weight([4])], { transB: attr.int(1) }), 7);
+}
+
 async function gradientOf(model: ModelProto, dtype: 'float32' | 'float16', x: Float32Array, cotangent: Float32Array): Promise<Float32Array> {
   const gg = await GraphGradient.create(model, { inputName: 'x', outputName: model.graph!.output[0].name!, inputDtype: dtype, inputDims: DIMS, dynamicBatch: false });
   try {
@@ -43,6 +52,21 @@ test('float16 model: the gradient graph agrees with the same network in float32 
   }
   // float16 activations carry ~5e-4 relative rounding; through four layers the gradient stays within 0.5%.
   assert.ok(Math.sqrt(diff / norm) <= 5e-3, `relative L2 difference ${Math.sqrt(diff / norm)}`);
+});
+
+test('float16 model with ReLUs: the gradient graph agrees with the same network in float32 to half precision', async () => {
+  const rng = createRng(6);
+  const x = halfToFloats(floatsToHalf(Float32Array.from({ length: 72 }, () => 2 * rng.next() - 1)));
+  const cotangent = Float32Array.from({ length: 4 }, () => 2 * rng.next() - 1);
+  const half = await gradientOf(halfReluModel(), 'float16', x, cotangent);
+  const full = await gradientOf(widenToFloat32(halfReluModel()), 'float32', x, cotangent);
+  let diff = 0;
+  let norm = 0;
+  for (let i = 0; i < full.length; i++) {
+    diff += (half[i] - full[i]) ** 2;
+    norm += full[i] ** 2;
+  }
+  assert.ok(norm > 0 && Math.sqrt(diff / norm) <= 5e-3, `relative L2 difference ${Math.sqrt(diff / norm)}`);
 });
 
 test('float16 model: the gradient graph matches central differences of the float16 forward pass (half-precision tolerance)', async () => {

@@ -55,6 +55,16 @@ const cases: Case[] = [
     model: conv(11, [1, 2, 6, 6], [2, 2, 4, 2], { auto_pad: attr.string('SAME_LOWER') }),
   },
   {
+    name: 'Conv at stride 1 with 16 channels per group (a Conv of flipped kernels): groups, dilations, asymmetric pads (opset 11)',
+    dims: [1, 32, 6, 7],
+    model: conv(11, [1, 32, 6, 7], [8, 16, 3, 2], { group: attr.int(2), dilations: attr.ints([2, 1]), pads: attr.ints([1, 0, 2, 1]) }),
+  },
+  {
+    name: 'Conv at stride 1 with pads beyond the kernel (ConvTranspose)',
+    dims: [1, 16, 4, 5],
+    model: conv(11, [1, 16, 4, 5], [4, 16, 1, 1], { pads: attr.ints([1, 1, 1, 1]) }),
+  },
+  {
     name: 'Conv: 1-D depthwise, auto_pad VALID, stride 3',
     dims: [1, 3, 11],
     model: conv(11, [1, 3, 11], [3, 1, 3], { group: attr.int(3), auto_pad: attr.string('VALID'), strides: attr.ints([3]) }),

@@ -3,15 +3,40 @@ import { DataType } from '../../onnx/types';
 import type { BackwardGraph } from '../backwardGraph';
 import { hasInput, type GradientRule } from './rule';
 
-/** dY where the mask holds, 0 elsewhere (a multiplication by the mask as 0/1: cheaper in onnxruntime than Where). */
-function masked(b: BackwardGraph, mask: string, dY: string): string {
-  return b.op1('Mul', [dY, b.op1('Cast', [mask], { to: attr.int(DataType.FLOAT) })]);
+/** dY where the boolean mask holds, 0 elsewhere (Where: onnxruntime's bool-to-float Cast is slow). */
+export function masked(b: BackwardGraph, mask: string, dY: string): string {
+  return b.op1('Where', [mask, dY, b.scalar(0)]);
 }
 
-/** y = max(x, 0): passes where y > 0. */
+/**
+ * dY where a non-negative forward tensor y is positive, 0 where it is 0. A float16 y (as the forward run gives it)
+ * multiplies dY by Sign(y) in {0, 1}: onnxruntime's half kernels make that cheaper than widening y to compare it.
+ */
+export function wherePositive(b: BackwardGraph, y: string, dY: string): string {
+  if (b.info(y).type !== 'float16') return masked(b, b.op1('Greater', [b.ref(y), b.scalar(0)]), dY);
+  return b.op1('Mul', [dY, b.op1('Cast', [b.op1('Sign', [b.feed(y)])], { to: attr.int(DataType.FLOAT) })]);
+}
+
+/** y = max(x, 0): passes where y > 0; as it is when dY already vanishes wherever y <= 0 (see reluMasked). */
 export const relu: GradientRule = {
-  backward: ({ node }, dY, b) => [masked(b, b.op1('Greater', [b.ref(node.output[0]), b.scalar(0)]), dY)],
+  backward: ({ node }, dY, b) => {
+    const y = node.output[0];
+    return [b.gatedBy(dY, y) ? dY : wherePositive(b, y, dY)];
+  },
 };
+
+/**
+ * Whether all of a forward tensor's gradient is multiplied by [tensor > 0] on its way back to the input: a ReLU
+ * output (the ReLU masks the sum of what reaches it), or a Concat of such tensors (its gradient only goes on, in
+ * slices, to its inputs). A rule may then zero its contribution wherever the tensor is 0 without changing the
+ * result, at whatever resolution is cheapest, and mark it (BackwardGraph.gate) so that the ReLU skips its mask.
+ */
+export function reluMasked(b: BackwardGraph, tensor: string): boolean {
+  const producer = b.producer(tensor);
+  if (!producer || (producer.domain && producer.domain !== 'ai.onnx')) return false;
+  if (producer.op_type === 'Relu') return true;
+  return producer.op_type === 'Concat' && producer.input.every((name) => reluMasked(b, name));
+}
 
 /** y = x (x >= 0), alpha x (x < 0): slope 1 or alpha, read from x's sign (y's sign when alpha > 0). */
 export const leakyRelu: GradientRule = {

@@ -1,8 +1,11 @@
 import { intAttribute, intsAttribute } from '../../onnx/attributes';
 import type { GradientRule } from './rule';
-import { windowOf, windowTranspose } from './window';
+import { flippedConv, windowOf, windowTranspose } from './window';
 
-/** Conv's input gradient is ConvTranspose of dY with the same weights (W's layout [M, C/group, k...] is what ConvTranspose takes). */
+/**
+ * Conv's input gradient is ConvTranspose of dY with the same weights (W's layout [M, C/group, k...] is what
+ * ConvTranspose takes); at stride 1, the equivalent Conv with flipped kernels.
+ */
 export const conv: GradientRule = {
   check: ({ active }) => (active(1) || active(2) ? 'weights or bias that depend on the input' : undefined),
   backward: ({ node }, dY, b) => {
@@ -12,6 +15,8 @@ export const conv: GradientRule = {
     const inSize = x.slice(2);
     const outSize = y.slice(2);
     const window = windowOf(node, kernel, inSize, outSize);
-    return [windowTranspose(b, dY, b.ref(node.input[1]), window, inSize, outSize, intAttribute(node, 'group', 1))];
+    const group = intAttribute(node, 'group', 1);
+    const weight = b.ref(node.input[1]);
+    return [flippedConv(b, dY, weight, window, x[1], group) ?? windowTranspose(b, dY, weight, window, inSize, outSize, group)];
   },
 };

@@ -22,7 +22,10 @@ export const transpose: GradientRule = {
   },
 };
 
-/** Each input's gradient is its slice of dY along the concatenation axis. */
+/**
+ * Each input's gradient is its slice of dY along the concatenation axis; where dY vanishes wherever the output is
+ * <= 0 (BackwardGraph.gate), each slice vanishes wherever its input is.
+ */
 export const concat: GradientRule = {
   backward: ({ node, active }, dY, b) => {
     const infos = node.input.map((name) => b.info(name));
@@ -33,7 +36,9 @@ export const concat: GradientRule = {
       const start = offset;
       offset += info.dims[axis];
       if (!active(i)) return undefined;
-      return b.op1('Slice', [dY, b.ints([start]), b.ints([offset]), b.ints([axis])]);
+      const slice = b.op1('Slice', [dY, b.ints([start]), b.ints([offset]), b.ints([axis])]);
+      if (b.gatedBy(dY, node.output[0])) b.gate(slice, node.input[i]);
+      return slice;
     });
   },
 };

@@ -1,17 +1,26 @@
 import { attr, intAttribute, intsAttribute } from '../../onnx/attributes';
 import { floatTensor } from '../../onnx/tensor';
 import type { BackwardGraph } from '../backwardGraph';
+import { masked, reluMasked } from './activation';
+import { MAX_CHAINED_TAPS, MAX_EXACT_POSITION, routeByTaps } from './maxPoolTaps';
 import type { GradientRule } from './rule';
 import { windowOf, windowTranspose, type Window } from './window';
 
 /**
- * Max pooling routes each output's gradient to the input position of its maximum. The forward opset may have no
- * Indices output (opset 7), so the pooling is recomputed here at the backward opset with the same window to get
- * them; overlapping windows (SqueezeNet's 3x3 stride 2) can pick one position twice, hence a scatter that adds.
+ * Max pooling routes each output's gradient to the input position of its maximum, the first in the window's scan
+ * order on ties (onnxruntime's Indices). The pooling is recomputed here at the backward opset with the same window
+ * (the forward opset may have no Indices output: opset 7); overlapping windows (SqueezeNet's 3x3 stride 2) can pick
+ * one position twice, hence a scatter that adds. Windows of 2 to MAX_CHAINED_TAPS taps find the positions tap by
+ * tap (routeByTaps), others take MaxPool's Indices. When the input's gradient is ReLU-masked anyway (reluMasked), dY
+ * is masked at the pooled resolution instead: the maximum y[o] is x at the position o routes to, so [y[o] > 0] is
+ * the ReLU's mask there.
  */
-function maxPoolBackward(b: BackwardGraph, input: string, dY: string, w: Window, ceilMode: number): string {
+function maxPoolBackward(b: BackwardGraph, input: string, dY: string, w: Window, ceilMode: number, outSize: readonly number[]): string {
   const x = b.ref(input);
-  const [, indices] = b.op(
+  const xDims = b.info(input).dims;
+  const taps = product(w.kernel);
+  const byTaps = taps > 1 && taps <= MAX_CHAINED_TAPS && product(xDims.slice(2)) < MAX_EXACT_POSITION;
+  const [y, indices] = b.op(
     'MaxPool',
     [x],
     {
@@ -20,10 +29,18 @@ function maxPoolBackward(b: BackwardGraph, input: string, dY: string, w: Window,
       dilations: attr.ints(w.dilations),
       pads: attr.ints([...w.padBegin, ...w.padEnd]),
       ceil_mode: attr.int(ceilMode),
-      storage_order: attr.int(0),
     },
-    2,
+    byTaps ? 1 : 2,
   );
+  const gated = reluMasked(b, input);
+  const routed = gated ? masked(b, b.op1('Greater', [y, b.scalar(0)]), dY) : dY;
+  const dX = byTaps ? routeByTaps(b, x, y, routed, w, xDims, outSize) : routeByIndices(b, x, indices, routed);
+  if (gated) b.gate(dX, input);
+  return dX;
+}
+
+/** dY scatter-added at MaxPool's Indices (flat positions in x). */
+function routeByIndices(b: BackwardGraph, x: string, indices: string, dY: string): string {
   const shape = b.op1('Shape', [x]);
   const zeros = b.op1('ConstantOfShape', [shape], { value: attr.tensor(floatTensor('zero', [1], [0])) });
   const flat = b.ints([-1]);
@@ -35,6 +52,8 @@ function maxPoolBackward(b: BackwardGraph, input: string, dY: string, w: Window,
   return b.op1('Reshape', [summed, shape]);
 }
 
+const product = (values: readonly number[]): number => values.reduce((n, v) => n * v, 1);
+
 function spatialSizes(b: BackwardGraph, input: string, output: string): [number[], number[]] {
   return [b.info(input).dims.slice(2), b.info(output).dims.slice(2)];
 }
@@ -43,7 +62,7 @@ export const maxPool: GradientRule = {
   backward: ({ node }, dY, b) => {
     const [inSize, outSize] = spatialSizes(b, node.input[0], node.output[0]);
     const window = windowOf(node, intsAttribute(node, 'kernel_shape'), inSize, outSize);
-    return [maxPoolBackward(b, node.input[0], dY, window, intAttribute(node, 'ceil_mode', 0))];
+    return [maxPoolBackward(b, node.input[0], dY, window, intAttribute(node, 'ceil_mode', 0), outSize)];
   },
 };
 
@@ -53,7 +72,7 @@ export const globalMaxPool: GradientRule = {
     const zeros = inSize.map(() => 0);
     const ones = inSize.map(() => 1);
     const window: Window = { kernel: inSize, strides: ones, dilations: ones, padBegin: zeros, padEnd: zeros };
-    return [maxPoolBackward(b, node.input[0], dY, window, 0)];
+    return [maxPoolBackward(b, node.input[0], dY, window, 0, ones)];
   },
 };
 
