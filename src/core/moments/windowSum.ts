@@ -52,17 +52,40 @@ function separableSum(
   const y0 = rows.values[0];
   const span = rows.values[rows.values.length - 1] - y0 + h;
   const tmp = new Float64Array(span * w);
+  // A uniform law on consecutive integers (RandomCrop's corner) is a box filter: differences of prefix sums.
+  const boxCols = isUniformRun(cols);
+  const boxRows = isUniformRun(rows);
+  const rowPrefix = new Float64Array(boxCols ? base.width + 1 : 0);
+  const colPrefix = new Float64Array(boxRows ? (span + 1) * w : 0);
   for (let c = 0; c < channels; c++) {
     tmp.fill(0);
     for (let r = 0; r < span; r++) {
       const s = (c * base.height + y0 + r) * base.width;
       const o = r * w;
+      if (boxCols) {
+        for (let x = 0; x < base.width; x++) rowPrefix[x + 1] = rowPrefix[x] + (square ? base.data[s + x] * base.data[s + x] : base.data[s + x]);
+        const a = cols.p[0];
+        const lo = cols.values[0];
+        const hi = lo + cols.values.length;
+        for (let x = 0; x < w; x++) tmp[o + x] = a * (rowPrefix[hi + x] - rowPrefix[lo + x]);
+        continue;
+      }
       for (let j = 0; j < cols.values.length; j++) {
         const a = cols.p[j];
         const sj = s + cols.values[j];
         if (square) for (let x = 0; x < w; x++) tmp[o + x] += a * base.data[sj + x] * base.data[sj + x];
         else for (let x = 0; x < w; x++) tmp[o + x] += a * base.data[sj + x];
       }
+    }
+    if (boxRows) {
+      for (let r = 0; r < span; r++) for (let x = 0; x < w; x++) colPrefix[(r + 1) * w + x] = colPrefix[r * w + x] + tmp[r * w + x];
+      const a = rows.p[0] * scale;
+      const n = rows.values.length;
+      for (let y = 0; y < h; y++) {
+        const o = (c * h + y) * w;
+        for (let x = 0; x < w; x++) out[o + x] += a * (colPrefix[(y + n) * w + x] - colPrefix[y * w + x]);
+      }
+      continue;
     }
     for (let i = 0; i < rows.values.length; i++) {
       const a = rows.p[i] * scale;
@@ -74,6 +97,14 @@ function separableSum(
       }
     }
   }
+}
+
+/** True when the law is uniform on consecutive integers (and has enough of them for prefix sums to pay off). */
+function isUniformRun(d: Distribution1D): boolean {
+  const n = d.values.length;
+  if (n < 4) return false;
+  for (let i = 1; i < n; i++) if (d.values[i] !== d.values[0] + i || d.p[i] !== d.p[0]) return false;
+  return true;
 }
 
 /** dots[k] = <base[:, dy_k : dy_k + h, dx_k : dx_k + w], v> for every offset k of the family. */
