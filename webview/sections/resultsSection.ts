@@ -99,8 +99,9 @@ export class ResultsSection {
     selected.forEach((r, i) => {
       const convergence = r?.model?.convergence;
       const confidence = columns[i].summary?.settings.confidence ?? 0.95;
-      const plot = convergence && convergencePlot(convergence, confidence);
-      if (plot) figures.push(plotFigure(`Monte-Carlo convergence (${name(i)})`, 'Sampling approaches the exact E[loss] (dashed) slowly; the band is the confidence interval.', plot));
+      const reference = r?.model?.method ?? 'exact';
+      const plot = convergence && convergencePlot(convergence, confidence, reference);
+      if (plot) figures.push(plotFigure(`Monte-Carlo convergence (${name(i)})`, `Sampling approaches the ${reference} E[loss] (dashed) slowly; the band is the confidence interval.`, plot));
       const saliency = r?.model?.saliency;
       const energy = saliency?.alignment && energyPlot(saliency.alignment);
       if (energy) figures.push(plotFigure(`Saliency energy per eigenvector (${name(i)})`, 'Where the model is sensitive, in the directions the augmentation moves the image.', energy));
