@@ -8,7 +8,8 @@ export const MAX_CHAINED_TAPS = 32;
 /** Positions are carried as float32 while routing: exact below 2^24. */
 export const MAX_EXACT_POSITION = 2 ** 24;
 
-const product = (values: readonly number[]): number => values.reduce((n, v) => n * v, 1);
+/** The product of a list of sizes (1 for none). */
+export const product = (values: readonly number[]): number => values.reduce((n, v) => n * v, 1);
 
 /** All index tuples below `sizes`, in row-major order. */
 function rowMajor(sizes: readonly number[]): number[][] {

@@ -2,7 +2,7 @@ import { attr, intAttribute, intsAttribute } from '../../onnx/attributes';
 import { floatTensor } from '../../onnx/tensor';
 import type { BackwardGraph } from '../backwardGraph';
 import { masked, reluMasked } from './activation';
-import { MAX_CHAINED_TAPS, MAX_EXACT_POSITION, routeByTaps } from './maxPoolTaps';
+import { MAX_CHAINED_TAPS, MAX_EXACT_POSITION, product, routeByTaps } from './maxPoolTaps';
 import type { GradientRule } from './rule';
 import { windowOf, windowTranspose, type Window } from './window';
 
@@ -51,8 +51,6 @@ function routeByIndices(b: BackwardGraph, x: string, indices: string, dY: string
   });
   return b.op1('Reshape', [summed, shape]);
 }
-
-const product = (values: readonly number[]): number => values.reduce((n, v) => n * v, 1);
 
 function spatialSizes(b: BackwardGraph, input: string, output: string): [number[], number[]] {
   return [b.info(input).dims.slice(2), b.info(output).dims.slice(2)];
