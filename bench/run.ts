@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { momentsBench } from './momentsBench';
 import { modelBench } from './modelBench';
 import { describeGradientBench, gradientBench } from './gradientBench';
-import { continuousBench, describeContinuousBench } from './continuousBench';
+import { describeSuite, parseSuiteArgs, suiteBench } from './suite';
 
 /**
  * Runs the benchmarks named on the command line (default: all) and writes bench/results/<name>.json.
@@ -11,7 +11,11 @@ import { continuousBench, describeContinuousBench } from './continuousBench';
  */
 const fixtures = join(__dirname, '..', '..', 'shared', 'fixtures');
 const outDir = join(__dirname, 'results');
-const wanted = new Set(process.argv.slice(2));
+// Benchmark names come first; options after them (`suite --only cifar,blur --quick`) go to the suite.
+const args = process.argv.slice(2);
+const firstOption = args.findIndex((a) => a.startsWith('--'));
+const wanted = new Set(firstOption < 0 ? args : args.slice(0, firstOption));
+const options = firstOption < 0 ? [] : args.slice(firstOption);
 const run = (name: string) => wanted.size === 0 || wanted.has(name);
 
 function save(name: string, result: object): void {
@@ -44,10 +48,10 @@ async function main() {
     );
   }
   if (run('gradient')) await gradient();
-  if (run('continuous')) {
-    const r = continuousBench(join(fixtures, 'images', 'kitten_224.png'), 60000);
-    save('continuous', r);
-    console.log(describeContinuousBench(r));
+  if (run('suite')) {
+    const r = await suiteBench(parseSuiteArgs(options));
+    save('suite', r);
+    console.log(describeSuite(r));
   }
 }
 

@@ -30,23 +30,33 @@ export function formatSummary(report: Report): string {
   return lines.join('\n');
 }
 
+/** How the moments of a policy with continuous parameters were integrated, and their errors. */
+function continuousLines(q: NonNullable<ImageReport['moments']['quadrature']>): string[] {
+  const eigen = q.eigenvalueError === null ? '' : `; eigenvalues +- ${n(q.eigenvalueError, 2)}`;
+  if (q.randomized) {
+    const r = q.randomized;
+    return [
+      `  per-pixel moments: ${q.rule}, ${int(r.draws)} draws; estimated relative error: mean ${n(q.meanError ?? NaN, 2)}, variance ${n(q.varianceError ?? NaN, 2)}` +
+        ` (root mean square over pixels, from the replicates' spread)${eigen}`,
+      r.toleranceMet
+        ? `  tolerance ${pct(r.tolerance)}: met`
+        : `  tolerance ${pct(r.tolerance)}: NOT met within the draw limit (${int(r.draws)} draws); the errors above are what was reached`,
+    ];
+  }
+  return [
+    `  outcomes: ${int(q.nodes)} quadrature nodes (${q.rule}); refined: ${int(q.refinedNodes)}`,
+    `  per-pixel moments: exact (piecewise integration)` +
+      (q.meanError === null || q.varianceError === null ? '' : `; relative error of the outcome set: mean ${n(q.meanError, 2)}, variance ${n(q.varianceError, 2)}`) +
+      eigen,
+  ];
+}
+
 function imageSummary(img: ImageReport, report: Report): string[] {
   const m = img.moments;
   const eps = report.settings.tolerance;
   const lines = [
     `${img.path} (${img.inputShape.join('x')} -> ${m.shape.join('x')} after the policy)`,
-    m.quadrature
-      ? `  outcomes: ${int(m.outcomes)} quadrature nodes (${m.quadrature.rule}); refined: ${int(m.quadrature.refinedNodes)}`
-      : `  outcomes: ${int(m.outcomes)} (enumerated exactly)`,
-    ...(m.quadrature
-      ? [
-          `  per-pixel moments: ${m.quadrature.pixelMethod === 'exact' ? 'exact (piecewise integration)' : 'refined quadrature'}` +
-            (m.quadrature.meanError === null || m.quadrature.varianceError === null
-              ? ''
-              : `; relative error ${m.quadrature.pixelMethod === 'exact' ? 'of the outcome set' : 'estimate'}: mean ${n(m.quadrature.meanError, 2)}, variance ${n(m.quadrature.varianceError, 2)}`) +
-            (m.quadrature.eigenvalueError === null ? '' : `; eigenvalues +- ${n(m.quadrature.eigenvalueError, 2)}`),
-        ]
-      : []),
+    ...(m.quadrature ? continuousLines(m.quadrature) : [`  outcomes: ${int(m.outcomes)} (enumerated exactly)`]),
     ...m.reductions.map(
       (r) => `  moments: ${int(r.outcomesBefore)} outcomes before ${r.before} replaced by ${2 * r.rank} sigma points (tr Cov error <= ${n(r.varianceBound, 2)})`,
     ),

@@ -72,8 +72,15 @@ const short = (v: number) => Number(v.toPrecision(3)).toString();
 function approximationNote(m: ImageMomentsReport): string | null {
   const notes: string[] = [];
   const q = m.quadrature;
-  if (q) {
-    const pixels = q.pixelMethod === 'exact' ? 'per-pixel moments exact' : 'per-pixel moments by quadrature';
+  if (q?.randomized) {
+    const r = q.randomized;
+    const met = r.toleranceMet ? `within the tolerance ${short(r.tolerance)}` : `NOT within the tolerance ${short(r.tolerance)} (draw limit reached)`;
+    notes.push(
+      `continuous parameters integrated by a ${q.rule}: ${r.draws} draws, estimated errors mean map ${short(q.meanError ?? NaN)}, ` +
+        `variance map ${short(q.varianceError ?? NaN)}${q.eigenvalueError === null ? '' : `, eigenvalues ${short(q.eigenvalueError)}`}, ${met}`,
+    );
+  } else if (q) {
+    const pixels = 'per-pixel moments exact';
     const errors = [
       q.meanError === null ? null : `mean map within ${short(q.meanError)}`,
       q.varianceError === null ? null : `variance map within ${short(q.varianceError)}`,

@@ -1,5 +1,4 @@
 import { compilePolicy } from '../augment/compile';
-import { conditionalLaw } from '../augment/steps/gaussianNoise';
 import { materialize, materializedSize, liftKeepingLazy } from '../augment/lazyFamily';
 import { outcomeCount, pointMixture, type Mixture } from '../augment/mixture';
 import type { PixelNoise, Step } from '../augment/step';
@@ -13,26 +12,38 @@ import { diagonalPlusMixtureEigen } from './diagonalEigen';
 import { lawOfMixture, varianceOf } from './pixelLaw';
 import { pixelMoments, type PixelMoments } from './pixelMoments';
 import { sigmaPoints } from './sigmaPoints';
-import { streamPixelMoments } from './streamMoments';
+import { randomizedContinuous } from './randomizedContinuous';
+import type { RandomizedOptions } from './randomizedMoments';
 
-/** How the moments of a policy with continuous parameters were integrated, and the error estimates (issue 5). */
+/** How the moments of a policy with continuous parameters were integrated, and the error estimates. */
 export interface QuadratureReport {
   /** The rule of every continuous step. */
   readonly rule: string;
-  /** Outcomes of the shared outcome set (the one the model engine evaluates). */
+  /** Outcomes of the outcome set the eigenpairs (and, without exact pixels, the moments) come from. */
   readonly nodes: number;
-  /** Outcomes of the same rule refined once. */
+  /** Outcomes of the same rule refined once (exact pixels), or every draw of the randomized rule. */
   readonly refinedNodes: number;
-  /** 'exact': per-pixel moments integrated piecewise; 'quadrature': from the refined rule. */
-  readonly pixelMethod: 'exact' | 'quadrature';
+  /** 'exact': per-pixel moments integrated piecewise; 'randomized': randomized lattice rule (see `randomized`). */
+  readonly pixelMethod: 'exact' | 'randomized';
   /**
-   * Relative L2 errors of the mean and variance maps: with exact pixels, of the shared outcome set against them;
-   * with quadrature, |rule - refined rule| (an estimate of the coarser rule's error, conservative for the refined one).
+   * Relative L2 errors of the mean and variance maps: with exact pixels, of the eigenpair outcome set against them;
+   * randomized, the estimated root-mean-square error of the reported maps (from the replicates' spread).
    */
   readonly meanError: number | null;
   readonly varianceError: number | null;
-  /** max_i |lambda_i(rule) - lambda_i(refined)| plus the sigma-point truncation bound; null without eigenpairs. */
+  /**
+   * Exact pixels: max_i |lambda_i(rule) - lambda_i(refined)| plus the sigma-point truncation bound; randomized: the
+   * estimated standard error of the eigenvalues (half the largest difference between two independent halves of the
+   * draws). Null without eigenpairs.
+   */
   readonly eigenvalueError: number | null;
+  /** The randomized rule: replicates, draws, and whether the requested tolerance was met. */
+  readonly randomized?: {
+    readonly replicates: number;
+    readonly draws: number;
+    readonly tolerance: number;
+    readonly toleranceMet: boolean;
+  };
 }
 
 export interface ContinuousReduction {
@@ -49,13 +60,14 @@ export interface ContinuousOptions {
   readonly topK: number;
   /** Level of the shared outcome set and of the eigenpair sets (refined: level + 1). */
   readonly level: number;
-  /** Level of the per-pixel quadrature when there is no exact route (refined: level + 1). */
-  readonly pixelLevel: number;
   /** Largest outcome count of an eigenpair outcome set; past it, sigma points before linear continuous steps (or, for
    * a set of window families, the Gram limit). */
   readonly eigenOutcomes: number;
   /** Largest number of values an eigenpair outcome set may hold in memory. */
   readonly eigenValues: number;
+  /** Without an exact per-pixel route: the randomized rule's tolerance, replicates, first points and draw limit. */
+  readonly randomized: Omit<RandomizedOptions, 'onProgress'>;
+  readonly onProgress?: (fraction: number, message: string) => void;
 }
 
 export interface ContinuousMoments {
@@ -82,15 +94,9 @@ export function continuousMoments(img: Image, policy: TransformSpec, opts: Conti
   const refinedStep = at(opts.level + 1);
   const mixture = step.lift(pointMixture(img));
   const law = step.pixelLaw?.(lawOfMixture(pointMixture(img))) ?? null;
-  let pixel: PixelMoments;
-  let coarsePixel: PixelMoments | null = null;
-  if (law) {
-    const variance = varianceOf(law);
-    pixel = { mean: law.mean, variance, totalVariance: variance.reduce((s, v) => s + v, 0), outcomes: outcomeCount(mixture) };
-  } else {
-    coarsePixel = quadraturePixels(at(opts.pixelLevel), img);
-    pixel = quadraturePixels(at(opts.pixelLevel + 1), img);
-  }
+  if (!law) return randomizedContinuous(step, img, opts, t0);
+  const variance = varianceOf(law);
+  const pixel: PixelMoments = { mean: law.mean, variance, totalVariance: variance.reduce((s, v) => s + v, 0), outcomes: outcomeCount(mixture) };
   const t1 = performance.now();
   const budget = Math.min(opts.eigenOutcomes, Math.floor(opts.eigenValues / (img.channels * img.height * img.width)));
   // The refined set decides where sigma points go and their ranks; the coarse set reuses them, so the two differ by
@@ -113,8 +119,7 @@ export function continuousMoments(img: Image, policy: TransformSpec, opts: Conti
   const coarseMoments = coarseSet?.moments ?? null;
   const t2 = performance.now();
 
-  const reference = law ? null : coarsePixel;
-  const shared = reference ?? coarseMoments;
+  const shared = coarseMoments;
   const reductions = refined?.reductions ?? [];
   const truncation = Math.max(0, ...reductions.map((r) => r.eigenvalueBound));
   return {
@@ -126,7 +131,7 @@ export function continuousMoments(img: Image, policy: TransformSpec, opts: Conti
       rule: step.quadrature?.rule ?? '',
       nodes: outcomeCount(mixture),
       refinedNodes: outcomeCount(refinedStep.lift(pointMixture(img))),
-      pixelMethod: law ? 'exact' : 'quadrature',
+      pixelMethod: 'exact',
       meanError: shared ? relativeL2Error(shared.mean, pixel.mean) : null,
       varianceError: shared ? relativeL2Error(shared.variance, pixel.variance) : null,
       eigenvalueError: coarseEigen && eigen ? maxDifference(coarseEigen.values, eigen.values) + truncation : null,
@@ -172,21 +177,6 @@ function eigenSet(step: Step, img: Image, budget: number, given: Map<number, num
     m = liftKeepingLazy(s.lift, m);
   });
   return { mixture: m, reductions, ranks, noise };
-}
-
-/**
- * Per-pixel moments from a step's outcome set, each canvas computed once; a final noise step is integrated exactly on
- * every outcome (its conditional moments) rather than through its noise draws.
- */
-function quadraturePixels(step: Step, img: Image): PixelMoments {
-  const all = step.parts ?? [step];
-  const noise = all[all.length - 1].noise;
-  const parts = noise ? all.slice(0, -1) : all;
-  const m = parts.reduce((x, s) => liftKeepingLazy(s.lift, x), pointMixture(img));
-  if (!noise) return streamPixelMoments(m);
-  const law = conditionalLaw(m, (x) => noise.moments(x));
-  const variance = varianceOf(law);
-  return { mean: law.mean, variance, totalVariance: variance.reduce((a, b) => a + b, 0), outcomes: outcomeCount(m) };
 }
 
 interface EigenInputs {

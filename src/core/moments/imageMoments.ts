@@ -8,6 +8,7 @@ import { sigmaPoints } from './sigmaPoints';
 import { continuousMoments, type QuadratureReport } from './continuousMoments';
 import { pixelMoments, type PixelMoments } from './pixelMoments';
 import { samplesForMeanImage } from './sampleSize';
+import { FIRST_POINTS, REPLICATES } from './randomizedMoments';
 
 export interface ImageMomentsOptions {
   /** Number of covariance eigenpairs; 0 skips them. */
@@ -17,9 +18,13 @@ export interface ImageMomentsOptions {
   readonly gramLimit?: number;
   /** Policies with continuous parameters: level of the shared outcome set (default 0; refined once for errors). */
   readonly quadratureLevel?: number;
-  /** Level of the per-pixel quadrature when no exact per-pixel route exists (default 2). */
-  readonly pixelLevel?: number;
+  /** Without an exact per-pixel route: most draws of the randomized lattice rule (default 16,384). */
+  readonly maxDraws?: number;
+  readonly seed?: number;
+  readonly onProgress?: (fraction: number, message: string) => void;
 }
+
+const MAX_DRAWS = 16384;
 
 /** Sigma-point reductions made between steps to keep a composition's outcome set small (math notes, section 2). */
 export interface Reduction {
@@ -94,7 +99,8 @@ function withContinuous(img: Image, policy: TransformSpec, step: Step, opts: Ima
   const c = continuousMoments(img, policy, {
     topK: opts.topK,
     level,
-    pixelLevel: opts.pixelLevel ?? 2,
+    randomized: { tolerance: opts.tolerance, replicates: REPLICATES, firstPoints: FIRST_POINTS, maxDraws: opts.maxDraws ?? MAX_DRAWS, seed: opts.seed ?? 0 },
+    onProgress: opts.onProgress,
     eigenOutcomes: Math.min(CONTINUOUS_EIGEN_MAX_OUTCOMES, Math.floor(Math.sqrt((2 * CONTINUOUS_EIGEN_OPERATIONS) / (img.channels * img.height * img.width)))),
     eigenValues: CONTINUOUS_EIGEN_VALUES,
   });

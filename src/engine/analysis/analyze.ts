@@ -1,9 +1,9 @@
 import { cleanPrediction, samplesForLoss, samplesForRate, zForConfidence } from '../../core/outputs/outputMoments';
 import { crossEntropy } from '../../core/outputs/classifier';
 import { secondOrderMeanCorrection } from '../../core/alignment';
-import { compilePolicy } from '../../core/augment/compile';
-import { pointMixture } from '../../core/augment/mixture';
 import { imageMoments } from '../../core/moments/imageMoments';
+import { FIRST_POINTS, REPLICATES } from '../../core/moments/randomizedMoments';
+import { latticeSequence } from '../../core/quadrature/latticeSequence';
 import { formatPolicy, parsePolicy } from '../../core/policy';
 import type { TransformSpec } from '../../core/policy/types';
 import type { Image } from '../../core/image';
@@ -13,7 +13,7 @@ import { saliencyReport } from './saliencyReport';
 import { lossConvergence } from './convergence';
 import { loadInputImage } from './inputImage';
 import { modelMoments } from './modelMoments';
-import { quadratureModelMoments } from './quadratureModelMoments';
+import { randomizedModelMoments } from './randomizedModelMoments';
 import { openModel, type OpenedModel } from './openModel';
 import { OutcomeIndex } from './outcomeIndex';
 import {
@@ -75,7 +75,7 @@ async function analyzeImage(
     return r;
   };
   sub('moments')(0, 'exact image moments');
-  const m = await timed('imageMoments', () => imageMoments(img, policy, { topK: params.topK, tolerance: params.tolerance }));
+  const m = await timed('imageMoments', () => imageMoments(img, policy, { topK: params.topK, tolerance: params.tolerance, seed: params.seed, onProgress: sub('moments') }));
   timings.eigen = m.timings.eigenMs;
   const shape: [number, number, number] = [m.shape.channels, m.shape.height, m.shape.width];
   const eig = m.eigen;
@@ -104,7 +104,7 @@ async function analyzeImage(
     cleanShape: [img.channels, img.height, img.width],
   };
   partial(moments, arrays);
-  const analysed = model ? await timed('model', () => analyzeModel(img, policy, m, params, model, sub)) : null;
+  const analysed = model ? await timed('model', () => analyzeModel(img, m, params, model, sub)) : null;
   return {
     report: { path, inputShape: [img.channels, img.height, img.width], moments, model: analysed?.report ?? null, timingsMs: timings },
     arrays: { ...arrays, ...analysed?.arrays },
@@ -113,7 +113,6 @@ async function analyzeImage(
 
 async function analyzeModel(
   img: Image,
-  policy: TransformSpec,
   m: ReturnType<typeof imageMoments>,
   params: AnalyzeParams,
   model: OpenedModel,
@@ -123,11 +122,10 @@ async function analyzeModel(
   const [cleanRow] = await forward.run([img]);
   const clean = cleanPrediction(cleanRow, model.info.outputKind, params.label);
   const settings = { budget: params.forwardBudget, confidence: params.confidence, seed: params.seed, tolerance: params.tolerance };
-  const outcomesAt = (level: number) =>
-    new OutcomeIndex(level === 0 ? m.mixture : compilePolicy(policy, img, { level }).lift(pointMixture(img)));
+  const sequence = latticeSequence(REPLICATES, params.seed);
   const mm = m.quadrature
-    ? await quadratureModelMoments(outcomesAt, forward, clean, settings, sub('model'))
-    : await modelMoments(outcomesAt(0), forward, clean, settings, sub('model'));
+    ? await randomizedModelMoments((r, k) => m.step.sample(img, sequence.point(r, k)), REPLICATES, forward, clean, { ...settings, firstPoints: FIRST_POINTS }, sub('model'))
+    : await modelMoments(new OutcomeIndex(m.mixture), forward, clean, settings, sub('model'));
   const z = zForConfidence(params.confidence);
   const o = mm.moments;
   sub('analytic')(0, 'saliency and the loss expansion along the eigenvectors');

@@ -1,7 +1,7 @@
 import type { QuadratureReport } from '../../core/moments/continuousMoments';
 
 /** report.json: versioned so that readers can check what they parse. Bump on any breaking change. */
-export const REPORT_SCHEMA_VERSION = 2;
+export const REPORT_SCHEMA_VERSION = 3;
 
 export interface ImageMomentsReport {
   /** Shape of the augmented image, [C, H, W]. */
@@ -35,9 +35,14 @@ export interface QuadratureLevel {
 }
 
 export interface ModelQuadrature {
+  /** The numbers after each doubling of the points (nodes: passes so far). */
   readonly levels: readonly QuadratureLevel[];
-  /** The largest change of each number over the last two refinements: the error estimate; null with one level. */
+  /** Half-widths of the `confidence` intervals of the reported numbers (Student-t over the replicates). */
   readonly error: { readonly expectedLoss: number; readonly stdLoss: number; readonly flipRate: number } | null;
+  readonly replicates: number;
+  readonly confidence: number;
+  /** Whether every half-width is within the tolerance (relative for E[loss] and Std[loss], absolute for the flip rate). */
+  readonly toleranceMet: boolean;
 }
 
 export interface ConvergenceSeries {

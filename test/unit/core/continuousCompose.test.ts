@@ -54,8 +54,8 @@ test('two or more continuous steps share one lattice rule; a non-linear one afte
   // ... 5 x 5 x 2 x 64 x 4 rotation nodes would not: a rotation joins too.
   const big = compilePolicy(compose(crop(3, 1), hflip(), jitter({ contrast: [0.6, 1.4], saturation: [0.5, 1.5], hue: [-0.1, 0.1] })), randomImage(3, 40, 40, 1));
   assert.equal(big.parts!.length, 1, 'crop, flip and ColorJitter in one lattice rule');
-  // The joint rule integrates the same law as the sampler: its refinement estimate is honest against a fine grid.
-  const c = continuousMoments(img, compose(rotation(10, 'bilinear'), jitter({ brightness: [0.6, 1.4] })), { topK: 0, level: 0, pixelLevel: 3, eigenOutcomes: 1000, eigenValues: 1e7 });
+  // The randomized rule integrates the same law as the sampler: its error estimate is honest against a fine grid.
+  const c = continuousMoments(img, compose(rotation(10, 'bilinear'), jitter({ brightness: [0.6, 1.4] })), { topK: 0, level: 0, eigenOutcomes: 1000, eigenValues: 1e7, randomized: { tolerance: 0.002, replicates: 8, firstPoints: 16, maxDraws: 65536, seed: 1 } });
   const brute = fineGridMoments(compilePolicy(compose(rotation(10, 'bilinear'), jitter({ brightness: [0.6, 1.4] })), img), [{ weight: 1, image: img }], [400, 400]);
   const rel = Math.sqrt(c.pixel.mean.reduce((s, v, i) => s + (v - brute.mean[i]) ** 2, 0) / brute.mean.reduce((s, v) => s + v * v, 0));
   assert.ok(rel < 3 * c.quadrature.meanError! + 1e-5, `mean error ${rel} vs estimate ${c.quadrature.meanError}`);
@@ -78,7 +78,7 @@ test('eigenpairs come from the refined outcome set (dense Gram), with the rule d
 test('sigma points before a linear continuous step: eigenvalues within the reported Weyl bound', () => {
   const big = randomImage(1, 12, 12, 6);
   const spec: TransformSpec = compose(crop(9, 2, 'reflect'), hflip(), rotation(15, 'bilinear'));
-  const c = continuousMoments(big, spec, { topK: 3, level: 0, pixelLevel: 2, eigenOutcomes: 160, eigenValues: 1e8 });
+  const c = continuousMoments(big, spec, { topK: 3, level: 0, eigenOutcomes: 160, eigenValues: 1e8, randomized: { tolerance: 0.01, replicates: 8, firstPoints: 16, maxDraws: 8192, seed: 1 } });
   assert.ok(c.quadrature.reductions.length === 1, 'reduced');
   const bound = c.quadrature.reductions[0].eigenvalueBound;
   const dense = denseEigen(bruteCovariance(compilePolicy(spec, big, { level: 1 }).enumerate(big)));

@@ -120,7 +120,7 @@ test('approximate image moments (quadrature, sigma-point reductions) are said in
   const moments = {
     ...result.report.images[0].moments,
     reductions: [{ before: 'RandomAffine', outcomesBefore: 5000, rank: 64, varianceBound: 0.0012 }],
-    quadrature: { rule: 'Gauss-Legendre', nodes: 9, refinedNodes: 17, pixelMethod: 'quadrature' as const, meanError: 1e-4, varianceError: 2e-3, eigenvalueError: null },
+    quadrature: { rule: 'Gauss-Legendre', nodes: 9, refinedNodes: 17, pixelMethod: 'exact' as const, meanError: 1e-4, varianceError: 2e-3, eigenvalueError: null },
   };
   const [view] = resultViews({ ...result, report: { ...result.report, images: [{ ...result.report.images[0], moments }] } }, ['cat.png']);
   assert.match(view.moments.approximation ?? '', /Gauss-Legendre with 9 nodes .*refined to 17 nodes.*5000 outcomes before RandomAffine reduced to rank 64\), variance lost at most 0\.0012/);

@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compilePolicy } from '../../../src/core/augment/compile';
+import type { Image } from '../../../src/core/image';
+import { argmax, crossEntropy } from '../../../src/core/outputs/classifier';
+import { cleanPrediction } from '../../../src/core/outputs/outputMoments';
+import { parsePolicy } from '../../../src/core/policy';
+import { latticeSequence } from '../../../src/core/quadrature/latticeSequence';
+import { createRng, type Rng } from '../../../src/core/rng';
+import { countingModel } from '../../../src/engine/analysis/forward';
+import { randomizedModelMoments, studentT } from '../../../src/engine/analysis/randomizedModelMoments';
+import { randomImage } from '../core/bruteForce';
+
+const CLASSES = 3;
+const img = randomImage(1, 10, 10, 5);
+const policy = parsePolicy('RandomRotation(40, interpolation=InterpolationMode.BILINEAR, fill=0.3)');
+const step = compilePolicy(policy, img);
+const rng = createRng(11);
+const weights = Float64Array.from({ length: CLASSES * img.data.length }, () => 2 * (rng.next() - 0.5));
+
+/** A linear classifier on the rotated image. */
+function logits(x: Image): Float32Array {
+  const d = x.data.length;
+  return Float32Array.from({ length: CLASSES }, (_, k) => x.data.reduce((s, v, i) => s + weights[k * d + i] * v, 0));
+}
+
+const clean = cleanPrediction(logits(img), 'logits');
+const quiet = () => {};
+const R = 8;
+const run = (seed: number, budget: number, tolerance: number) => {
+  const sequence = latticeSequence(R, seed);
+  const model = countingModel(async (images) => images.map(logits));
+  const result = randomizedModelMoments((r, k) => step.sample(img, sequence.point(r, k)), R, model, clean, { budget, tolerance, confidence: 0.95, firstPoints: 16 }, quiet);
+  return { model, result };
+};
+
+/** E[loss], Std[loss] and the flip rate by brute force: the sampler fed the midpoints of `n` cells of its draw. */
+function bruteForce(n: number) {
+  let [mean, second, flips] = [0, 0, 0];
+  for (let j = 0; j < n; j++) {
+    const draw: Rng = { next: () => (j + 0.5) / n };
+    const row = logits(step.sample(img, draw));
+    const loss = crossEntropy(row, 'logits', clean.target);
+    mean += loss / n;
+    second += (loss * loss) / n;
+    flips += argmax(row) !== clean.top1 ? 1 / n : 0;
+  }
+  return { expectedLoss: mean, stdLoss: Math.sqrt(second - mean * mean), flipRate: flips };
+}
+
+test('Student-t quantiles of the expansion match tables', () => {
+  assert.ok(Math.abs(studentT(0.95, 7) - 2.3646) < 2e-3);
+  assert.ok(Math.abs(studentT(0.99, 7) - 3.4995) < 2e-2);
+  assert.ok(Math.abs(studentT(0.95, 30) - 2.0423) < 1e-4);
+});
+
+test('randomized lattice at the model level: points double, passes are counted, the tolerance is met and said', async () => {
+  const { model, result } = run(3, 100_000, 0.01);
+  const r = await result;
+  assert.equal(r.method, 'quadrature');
+  const q = r.quadrature!;
+  assert.deepEqual(q.levels.map((l) => l.nodes), q.levels.map((_, i) => 16 * R * 2 ** i), 'each level doubles the points and keeps the old ones');
+  assert.equal(model.passes, q.levels[q.levels.length - 1].nodes);
+  assert.ok(q.toleranceMet);
+  assert.match(r.note, /within the tolerance 0.01/);
+  const m = r.moments;
+  assert.ok(q.error!.expectedLoss <= 0.01 * m.expectedLoss && q.error!.stdLoss <= 0.01 * m.stdLoss && q.error!.flipRate <= 0.01);
+});
+
+test('randomized lattice at the model level: the budget stops the doubling and the report says the tolerance was not met', async () => {
+  const r = await run(3, 200, 1e-6).result;
+  assert.equal(r.quadrature!.levels.length, 1);
+  assert.equal(r.quadrature!.toleranceMet, false);
+  assert.match(r.note, /NOT within the tolerance/);
+});
+
+test('the 95% intervals cover the truth in about 95% of independent randomizations', async () => {
+  const truth = bruteForce(200_000);
+  assert.ok(truth.stdLoss > 0.05 * truth.expectedLoss, 'the rotation moves the loss');
+  const trials = 60;
+  let covered = 0;
+  for (let seed = 0; seed < trials; seed++) {
+    const r = await run(100 + seed, 16 * R, 0.5).result;
+    if (Math.abs(r.moments.expectedLoss - truth.expectedLoss) <= r.quadrature!.error!.expectedLoss + 1e-12) covered++;
+  }
+  // Binomial(60, 0.95): below 50 has probability < 1e-3; the brute force is itself off by ~1e-10.
+  assert.ok(covered >= 50, `covered ${covered} of ${trials}`);
+});
