@@ -12,6 +12,7 @@ import { diagonalPlusMixtureEigen } from './diagonalEigen';
 import { lawOfMixture, varianceOf } from './pixelLaw';
 import { pixelMoments, type PixelMoments } from './pixelMoments';
 import { sigmaPoints } from './sigmaPoints';
+import { flipPairedDrawer } from './flipPairing';
 import { randomizedContinuous } from './randomizedContinuous';
 import type { RandomizedOptions } from './randomizedMoments';
 
@@ -94,7 +95,7 @@ export function continuousMoments(img: Image, policy: TransformSpec, opts: Conti
   const refinedStep = at(opts.level + 1);
   const mixture = step.lift(pointMixture(img));
   const law = step.pixelLaw?.(lawOfMixture(pointMixture(img))) ?? null;
-  if (!law) return randomizedContinuous(step, img, opts, t0);
+  if (!law) return randomizedContinuous(step, img, opts, flipPairedDrawer(policy, img), t0);
   const variance = varianceOf(law);
   const pixel: PixelMoments = { mean: law.mean, variance, totalVariance: variance.reduce((s, v) => s + v, 0), outcomes: outcomeCount(mixture) };
   const t1 = performance.now();

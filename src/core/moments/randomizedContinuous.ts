@@ -1,9 +1,10 @@
-import { outcomeCount, type Mixture } from '../augment/mixture';
+import { outcomeCount, type Mixture, type WeightedImage } from '../augment/mixture';
 import { singleOffset } from '../augment/offsets';
 import type { Step } from '../augment/step';
 import type { Image } from '../image';
 import type { ContinuousMoments, ContinuousOptions } from './continuousMoments';
 import { denseGramEigen } from './denseGramEigen';
+import type { Drawer } from './flipPairing';
 import { pixelMoments } from './pixelMoments';
 import { randomizedMoments } from './randomizedMoments';
 
@@ -12,16 +13,18 @@ import { randomizedMoments } from './randomizedMoments';
  * refined until the tolerance; eigenpairs from the draws of its first points (every replicate), their error from two
  * independent halves of those draws (replicates split in two).
  */
-export function randomizedContinuous(step: Step, img: Image, opts: ContinuousOptions, started: number): ContinuousMoments {
+export function randomizedContinuous(step: Step, img: Image, opts: ContinuousOptions, drawer: Drawer | null, started: number): ContinuousMoments {
   const R = opts.randomized.replicates;
   const { channels, height, width } = step.outputShape;
   const size = channels * height * width;
-  const keepPoints = opts.topK > 0 ? floorPow2(Math.min(opts.eigenOutcomes, DENSE_EIGEN_OUTCOMES, opts.eigenValues / size) / R) : 0;
-  const r = randomizedMoments(step, img, { ...opts.randomized, keepPoints, onProgress: opts.onProgress });
+  const perPoint = drawer ? 2 : 1;
+  const keepPoints = opts.topK > 0 ? floorPow2(Math.min(opts.eigenOutcomes, DENSE_EIGEN_OUTCOMES, opts.eigenValues / size) / (R * perPoint)) : 0;
+  const r = randomizedMoments(step, img, { ...opts.randomized, keepPoints, drawer: drawer ?? undefined, onProgress: opts.onProgress });
   const t1 = performance.now();
-  const setOf = (reps: readonly Image[][]): Mixture => {
-    const images = reps.flat();
-    return { shape: step.outputShape, families: images.map((base) => ({ weight: 1 / images.length, base, offsets: singleOffset() })) };
+  const setOf = (reps: readonly WeightedImage[][]): Mixture => {
+    const draws = reps.flat();
+    const total = draws.reduce((s, d) => s + d.weight, 0);
+    return { shape: step.outputShape, families: draws.map((d) => ({ weight: d.weight / total, base: d.image, offsets: singleOffset() })) };
   };
   const eigenOf = (m: Mixture) => denseGramEigen(m, pixelMoments(m), opts.topK);
   const all = keepPoints > 0 ? setOf(r.kept) : null;
@@ -35,7 +38,7 @@ export function randomizedContinuous(step: Step, img: Image, opts: ContinuousOpt
     pixel: r.pixel,
     eigen,
     quadrature: {
-      rule: `randomized rank-1 lattice sequence over the parameters of ${step.label}, ${R} random shifts`,
+      rule: `randomized rank-1 lattice sequence over the parameters of ${step.label}, ${R} random shifts${drawer ? ', the flip integrated exactly' : ''}`,
       nodes: all ? outcomeCount(all) : 0,
       refinedNodes: r.draws,
       pixelMethod: 'randomized',
@@ -51,7 +54,7 @@ export function randomizedContinuous(step: Step, img: Image, opts: ContinuousOpt
 }
 
 /** Most draws kept for eigenpairs: their dense Gram matrix is eigen-decomposed in full. */
-const DENSE_EIGEN_OUTCOMES = 512;
+const DENSE_EIGEN_OUTCOMES = 256;
 
 function floorPow2(x: number): number {
   return x < 1 ? 0 : 2 ** Math.floor(Math.log2(x));

@@ -1,6 +1,8 @@
+import type { WeightedImage } from '../augment/mixture';
 import type { Step } from '../augment/step';
 import type { Image } from '../image';
 import { latticeSequence, type LatticeSequence } from '../quadrature/latticeSequence';
+import type { Drawer } from './flipPairing';
 import type { PixelMoments } from './pixelMoments';
 
 /** Independent random shifts of the randomized lattice rule (their spread is the error estimate), and its first points per shift. */
@@ -17,6 +19,8 @@ export interface RandomizedOptions {
   /** Most draws in all (replicates x points). */
   readonly maxDraws: number;
   readonly seed: number;
+  /** Several weighted images per draw (e.g. both outcomes of a flip); default: the step's sampler. */
+  readonly drawer?: Drawer;
   /** Draws kept as images (the first points of every replicate), e.g. for eigenpairs. */
   readonly keepPoints?: number;
   readonly onProgress?: (fraction: number, message: string) => void;
@@ -31,13 +35,13 @@ export interface RandomizedMoments {
   readonly draws: number;
   readonly pointsPerReplicate: number;
   readonly sequence: LatticeSequence;
-  /** kept[r][k]: the draw at point k of replicate r, k < keepPoints (its noise integrated: conditional means). */
-  readonly kept: Image[][];
+  /** kept[r]: the weighted draws of the first keepPoints points of replicate r (a final noise integrated: conditional means). */
+  readonly kept: WeightedImage[][];
 }
 
 /**
  * Per-pixel mean and variance of a policy by randomized quasi-Monte Carlo: the policy's own sampler (torchvision's
- * parameter draws) fed with the points of R independently shifted lattice sequences, the points doubled until the
+ * parameter draws) fed with the points of R independently shifted lattice sequences, the points increased until the
  * estimated relative L2 errors of the mean and variance maps are within the tolerance or the draws run out. A final
  * GaussianNoise step is integrated exactly on each draw (its conditional mean and second moment per value).
  */
@@ -47,27 +51,28 @@ export function randomizedMoments(step: Step, img: Image, opts: RandomizedOption
   const R = opts.replicates;
   const sequence = latticeSequence(R, opts.seed);
   const parts = step.parts ?? [step];
-  const noise = parts[parts.length - 1].noise;
+  const noise = opts.drawer ? undefined : parts[parts.length - 1].noise;
   const first = noise ? parts.slice(0, -1) : parts;
+  const draw: Drawer = opts.drawer ?? ((x, rng) => [{ weight: 1, image: first.reduce((y, s) => s.sample(y, rng), x) }]);
   const sums = Array.from({ length: R }, () => ({ s1: new Float64Array(size), s2: new Float64Array(size) }));
-  const kept: Image[][] = Array.from({ length: R }, () => []);
+  const kept: WeightedImage[][] = Array.from({ length: R }, () => []);
   const add = (r: number, k: number) => {
-    const rng = sequence.point(r, k);
-    const drawn = first.reduce((x, s) => s.sample(x, rng), img);
-    const y = drawn.data;
     const { s1, s2 } = sums[r];
-    if (k < (opts.keepPoints ?? 0)) kept[r].push(noise ? noise.mean(drawn) : drawn);
-    if (noise) {
-      const c = noise.moments(drawn);
-      for (let i = 0; i < size; i++) {
-        s1[i] += c.e1[i];
-        s2[i] += c.e2[i];
-      }
-    } else {
-      for (let i = 0; i < size; i++) {
-        const v = y[i];
-        s1[i] += v;
-        s2[i] += v * v;
+    for (const { weight, image } of draw(img, sequence.point(r, k))) {
+      if (k < (opts.keepPoints ?? 0) && weight > 0) kept[r].push({ weight, image: noise ? noise.mean(image) : image });
+      if (noise) {
+        const c = noise.moments(image);
+        for (let i = 0; i < size; i++) {
+          s1[i] += weight * c.e1[i];
+          s2[i] += weight * c.e2[i];
+        }
+      } else {
+        const y = image.data;
+        for (let i = 0; i < size; i++) {
+          const v = y[i];
+          s1[i] += weight * v;
+          s2[i] += weight * v * v;
+        }
       }
     }
   };
@@ -83,10 +88,13 @@ export function randomizedMoments(step: Step, img: Image, opts: RandomizedOption
     points = next;
     estimate = estimateFrom(sums, points);
     const met = estimate.meanError <= opts.tolerance && estimate.varianceError <= opts.tolerance;
-    if (met || 2 * points * R > opts.maxDraws) {
+    const limit = Math.floor(opts.maxDraws / R);
+    if (met || points >= limit) {
       return { ...estimate, toleranceMet: met, draws: points * R, pointsPerReplicate: points, sequence, kept };
     }
-    next = 2 * points;
+    // Errors fall at least like N^-1/2: aim 10% past the predicted need, growing by a factor in [1.25, 4].
+    const ratio = Math.max(estimate.meanError, estimate.varianceError) / opts.tolerance;
+    next = Math.min(limit, Math.ceil(points * Math.min(4, Math.max(1.25, 1.1 * ratio * ratio))));
   }
 }
 

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compilePolicy } from '../../../src/core/augment/compile';
+import { flipHorizontal } from '../../../src/core/augment/geometry';
+import { flipPairedDrawer } from '../../../src/core/moments/flipPairing';
+import { randomizedMoments } from '../../../src/core/moments/randomizedMoments';
+import { parsePolicy } from '../../../src/core/policy';
+import { createRng } from '../../../src/core/rng';
+import { bruteMoments, maxAbsDiff, randomImage } from './bruteForce';
+import { compose, crop, hflip } from './specs';
+
+const img = randomImage(3, 9, 10, 4);
+const rel = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Math.sqrt(Array.from(b, (v, i) => (a[i] - v) ** 2).reduce((x, y) => x + y, 0) / Array.from(b, (v) => v * v).reduce((x, y) => x + y, 0));
+
+test('flip pairing: a draw gives both flip outcomes when only mirror-commuting steps follow the flip', () => {
+  const policy = parsePolicy('Compose([RandomCrop(7, padding=1), RandomHorizontalFlip(p=0.3), ColorJitter(0.4, 0.4, 0.4), RandomGrayscale(0.2)])');
+  const drawer = flipPairedDrawer(policy, img)!;
+  const [a, b] = drawer(img, createRng(2));
+  assert.deepEqual([a.weight, b.weight], [0.7, 0.3]);
+  assert.equal(maxAbsDiff(flipHorizontal(a.image).data, b.image.data), 0);
+  assert.equal(flipPairedDrawer(parsePolicy('Compose([RandomHorizontalFlip(), RandomRotation(10)])'), img), null, 'a rotation after the flip does not commute with it');
+  assert.equal(flipPairedDrawer(parsePolicy('Compose([RandomRotation(10), RandomCrop(8)])'), img), null, 'no flip');
+});
+
+test('randomized lattice with flip pairing: an unbiased estimate whose reported error covers the exact moments', () => {
+  // Crop + flip + brightness has an exact per-pixel route to check against; the randomized rule ignores it.
+  const policy = compose(crop(7, 1), hflip(), { kind: 'ColorJitter', brightness: [0.6, 1.4], contrast: null, saturation: null, hue: null });
+  const exact = bruteMoments(compilePolicy(compose(crop(7, 1), hflip()), img).enumerate(img).flatMap((o) =>
+    Array.from({ length: 2000 }, (_, j) => {
+      const f = 0.6 + (0.8 * (j + 0.5)) / 2000;
+      return { weight: o.weight / 2000, image: { ...o.image, data: o.image.data.map((v) => Math.min(1, Math.max(0, Math.fround(v * f)))) } };
+    }),
+  ));
+  const exactVariance = exact.variance;
+  for (const drawer of [flipPairedDrawer(policy, img)!, undefined]) {
+    const step = compilePolicy(policy, img);
+    const r = randomizedMoments(step, img, { tolerance: 0.01, replicates: 8, firstPoints: 16, maxDraws: 1 << 16, seed: 3, drawer });
+    assert.ok(r.toleranceMet, `tolerance met (${r.draws} draws)`);
+    const meanErr = rel(r.pixel.mean, exact.mean);
+    const varErr = rel(r.pixel.variance, exactVariance);
+    // The grid in the brightness factor is off by ~1e-7; the estimates are root-mean-square errors.
+    assert.ok(meanErr <= 3 * r.meanError + 1e-6, `mean ${meanErr} vs estimate ${r.meanError}`);
+    assert.ok(varErr <= 3 * r.varianceError + 1e-6, `variance ${varErr} vs estimate ${r.varianceError}`);
+  }
+});
