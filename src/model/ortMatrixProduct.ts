@@ -21,16 +21,22 @@ function matMulModel(): Uint8Array {
 /**
  * C = A B with onnxruntime's MatMul (MLAS sgemm on the CPU, multi-threaded): the float64 operands are rounded to
  * float32 (`float32` takes float32 operands as they are), the product is accumulated in float32 and returned as
- * float64. The session is created on the first call
- * and reused; calls may overlap (onnxruntime runs them off the JavaScript thread). `threads` sets intraOpNumThreads
- * (default: onnxruntime's choice, one per core).
+ * float64. The session is created on the first call and reused; a run does not block the JavaScript thread, so
+ * callers can prepare the next operands meanwhile. `threads` sets intraOpNumThreads (default: onnxruntime's
+ * choice, one per core). dispose() releases the session; later calls reject.
  */
 export function ortMatrixProduct(threads?: number): OrtMatrixProduct {
+  // Callers alternate building operands in JavaScript with products: idle pool threads sleep instead of spinning,
+  // which would take a core from the JavaScript thread between products.
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    ...(threads ? { intraOpNumThreads: threads } : {}),
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
   let session: Promise<ort.InferenceSession> | undefined;
   let disposed = false;
   const open = (): Promise<ort.InferenceSession> => {
     if (disposed) return Promise.reject(new Error('ortMatrixProduct: used after dispose()'));
-    session ??= ort.InferenceSession.create(matMulModel(), threads ? { intraOpNumThreads: threads } : {}).catch((err: unknown) => {
+    session ??= ort.InferenceSession.create(matMulModel(), sessionOptions).catch((err: unknown) => {
       session = undefined;
       throw new Error(`onnxruntime could not create the MatMul session: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     });

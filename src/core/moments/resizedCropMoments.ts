@@ -312,8 +312,12 @@ function buildRows(ctx: Context, chunk: readonly Segment[], k: number, a: Float6
             }
             // The row is summed in float64 and stored once (rounded once when A is float32). The first batch
             // writes every value of the segment (the buffer is reused), later ones add.
-            combineTerms(row, prefix, terms, n, b0, b1);
             const base = (ch * OH + py) * k + seg.offset - b0;
+            if (a instanceof Float32Array && d0 === 0 && n <= 4) {
+              combineInto32(a, base, prefix, terms, n, b0, b1);
+              continue;
+            }
+            combineTerms(row, prefix, terms, n, b0, b1);
             if (a instanceof Float32Array) storeRow32(a, base, row, b0, b1, d0 > 0);
             else storeRow64(a, base, row, b0, b1, d0 > 0);
           }
@@ -332,6 +336,33 @@ function storeRow32(a: Float32Array, base: number, row: Float64Array, b0: number
 function storeRow64(a: Float64Array, base: number, row: Float64Array, b0: number, b1: number, add: boolean): void {
   if (add) for (let b = b0; b < b1; b++) a[base + b] += row[b];
   else for (let b = b0; b < b1; b++) a[base + b] = row[b];
+}
+
+/** a[base + b] = sum_{j < n} coef_j (prefix[hi_j + b] - prefix[lo_j + b]) for n <= 4, summed in float64, rounded once. */
+function combineInto32(a: Float32Array, base: number, p: Float64Array, terms: Terms, n: number, b0: number, b1: number): void {
+  const { coef, lo, hi } = terms;
+  const c0 = n > 0 ? coef[0] : 0;
+  const c1 = n > 1 ? coef[1] : 0;
+  const c2 = n > 2 ? coef[2] : 0;
+  const c3 = n > 3 ? coef[3] : 0;
+  // Absent terms read row 0 with weight 0.
+  const l0 = n > 0 ? lo[0] : 0;
+  const h0 = n > 0 ? hi[0] : 0;
+  const l1 = n > 1 ? lo[1] : 0;
+  const h1 = n > 1 ? hi[1] : 0;
+  const l2 = n > 2 ? lo[2] : 0;
+  const h2 = n > 2 ? hi[2] : 0;
+  const l3 = n > 3 ? lo[3] : 0;
+  const h3 = n > 3 ? hi[3] : 0;
+  if (n <= 2) {
+    for (let b = b0; b < b1; b++) a[base + b] = c0 * (p[h0 + b] - p[l0 + b]) + c1 * (p[h1 + b] - p[l1 + b]);
+  } else if (n === 3) {
+    for (let b = b0; b < b1; b++) a[base + b] = c0 * (p[h0 + b] - p[l0 + b]) + c1 * (p[h1 + b] - p[l1 + b]) + c2 * (p[h2 + b] - p[l2 + b]);
+  } else {
+    for (let b = b0; b < b1; b++) {
+      a[base + b] = c0 * (p[h0 + b] - p[l0 + b]) + c1 * (p[h1 + b] - p[l1 + b]) + c2 * (p[h2 + b] - p[l2 + b]) + c3 * (p[h3 + b] - p[l3 + b]);
+    }
+  }
 }
 
 /** Box-sum terms of one row of A: coef * (prefix[hi + b] - prefix[lo + b]). */
@@ -447,13 +478,31 @@ function buildColumns(ctx: Context, chunk: readonly Segment[], k: number, out: F
       }
     }
     // K[., b] = sum_{b' <= b} diff[b', .]; rows b0..b1-1 go to B, and diff is cleared on the way.
-    for (let b = 1; b < b1; b++) {
-      const d = b * OW;
-      for (let px = 0; px < OW; px++) diff[d + px] += diff[d - OW + px];
-    }
-    if (out instanceof Float32Array) storeRow32(out, (seg.offset - b0) * OW, diff, b0 * OW, b1 * OW, false);
-    else storeRow64(out, (seg.offset - b0) * OW, diff, b0 * OW, b1 * OW, false);
+    if (out instanceof Float32Array) runningSum32(diff, out, (seg.offset - b0) * OW, b0 * OW, b1 * OW, OW);
+    else runningSum64(diff, out, (seg.offset - b0) * OW, b0 * OW, b1 * OW, OW);
     diff.fill(0, 0, b1 * OW);
+  }
+}
+
+/**
+ * diff[i] += diff[i - stride] for i in [stride, end) (running sums down the rows of a row-major array with `stride`
+ * columns), copying entries [from, end) to out[base + i]; one monomorphic loop per output type.
+ */
+function runningSum32(diff: Float64Array, out: Float32Array, base: number, from: number, end: number, stride: number): void {
+  for (let i = 0; i < Math.min(stride, end); i++) if (i >= from) out[base + i] = diff[i];
+  for (let i = stride; i < end; i++) {
+    const v = diff[i] + diff[i - stride];
+    diff[i] = v;
+    if (i >= from) out[base + i] = v;
+  }
+}
+
+function runningSum64(diff: Float64Array, out: Float64Array, base: number, from: number, end: number, stride: number): void {
+  for (let i = 0; i < Math.min(stride, end); i++) if (i >= from) out[base + i] = diff[i];
+  for (let i = stride; i < end; i++) {
+    const v = diff[i] + diff[i - stride];
+    diff[i] = v;
+    if (i >= from) out[base + i] = v;
   }
 }
 

@@ -164,6 +164,30 @@ test('resizedCropMoments: chunking the k dimension (blocks split across chunks) 
   }
 });
 
+test('resizedCropMoments: float32 operands (a product with a float32 entry) round only the operands', async () => {
+  for (const c of [CASES[0], CASES[1], CASES[2], CASES[4]]) {
+    const { img, spec } = setup(c);
+    const exact = await resizedCropMoments(img, spec, exactMatrixProduct);
+    let used = 0;
+    // Multiplies the float32 operands exactly in float64: the only rounding left is the operands' own.
+    const float32 = (a: Float32Array, b: Float32Array, m: number, k: number, n: number) => {
+      used++;
+      return exactMatrixProduct(Float64Array.from(a), Float64Array.from(b), m, k, n);
+    };
+    const withFloat32: MatrixProduct = Object.assign(() => Promise.reject(new Error('the float64 entry should not be used')), { float32 });
+    for (const options of [{}, { maxOperandBytes: 4 * c.channels * c.size[0] * 7, maxPrefixBytes: 1 }]) {
+      used = 0;
+      const got = await resizedCropMoments(img, spec, withFloat32, options);
+      assert.ok(used > 0);
+      const rel = (x: Float64Array, y: Float64Array) => Math.sqrt(x.reduce((t, v, i) => t + (v - y[i]) ** 2, 0) / y.reduce((t, v) => t + v * v, 0));
+      const em = rel(got.mean, exact.mean);
+      const ev = rel(got.variance, exact.variance);
+      assert.ok(em < 1e-6 && ev < 1e-5, `${c.name}: mean ${em.toExponential(2)}, variance ${ev.toExponential(2)}`);
+      assert.ok(em > 0, 'float32 operands really were rounded');
+    }
+  }
+});
+
 test('resizedCropMoments: BICUBIC is refused with a clear error', async () => {
   const { img, spec } = setup(CASES[0]);
   await assert.rejects(resizedCropMoments(img, { ...spec, interpolation: 'bicubic' }, exactMatrixProduct), /BICUBIC is not supported/);
