@@ -26,6 +26,20 @@ export interface ResizedCropLaw {
  * P(h, w) = P1 (1 - (1 - q)^10) / q with q = sum P1, and the fallback takes (1 - q)^10 (math notes, section 4).
  */
 export function resizedCropLaw(height: number, width: number, scale: readonly [number, number], ratio: readonly [number, number]): ResizedCropLaw {
+  const key = `${height} ${width} ${scale[0]} ${scale[1]} ${ratio[0]} ${ratio[1]}`;
+  let law = recentLaws.get(key);
+  if (!law) {
+    law = computeLaw(height, width, scale, ratio);
+    if (recentLaws.size >= 8) recentLaws.delete(recentLaws.keys().next().value!);
+    recentLaws.set(key, law);
+  }
+  return law;
+}
+
+/** The last few laws computed: a policy is compiled at several quadrature levels and for the exact route. */
+const recentLaws = new Map<string, ResizedCropLaw>();
+
+function computeLaw(height: number, width: number, scale: readonly [number, number], ratio: readonly [number, number]): ResizedCropLaw {
   // w goes with area * ratio; sizes from 1 up to the image side.
   const single = attemptLaw(height * width, scale, ratio, [1, width], [1, height]).map((c) => ({ h: c.b, w: c.a, p: c.p }));
   const q = single.reduce((s, c) => s + c.p, 0);

@@ -3,17 +3,20 @@ import { materialize, materializedSize, liftKeepingLazy } from '../augment/lazyF
 import { outcomeCount, pointMixture, type Mixture } from '../augment/mixture';
 import type { PixelNoise, Step } from '../augment/step';
 import type { Image } from '../image';
+import type { MatrixProduct } from '../linalg/matrixProduct';
 import { relativeL2Error } from '../montecarlo/sampler';
 import type { TransformSpec } from '../policy/types';
 import { addWindowSums } from './canvasSum';
 import { covarianceEigen, type CovarianceEigen } from './covarianceEigen';
 import { denseGramEigen } from './denseGramEigen';
+import { productGramEigen } from './productGramEigen';
 import { diagonalPlusMixtureEigen } from './diagonalEigen';
-import { lawOfMixture, varianceOf } from './pixelLaw';
+import { lawOfMixture, varianceOf, type PixelLaw } from './pixelLaw';
 import { pixelMoments, type PixelMoments } from './pixelMoments';
 import { sigmaPoints } from './sigmaPoints';
 import { flipPairedDrawer } from './flipPairing';
 import { randomizedContinuous } from './randomizedContinuous';
+import { resizedCropPixelLaw } from './resizedCropRoute';
 import type { RandomizedOptions } from './randomizedMoments';
 
 /** How the moments of a policy with continuous parameters were integrated, and the error estimates. */
@@ -69,6 +72,8 @@ export interface ContinuousOptions {
   /** Without an exact per-pixel route: the randomized rule's tolerance, replicates, first points and draw limit. */
   readonly randomized: Omit<RandomizedOptions, 'onProgress'>;
   readonly onProgress?: (fraction: number, message: string) => void;
+  /** Matrix products for dense Gram matrices and RandomResizedCrop's exact moments (default: plain TypeScript). */
+  readonly product?: MatrixProduct;
 }
 
 export interface ContinuousMoments {
@@ -88,16 +93,20 @@ export interface ContinuousMoments {
  * steps allow it, else the quadrature outcome set refined once. Eigenpairs: from the outcome set at `level` and at
  * `level + 1`, their difference reported; the shared outcome set for the model is the one at `level`.
  */
-export function continuousMoments(img: Image, policy: TransformSpec, opts: ContinuousOptions): ContinuousMoments {
+export async function continuousMoments(img: Image, policy: TransformSpec, opts: ContinuousOptions): Promise<ContinuousMoments> {
   const t0 = performance.now();
   const at = (level: number) => compilePolicy(policy, img, { level });
   const step = at(opts.level);
   const refinedStep = at(opts.level + 1);
   const mixture = step.lift(pointMixture(img));
   const law = step.pixelLaw?.(lawOfMixture(pointMixture(img))) ?? null;
-  if (!law) return randomizedContinuous(step, img, opts, flipPairedDrawer(policy, img), t0);
-  const variance = varianceOf(law);
-  const pixel: PixelMoments = { mean: law.mean, variance, totalVariance: variance.reduce((s, v) => s + v, 0), outcomes: outcomeCount(mixture) };
+  const cropLaw = law || !opts.product ? null : await resizedCropPixelLaw(img, policy, opts.product);
+  const momentsOf = (l: PixelLaw): PixelMoments => {
+    const variance = varianceOf(l);
+    return { mean: l.mean, variance, totalVariance: variance.reduce((s, v) => s + v, 0), outcomes: outcomeCount(mixture) };
+  };
+  if (!law) return randomizedContinuous(step, img, opts, flipPairedDrawer(policy, img), t0, cropLaw && momentsOf(cropLaw));
+  const pixel = momentsOf(law);
   const t1 = performance.now();
   const budget = Math.min(opts.eigenOutcomes, Math.floor(opts.eigenValues / (img.channels * img.height * img.width)));
   // The refined set decides where sigma points go and their ranks; the coarse set reuses them, so the two differ by
@@ -107,14 +116,16 @@ export function continuousMoments(img: Image, policy: TransformSpec, opts: Conti
   const fits = [coarse, refined].every((e) => !e || materializedSize(e.mixture) <= opts.eigenValues);
   const coarseSet = fits && coarse ? eigenInputs(coarse) : null;
   const refinedSet = fits && refined ? eigenInputs(refined) : null;
-  const eigenOf = (e: EigenInputs | null) => {
+  const eigenOf = async (e: EigenInputs | null) => {
     if (opts.topK <= 0 || !e) return null;
     if (e.diagonal) return diagonalPlusMixtureEigen(e.mixture, e.mixtureMoments, e.diagonal, opts.topK);
-    if (e.mixture.families.every((f) => f.offsets.p.length === 1)) return denseGramEigen(e.mixture, e.moments, opts.topK);
+    if (e.mixture.families.every((f) => f.offsets.p.length === 1)) {
+      return opts.product ? productGramEigen(e.mixture, opts.topK, opts.product) : denseGramEigen(e.mixture, e.moments, opts.topK);
+    }
     return covarianceEigen(e.mixture, e.moments, { k: opts.topK, gramLimit: opts.eigenOutcomes });
   };
-  const coarseEigen = eigenOf(coarseSet);
-  const refinedEigen = eigenOf(refinedSet);
+  const coarseEigen = await eigenOf(coarseSet);
+  const refinedEigen = await eigenOf(refinedSet);
   // Shares of the policy's total variance (the outcome sets' own may be truncated by sigma points).
   const eigen = refinedEigen && { ...refinedEigen, explained: refinedEigen.values.map((v) => v / pixel.totalVariance) };
   const coarseMoments = coarseSet?.moments ?? null;

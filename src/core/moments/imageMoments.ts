@@ -2,6 +2,7 @@ import { compilePolicy } from '../augment/compile';
 import { outcomeCount, pointMixture, type Mixture, type Shape } from '../augment/mixture';
 import type { Step } from '../augment/step';
 import type { Image } from '../image';
+import type { MatrixProduct } from '../linalg/matrixProduct';
 import type { TransformSpec } from '../policy/types';
 import { covarianceEigen, DEFAULT_GRAM_LIMIT, type CovarianceEigen } from './covarianceEigen';
 import { sigmaPoints } from './sigmaPoints';
@@ -22,6 +23,8 @@ export interface ImageMomentsOptions {
   readonly maxDraws?: number;
   readonly seed?: number;
   readonly onProgress?: (fraction: number, message: string) => void;
+  /** Matrix products for dense Gram matrices and RandomResizedCrop's exact moments (default: plain TypeScript). */
+  readonly product?: MatrixProduct;
 }
 
 const MAX_DRAWS = 16384;
@@ -61,7 +64,7 @@ export interface ImageMoments {
 }
 
 /** The exact moments of T(x) for one image under a policy. */
-export function imageMoments(img: Image, policy: TransformSpec, opts: ImageMomentsOptions): ImageMoments {
+export async function imageMoments(img: Image, policy: TransformSpec, opts: ImageMomentsOptions): Promise<ImageMoments> {
   const t0 = performance.now();
   const step = compilePolicy(policy, img, { level: opts.quadratureLevel ?? 0 });
   if (step.quadrature) return withContinuous(img, policy, step, opts);
@@ -94,13 +97,14 @@ const CONTINUOUS_EIGEN_VALUES = 1e8;
 const CONTINUOUS_EIGEN_OPERATIONS = 4e9;
 const CONTINUOUS_EIGEN_MAX_OUTCOMES = 600;
 
-function withContinuous(img: Image, policy: TransformSpec, step: Step, opts: ImageMomentsOptions): ImageMoments {
+async function withContinuous(img: Image, policy: TransformSpec, step: Step, opts: ImageMomentsOptions): Promise<ImageMoments> {
   const level = opts.quadratureLevel ?? 0;
-  const c = continuousMoments(img, policy, {
+  const c = await continuousMoments(img, policy, {
     topK: opts.topK,
     level,
     randomized: { tolerance: opts.tolerance, replicates: REPLICATES, firstPoints: FIRST_POINTS, maxDraws: opts.maxDraws ?? MAX_DRAWS, seed: opts.seed ?? 0 },
     onProgress: opts.onProgress,
+    product: opts.product,
     eigenOutcomes: Math.min(CONTINUOUS_EIGEN_MAX_OUTCOMES, Math.floor(Math.sqrt((2 * CONTINUOUS_EIGEN_OPERATIONS) / (img.channels * img.height * img.width)))),
     eigenValues: CONTINUOUS_EIGEN_VALUES,
   });

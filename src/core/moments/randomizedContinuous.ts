@@ -4,50 +4,74 @@ import type { Step } from '../augment/step';
 import type { Image } from '../image';
 import type { ContinuousMoments, ContinuousOptions } from './continuousMoments';
 import { denseGramEigen } from './denseGramEigen';
+import { productGramEigen } from './productGramEigen';
 import type { Drawer } from './flipPairing';
-import { pixelMoments } from './pixelMoments';
+import { pixelMoments, type PixelMoments } from './pixelMoments';
+import { relativeL2Error } from '../montecarlo/sampler';
 import { randomizedMoments } from './randomizedMoments';
 
 /**
  * Moments of a policy without an exact per-pixel route: per-pixel mean and variance by the randomized lattice rule,
  * refined until the tolerance; eigenpairs from the draws of its first points (every replicate), their error from two
- * independent halves of those draws (replicates split in two).
+ * independent halves of those draws (replicates split in two). With `exact` per-pixel moments (a route that gives no
+ * outcome set to eigen-decompose), only the eigenpair draws are made, and the errors reported for the maps are those
+ * of the draws against the exact moments.
  */
-export function randomizedContinuous(step: Step, img: Image, opts: ContinuousOptions, drawer: Drawer | null, started: number): ContinuousMoments {
+export async function randomizedContinuous(
+  step: Step,
+  img: Image,
+  opts: ContinuousOptions,
+  drawer: Drawer | null,
+  started: number,
+  exact: PixelMoments | null = null,
+): Promise<ContinuousMoments> {
   const R = opts.randomized.replicates;
   const { channels, height, width } = step.outputShape;
   const size = channels * height * width;
   const perPoint = drawer ? 2 : 1;
   const keepPoints = opts.topK > 0 ? floorPow2(Math.min(opts.eigenOutcomes, DENSE_EIGEN_OUTCOMES, opts.eigenValues / size) / (R * perPoint)) : 0;
-  const r = randomizedMoments(step, img, { ...opts.randomized, keepPoints, drawer: drawer ?? undefined, onProgress: opts.onProgress });
+  const rule = exact ? { ...opts.randomized, firstPoints: Math.max(keepPoints, 1), maxDraws: Math.max(keepPoints, 1) * R } : opts.randomized;
+  const r = exact && keepPoints === 0 ? null : randomizedMoments(step, img, { ...rule, keepPoints, drawer: drawer ?? undefined, onProgress: opts.onProgress });
   const t1 = performance.now();
   const setOf = (reps: readonly WeightedImage[][]): Mixture => {
     const draws = reps.flat();
     const total = draws.reduce((s, d) => s + d.weight, 0);
     return { shape: step.outputShape, families: draws.map((d) => ({ weight: d.weight / total, base: d.image, offsets: singleOffset() })) };
   };
-  const eigenOf = (m: Mixture) => denseGramEigen(m, pixelMoments(m), opts.topK);
-  const all = keepPoints > 0 ? setOf(r.kept) : null;
-  const full = all && eigenOf(all);
-  const halves = all ? [r.kept.slice(0, R / 2), r.kept.slice(R / 2)].map((h) => eigenOf(setOf(h)).values) : null;
-  const eigen = full && { ...full, explained: full.values.map((v) => v / r.pixel.totalVariance) };
+  const eigenOf = async (m: Mixture) => (opts.product ? productGramEigen(m, opts.topK, opts.product) : denseGramEigen(m, pixelMoments(m), opts.topK));
+  const all = r && keepPoints > 0 ? setOf(r.kept) : null;
+  const full = all && (await eigenOf(all));
+  const halves = r && all ? [(await eigenOf(setOf(r.kept.slice(0, R / 2)))).values, (await eigenOf(setOf(r.kept.slice(R / 2)))).values] : null;
+  const pixel = exact ?? r!.pixel;
+  const eigen = full && { ...full, explained: full.values.map((v) => v / pixel.totalVariance) };
   const eigenvalueError = halves ? Math.max(0, ...full!.values.map((_, i) => Math.abs((halves[0][i] ?? 0) - (halves[1][i] ?? 0)) / 2)) : null;
   return {
     mixture: all ?? setOf([]),
     momentsMixture: all,
-    pixel: r.pixel,
+    pixel,
     eigen,
-    quadrature: {
-      rule: `randomized rank-1 lattice sequence over the parameters of ${step.label}, ${R} random shifts${drawer ? ', the flip integrated exactly' : ''}`,
-      nodes: all ? outcomeCount(all) : 0,
-      refinedNodes: r.draws,
-      pixelMethod: 'randomized',
-      meanError: r.meanError,
-      varianceError: r.varianceError,
-      eigenvalueError,
-      randomized: { replicates: R, draws: r.draws, tolerance: opts.randomized.tolerance, toleranceMet: r.toleranceMet },
-      reductions: [],
-    },
+    quadrature: exact
+      ? {
+          rule: `exact per-pixel moments; eigenpairs from a randomized rank-1 lattice sequence, ${R} random shifts${drawer ? ', the flip integrated exactly' : ''}`,
+          nodes: all ? outcomeCount(all) : 0,
+          refinedNodes: r?.draws ?? 0,
+          pixelMethod: 'exact',
+          meanError: r && relativeL2Error(r.pixel.mean, exact.mean),
+          varianceError: r && relativeL2Error(r.pixel.variance, exact.variance),
+          eigenvalueError,
+          reductions: [],
+        }
+      : {
+          rule: `randomized rank-1 lattice sequence over the parameters of ${step.label}, ${R} random shifts${drawer ? ', the flip integrated exactly' : ''}`,
+          nodes: all ? outcomeCount(all) : 0,
+          refinedNodes: r!.draws,
+          pixelMethod: 'randomized',
+          meanError: r!.meanError,
+          varianceError: r!.varianceError,
+          eigenvalueError,
+          randomized: { replicates: R, draws: r!.draws, tolerance: opts.randomized.tolerance, toleranceMet: r!.toleranceMet },
+          reductions: [],
+        },
     momentsMs: t1 - started,
     eigenMs: performance.now() - t1,
   };

@@ -1,7 +1,7 @@
 import { cleanPrediction, samplesForLoss, samplesForRate, zForConfidence } from '../../core/outputs/outputMoments';
 import { crossEntropy } from '../../core/outputs/classifier';
 import { secondOrderMeanCorrection } from '../../core/alignment';
-import { imageMoments } from '../../core/moments/imageMoments';
+import { imageMoments, type ImageMoments } from '../../core/moments/imageMoments';
 import { FIRST_POINTS, REPLICATES } from '../../core/moments/randomizedMoments';
 import { latticeSequence } from '../../core/quadrature/latticeSequence';
 import { formatPolicy, parsePolicy } from '../../core/policy';
@@ -15,6 +15,8 @@ import { loadInputImage } from './inputImage';
 import { modelMoments } from './modelMoments';
 import { randomizedModelMoments } from './randomizedModelMoments';
 import { openModel, type OpenedModel } from './openModel';
+import type { MatrixProduct } from '../../core/linalg/matrixProduct';
+import { ortMatrixProduct } from '../../model/ortMatrixProduct';
 import { OutcomeIndex } from './outcomeIndex';
 import {
   REPORT_SCHEMA_VERSION,
@@ -39,6 +41,7 @@ export async function analyze(params: AnalyzeParams, hooks: AnalysisHooks): Prom
   const policy = parsePolicy(params.policy);
   hooks.progress('load', 0, 'loading');
   const model = params.modelPath ? await openModel(params.modelPath, params.preprocess, params.threads) : null;
+  const product = ortMatrixProduct(params.threads || undefined);
   try {
     const images: ImageReport[] = [];
     const arrays: ImageArrays[] = [];
@@ -47,7 +50,7 @@ export async function analyze(params: AnalyzeParams, hooks: AnalysisHooks): Prom
         hooks.progress(stage, (index + fraction) / params.imagePaths.length, `${basename(path)}: ${message}`);
       const img = loadInputImage(path, params.size);
       const partial = (moments: ImageMomentsReport, a: ImageArrays) => hooks.partial?.(index, moments, a);
-      const { report, arrays: a } = await analyzeImage(path, img, policy, params, model, sub, partial);
+      const { report, arrays: a } = await analyzeImage(path, img, policy, params, model, product, sub, partial);
       images.push(report);
       arrays.push(a);
     }
@@ -55,6 +58,7 @@ export async function analyze(params: AnalyzeParams, hooks: AnalysisHooks): Prom
     return { report: buildReport(params, policy, model, images), arrays };
   } finally {
     await model?.release();
+    await product.dispose();
   }
 }
 
@@ -64,6 +68,7 @@ async function analyzeImage(
   policy: TransformSpec,
   params: AnalyzeParams,
   model: OpenedModel | null,
+  product: MatrixProduct,
   sub: (stage: EngineStage) => (fraction: number, message: string) => void,
   partial: (moments: ImageMomentsReport, arrays: ImageArrays) => void,
 ): Promise<{ report: ImageReport; arrays: ImageArrays }> {
@@ -75,7 +80,7 @@ async function analyzeImage(
     return r;
   };
   sub('moments')(0, 'exact image moments');
-  const m = await timed('imageMoments', () => imageMoments(img, policy, { topK: params.topK, tolerance: params.tolerance, seed: params.seed, onProgress: sub('moments') }));
+  const m = await timed('imageMoments', () => imageMoments(img, policy, { topK: params.topK, tolerance: params.tolerance, seed: params.seed, onProgress: sub('moments'), product }));
   timings.eigen = m.timings.eigenMs;
   const shape: [number, number, number] = [m.shape.channels, m.shape.height, m.shape.width];
   const eig = m.eigen;
@@ -113,7 +118,7 @@ async function analyzeImage(
 
 async function analyzeModel(
   img: Image,
-  m: ReturnType<typeof imageMoments>,
+  m: ImageMoments,
   params: AnalyzeParams,
   model: OpenedModel,
   sub: (stage: EngineStage) => (fraction: number, message: string) => void,

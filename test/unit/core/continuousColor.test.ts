@@ -55,13 +55,13 @@ test('contrast blends with each outcome\'s own grayscale mean; pointwise adjustm
  * factors and the order for more) against a fine grid over the factors with every order exactly (the permutation
  * draws of Fisher-Yates take 2, 3, 4 values: grids of those sizes hit each order once).
  */
-test('ColorJitter with several adjustments: the randomized rule within its reported error of a fine grid', () => {
+test('ColorJitter with several adjustments: the randomized rule within its reported error of a fine grid', async () => {
   const cases: [ColorJitterSpec, number[]][] = [
     [jitter({ brightness: [0.6, 1.4], contrast: [0.6, 1.4] }), [2, 300, 300]],
     [jitter({ brightness: [0.6, 1.4], contrast: [0.6, 1.4], saturation: [0.6, 1.4], hue: [-0.1, 0.1] }), [4, 3, 2, 9, 9, 9, 9]],
   ];
   for (const [spec, grid] of cases) {
-    const c = continuousMoments(bright, spec, { topK: 0, level: 0, eigenOutcomes: 1000, eigenValues: 1e7, randomized: { tolerance: 0.01, replicates: 8, firstPoints: 16, maxDraws: 8192, seed: 1 } });
+    const c = await continuousMoments(bright, spec, { topK: 0, level: 0, eigenOutcomes: 1000, eigenValues: 1e7, randomized: { tolerance: 0.01, replicates: 8, firstPoints: 16, maxDraws: 8192, seed: 1 } });
     assert.equal(c.quadrature.pixelMethod, 'randomized');
     const brute = fineGridMoments(compilePolicy(spec, bright), [{ weight: 1, image: bright }], grid);
     const variance = brute.second.map((s, i) => s - brute.mean[i] ** 2);

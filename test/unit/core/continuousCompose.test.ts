@@ -43,7 +43,7 @@ test('RandomApply around a rotation mixes the kept input with the exact rotated 
   assert.ok(maxAbs(law.mean, brute.mean) < 5e-3 && maxAbs(law.second, brute.second) < 5e-3, `${maxAbs(law.mean, brute.mean)}`);
 });
 
-test('two or more continuous steps share one lattice rule; a non-linear one after many outcomes joins it', () => {
+test('two or more continuous steps share one lattice rule; a non-linear one after many outcomes joins it', async () => {
   const two = compilePolicy(compose(rotation(10), hflip(), jitter({ brightness: [0.6, 1.4], hue: [-0.1, 0.1] })), img, { level: 1 });
   assert.equal(two.parts!.length, 1);
   assert.match(two.quadrature!.rule, /rank-1 lattice rule, 512 points over the parameters of RandomRotation, RandomHorizontalFlip, ColorJitter/);
@@ -55,16 +55,16 @@ test('two or more continuous steps share one lattice rule; a non-linear one afte
   const big = compilePolicy(compose(crop(3, 1), hflip(), jitter({ contrast: [0.6, 1.4], saturation: [0.5, 1.5], hue: [-0.1, 0.1] })), randomImage(3, 40, 40, 1));
   assert.equal(big.parts!.length, 1, 'crop, flip and ColorJitter in one lattice rule');
   // The randomized rule integrates the same law as the sampler: its error estimate is honest against a fine grid.
-  const c = continuousMoments(img, compose(rotation(10, 'bilinear'), jitter({ brightness: [0.6, 1.4] })), { topK: 0, level: 0, eigenOutcomes: 1000, eigenValues: 1e7, randomized: { tolerance: 0.002, replicates: 8, firstPoints: 16, maxDraws: 65536, seed: 1 } });
+  const c = await continuousMoments(img, compose(rotation(10, 'bilinear'), jitter({ brightness: [0.6, 1.4] })), { topK: 0, level: 0, eigenOutcomes: 1000, eigenValues: 1e7, randomized: { tolerance: 0.002, replicates: 8, firstPoints: 16, maxDraws: 65536, seed: 1 } });
   const brute = fineGridMoments(compilePolicy(compose(rotation(10, 'bilinear'), jitter({ brightness: [0.6, 1.4] })), img), [{ weight: 1, image: img }], [400, 400]);
   const rel = Math.sqrt(c.pixel.mean.reduce((s, v, i) => s + (v - brute.mean[i]) ** 2, 0) / brute.mean.reduce((s, v) => s + v * v, 0));
   assert.ok(rel < 3 * c.quadrature.meanError! + 1e-5, `mean error ${rel} vs estimate ${c.quadrature.meanError}`);
 });
 
 /** Eigenpairs of a continuous policy against the dense covariance of the same refined outcome set. */
-test('eigenpairs come from the refined outcome set (dense Gram), with the rule difference reported', () => {
+test('eigenpairs come from the refined outcome set (dense Gram), with the rule difference reported', async () => {
   const spec: TransformSpec = compose(crop(6, 1), rotation(25, 'bilinear'));
-  const m = imageMoments(img, spec, { topK: 4, tolerance: 0.01 });
+  const m = await imageMoments(img, spec, { topK: 4, tolerance: 0.01 });
   const refined = compilePolicy(spec, img, { level: 1 }).enumerate(img);
   const dense = denseEigen(bruteCovariance(refined));
   m.eigen!.values.forEach((v, i) => assert.ok(Math.abs(v - dense.values[i]) < 1e-8 * dense.values[0], `eigenvalue ${i}: ${v} vs ${dense.values[i]}`));
@@ -75,10 +75,10 @@ test('eigenpairs come from the refined outcome set (dense Gram), with the rule d
   assert.equal(m.outcomes, 4 * 5 * 8, 'the shared set: 4 x 5 crop corners times 8 angle nodes');
 });
 
-test('sigma points before a linear continuous step: eigenvalues within the reported Weyl bound', () => {
+test('sigma points before a linear continuous step: eigenvalues within the reported Weyl bound', async () => {
   const big = randomImage(1, 12, 12, 6);
   const spec: TransformSpec = compose(crop(9, 2, 'reflect'), hflip(), rotation(15, 'bilinear'));
-  const c = continuousMoments(big, spec, { topK: 3, level: 0, eigenOutcomes: 160, eigenValues: 1e8, randomized: { tolerance: 0.01, replicates: 8, firstPoints: 16, maxDraws: 8192, seed: 1 } });
+  const c = await continuousMoments(big, spec, { topK: 3, level: 0, eigenOutcomes: 160, eigenValues: 1e8, randomized: { tolerance: 0.01, replicates: 8, firstPoints: 16, maxDraws: 8192, seed: 1 } });
   assert.ok(c.quadrature.reductions.length === 1, 'reduced');
   const bound = c.quadrature.reductions[0].eigenvalueBound;
   const dense = denseEigen(bruteCovariance(compilePolicy(spec, big, { level: 1 }).enumerate(big)));
@@ -86,9 +86,9 @@ test('sigma points before a linear continuous step: eigenvalues within the repor
   assert.ok(c.quadrature.eigenvalueError! >= bound);
 });
 
-test('GaussianNoise ending a policy: eigenpairs of Cov[conditional mean] + diag(E[conditional variance])', () => {
+test('GaussianNoise ending a policy: eigenpairs of Cov[conditional mean] + diag(E[conditional variance])', async () => {
   const spec: TransformSpec = compose(crop(6, 1), { kind: 'GaussianNoise', mean: 0.05, sigma: 0.2, clip: true });
-  const m = imageMoments(img, spec, { topK: 3, tolerance: 0.01 });
+  const m = await imageMoments(img, spec, { topK: 3, tolerance: 0.01 });
   const step = compilePolicy(spec, img);
   const noise = step.parts![step.parts!.length - 1].noise!;
   const crops = [...outcomes(compilePolicy(crop(6, 1), img).lift(pointMixture(img)))];

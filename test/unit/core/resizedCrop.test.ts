@@ -96,9 +96,9 @@ test('RandomResizedCrop on a small image: exact enumeration, moments within the 
   }
 });
 
-test('RandomResizedCrop past the enumeration limit: a randomized lattice rule whose error estimate is honest', () => {
+test('RandomResizedCrop past the enumeration limit: a randomized lattice rule whose error estimate is honest', async () => {
   const img = randomImage(1, 40, 44, 3);
-  const c = continuousMoments(img, { kind: 'Compose', transforms: [rrc(12), { kind: 'RandomHorizontalFlip', p: 0.5 }] }, {
+  const c = await continuousMoments(img, { kind: 'Compose', transforms: [rrc(12), { kind: 'RandomHorizontalFlip', p: 0.5 }] }, {
     topK: 2, level: 0, eigenOutcomes: 4000, eigenValues: 1e8, randomized: { tolerance: 0.01, replicates: 8, firstPoints: 16, maxDraws: 8192, seed: 1 },
   });
   assert.equal(c.quadrature.pixelMethod, 'randomized');

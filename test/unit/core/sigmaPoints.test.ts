@@ -19,10 +19,10 @@ test('sigma points reproduce the mean and covariance of an outcome set', () => {
   assert.ok(maxAbsDiff(reduced.variance, exact.variance) < 1e-5);
 });
 
-test('a composition past the Gram limit is reduced before the blow-up, within its stated bound', () => {
+test('a composition past the Gram limit is reduced before the blow-up, within its stated bound', async () => {
   const img = randomImage(1, 3, 3, 4);
   const policy = compose(crop(3, 3, 'edge'), translate(0.34, 0.34, 0.5), hflip(), normalize([0.5], [0.25]));
-  const m = imageMoments(img, policy, { topK: 3, tolerance: 0.01, gramLimit: 100 });
+  const m = await imageMoments(img, policy, { topK: 3, tolerance: 0.01, gramLimit: 100 });
   assert.ok(m.reductions.length >= 1);
   assert.equal(m.reductions[0].before, 'RandomAffine');
   for (const r of m.reductions) assert.ok(r.rank * 2 < r.outcomesBefore);

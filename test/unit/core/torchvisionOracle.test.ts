@@ -45,7 +45,7 @@ const cases: [string, Image][] = [
   ['T.Compose([T.RandomResizedCrop(12, antialias=True), T.RandomHorizontalFlip(), T.ColorJitter(0.4, 0.4, 0.4, 0.1)])', large],
 ];
 
-test('per-pixel moments agree with a large sampling run of torchvision', { skip }, () => {
+test('per-pixel moments agree with a large sampling run of torchvision', { skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'auglens-oracle-'));
   try {
     const images = [small, large];
@@ -61,10 +61,10 @@ test('per-pixel moments agree with a large sampling run of torchvision', { skip 
     }
     const failures: string[] = [];
     for (const [i, img] of images.entries()) {
-      cases.filter(([, im]) => im === img).forEach(([text], j) => {
+      for (const [j, [text]] of cases.filter(([, im]) => im === img).entries()) {
         const read = (name: string) => decodeNpy(readFileSync(join(dir, `out${i}`, `${j}_${name}.npy`))).data;
         const [mcMean, mcVar, mcM4] = [read('mean'), read('var'), read('m4')];
-        const m = imageMoments(img, parsePolicy(text), { topK: 0, tolerance: 0.002, maxDraws: 65536 });
+        const m = await imageMoments(img, parsePolicy(text), { topK: 0, tolerance: 0.002, maxDraws: 65536 });
         const q = m.quadrature;
         const rms = (v: ArrayLike<number>) => Math.sqrt(Array.from(v, (x) => x * x).reduce((a, b) => a + b, 0) / v.length);
         const quadMean = q && q.pixelMethod === 'randomized' ? 4 * q.meanError! * rms(m.pixel.mean) : 0;
@@ -78,7 +78,7 @@ test('per-pixel moments agree with a large sampling run of torchvision', { skip 
           worstVar = Math.max(worstVar, Math.abs(mcVar[p] - m.pixel.variance[p]) / (5.5 * seVar + quadVar + 1e-5));
         }
         if (worstMean > 1 || worstVar > 1) failures.push(`${text}: mean ${worstMean.toFixed(2)}, variance ${worstVar.toFixed(2)} of the allowed deviation`);
-      });
+      }
     }
     assert.deepEqual(failures, []);
   } finally {
