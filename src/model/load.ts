@@ -3,18 +3,25 @@ import { dirname, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ModelError } from './errors';
 import { imageGeometry, type ImageGeometry } from './image-input';
-import type { LoadedModel, TensorSpec } from './model-info';
+import { enableDynamicBatch } from './dynamicBatch';
+import type { BatchingInfo, LoadedModel, TensorSpec } from './model-info';
 import { decodeModel } from './onnx/codec';
 import { checkExternalData } from './onnx/external';
 import { opsetVersion, runtimeInputs, tensorElemType, tensorShape, type Dim } from './onnx/graph';
 import { dataTypeName, type GraphProto, type ModelProto, type ValueInfoProto } from './onnx/types';
 import type { ModelDtype } from './ort-tensors';
 import { outputKindFromGraph, outputKindFromRows, type OutputKindDecision } from './output-kind';
+import { FREE_INPUT_SIDE } from './preprocess';
 import { probeRows } from './probe';
 
 export interface LoadOptions {
   /** onnxruntime intra-op threads (default: onnxruntime's choice). */
   readonly threads?: number;
+  /**
+   * Rewrite a graph whose input fixes the batch to 1 so that several images go in one run, when that is provably
+   * safe and checked (default true; see dynamicBatch.ts). The outcome is in `batching`.
+   */
+  readonly batchRewrite?: boolean;
 }
 
 /** Row-sum tolerance of the probabilities probe, by output precision. */
@@ -37,7 +44,15 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
   const outputs = graph.output.map(specOf);
   const outputDtype = floatDtype(graph.output[0], 'output', fullPath);
 
-  const session = await createSession(fullPath, options);
+  const original = await createSession(fullPath, options);
+  let batched: Batched;
+  try {
+    batched = await batching(proto, baseDir, original, input.name!, inputDtype, geometry, outputs, options);
+  } catch (err) {
+    await original.release();
+    throw err;
+  }
+  const session = batched.session;
   try {
     const decision = await decideOutputKind(graph, session, input.name!, outputs[0].name, inputDtype, outputDtype, geometry);
     return {
@@ -52,7 +67,8 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
       opset: opsetVersion(proto, '') ?? 1,
       irVersion: proto.ir_version ?? 0,
       producer: [proto.producer_name, proto.producer_version].filter(Boolean).join(' '),
-      proto,
+      batching: batched.batching,
+      proto: batched.proto,
       baseDir,
       session,
       release: () => session.release(),
@@ -61,6 +77,53 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
     await session.release();
     throw err instanceof ModelError ? err : new ModelError('runtime', `${fullPath}: onnxruntime failed on a probe run: ${messageOf(err)}`, { cause: err });
   }
+}
+
+interface Batched {
+  readonly session: ort.InferenceSession;
+  readonly proto: ModelProto;
+  readonly batching: BatchingInfo;
+}
+
+/**
+ * How images are batched: a declared dynamic batch as it is, a fixed batch of 1 made dynamic by a checked rewrite
+ * when possible (then `original` is released and the rewrite's session returned), any other fixed batch as it is.
+ */
+async function batching(
+  proto: ModelProto,
+  baseDir: string,
+  original: ort.InferenceSession,
+  inputName: string,
+  inputDtype: ModelDtype,
+  geometry: ImageGeometry,
+  outputs: readonly TensorSpec[],
+  options: LoadOptions,
+): Promise<Batched> {
+  const keep = (dynamic: boolean, reason: string): Batched => ({
+    session: original,
+    proto,
+    batching: { dynamic, rewritten: false, reason, changes: [] },
+  });
+  if (geometry.dynamicBatch) return keep(true, 'the graph declares a symbolic batch dimension');
+  const k = geometry.fixedBatch;
+  if (k !== 1) return keep(false, `the graph fixes the batch to ${k}: each run takes ${k} images`);
+  if (options.batchRewrite === false) return keep(false, 'the graph fixes the batch to 1 and the rewrite was turned off');
+  const h = geometry.height ?? FREE_INPUT_SIDE;
+  const w = geometry.width ?? FREE_INPUT_SIDE;
+  const c = geometry.channels;
+  const result = await enableDynamicBatch({
+    proto,
+    baseDir,
+    original,
+    inputName,
+    inputDtype,
+    inputDims: geometry.layout === 'NCHW' ? [1, c, h, w] : [1, h, w, c],
+    outputNames: outputs.map((o) => o.name),
+    sessionOptions: sessionOptions(options),
+  });
+  if (!result.session || !result.proto) return { session: original, proto, batching: result.batching };
+  await original.release();
+  return { session: result.session, proto: result.proto, batching: result.batching };
 }
 
 function readProto(path: string): ModelProto {
@@ -119,10 +182,14 @@ function perImageSize(shape: readonly Dim[]): number | null {
 
 async function createSession(path: string, options: LoadOptions): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(path, options.threads ? { intraOpNumThreads: options.threads } : {});
+    return await ort.InferenceSession.create(path, sessionOptions(options));
   } catch (err) {
     throw new ModelError('runtime', `onnxruntime could not load ${path}: ${messageOf(err)}`, { cause: err });
   }
+}
+
+function sessionOptions(options: LoadOptions): ort.InferenceSession.SessionOptions {
+  return options.threads ? { intraOpNumThreads: options.threads } : {};
 }
 
 async function decideOutputKind(

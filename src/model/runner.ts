@@ -4,13 +4,14 @@ import { fromOrtTensor, toOrtTensor } from './ort-tensors';
 import { preprocess, type PreprocessPlan } from './preprocess';
 
 export interface RunnerOptions {
-  /** Images per onnxruntime run when the batch dimension is dynamic (default 16). */
+  /** Images per onnxruntime run when the session takes any batch size (default 16). */
   readonly batchSize?: number;
 }
 
 /**
- * Batched inference. Inputs go in chunks of batchSize when the model's batch dimension is dynamic, in groups of
- * the fixed batch size otherwise (the last group padded with copies, whose outputs are dropped). Images are
+ * Batched inference. Inputs go in chunks of batchSize when the session takes any batch size (a dynamic batch
+ * dimension, or a fixed batch of 1 rewritten to a dynamic one: model.batching), in groups of the fixed batch size
+ * otherwise (the last group padded with copies, whose outputs are dropped). Images are
  * preprocessed chunk by chunk, so only one chunk of model tensors is held at a time.
  *
  * Intermediate outputs: runTensors fetches any graph outputs by name, split per image. A model whose
@@ -18,13 +19,15 @@ export interface RunnerOptions {
  */
 export class ModelRunner {
   private readonly batchSize: number;
+  private readonly dynamic: boolean;
 
   constructor(
     private readonly model: LoadedModel,
     private readonly plan: PreprocessPlan,
     options: RunnerOptions = {},
   ) {
-    this.batchSize = model.dynamicBatch ? Math.max(1, options.batchSize ?? 16) : model.fixedBatch;
+    this.dynamic = model.batching.dynamic;
+    this.batchSize = this.dynamic ? Math.max(1, options.batchSize ?? 16) : model.fixedBatch;
   }
 
   /** The model's (first) output for each [0, 1] image, as float32. */
@@ -50,7 +53,7 @@ export class ModelRunner {
     const perImage = channels * height * width;
     for (let start = 0; start < count; start += this.batchSize) {
       const filled = Math.min(this.batchSize, count - start);
-      const batch = this.model.dynamicBatch ? filled : this.model.fixedBatch;
+      const batch = this.dynamic ? filled : this.model.fixedBatch;
       const data = new Float32Array(batch * perImage);
       for (let b = 0; b < batch; b++) {
         const index = start + Math.min(b, filled - 1);
