@@ -16,12 +16,9 @@ export function cropImage(img: Image, top: number, left: number, height: number,
 }
 
 export function flipHorizontal(img: Image): Image {
-  const out = createImage(img.channels, img.height, img.width);
+  const out = createImage(img.channels, img.height, img.width, img.data.slice());
   const w = img.width;
-  for (let r = 0; r < img.channels * img.height; r++) {
-    const o = r * w;
-    for (let x = 0; x < w; x++) out.data[o + x] = img.data[o + w - 1 - x];
-  }
+  for (let o = 0; o < out.data.length; o += w) out.data.subarray(o, o + w).reverse();
   return out;
 }
 
