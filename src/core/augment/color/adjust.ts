@@ -1,5 +1,5 @@
 import { createImage, type Image } from '../../image';
-import { grayOf, hsvToRgb, mod1, rgbToHsv } from './hsv';
+import { GRAY_WEIGHTS, shiftHue } from './hsv';
 
 /**
  * The colour adjustments of torchvision's tensor backend (`_functional_tensor.py`) on a float image in [0, 1]:
@@ -11,29 +11,50 @@ export const ADJUSTMENTS: readonly Adjustment[] = ['brightness', 'contrast', 'sa
 
 const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
 
+// grayOf, local to the pixel loops here (a call into another module per pixel costs more than the sum).
+const [WR, WG, WB] = GRAY_WEIGHTS;
+const gray = (r: number, g: number, b: number) => WR * r + WG * g + WB * b;
+
 export function adjust(img: Image, kind: Adjustment, factor: number): Image {
+  if (img.channels === 1 && (kind === 'saturation' || kind === 'hue')) return img;
+  const out = createImage(img.channels, img.height, img.width);
+  adjustInto(img, kind, factor, out.data);
+  return out;
+}
+
+/** adjust(img, kind, factor) written to `out`, which has img's size and may be img.data itself. */
+export function adjustInto(img: Image, kind: Adjustment, factor: number, out: Float32Array): void {
+  const src = img.data;
+  if (img.channels === 1 && (kind === 'saturation' || kind === 'hue')) {
+    if (out !== src) out.set(src);
+    return;
+  }
   switch (kind) {
     case 'brightness':
-      return mapValues(img, (v) => clamp01(factor * v));
-    case 'contrast': {
-      const m = grayMean(img);
-      return mapValues(img, (v) => clamp01(factor * v + (1 - factor) * m));
-    }
+      return blend(src, factor, 0, out);
+    case 'contrast':
+      return blend(src, factor, (1 - factor) * grayMean(img), out);
     case 'saturation':
-      return img.channels === 1 ? img : blendWithGray(img, factor);
+      return blendWithGray(src, img.height * img.width, factor, out);
     case 'hue':
-      return img.channels === 1 ? img : shiftHue(img, factor);
+      return shiftHue(src, img.height * img.width, factor, out);
   }
+}
+
+/** torchvision's _blend with a constant image: clamp(factor * x + rest), rest = (1 - factor) * the constant. */
+function blend(src: Float32Array, factor: number, rest: number, out: Float32Array): void {
+  for (let i = 0, n = src.length; i < n; i++) out[i] = clamp01(factor * src[i] + rest);
 }
 
 /** Mean of the grayscale image (the image itself with one channel): adjust_contrast's blend target. */
 export function grayMean(img: Image): number {
   const plane = img.height * img.width;
+  const d = img.data;
   let sum = 0;
   if (img.channels === 1) {
-    for (let i = 0; i < plane; i++) sum += img.data[i];
+    for (let i = 0; i < plane; i++) sum += d[i];
   } else {
-    for (let i = 0; i < plane; i++) sum += grayOf(img.data[i], img.data[plane + i], img.data[2 * plane + i]);
+    for (let i = 0; i < plane; i++) sum += gray(d[i], d[plane + i], d[2 * plane + i]);
   }
   return sum / plane;
 }
@@ -43,38 +64,23 @@ export function toGrayscale(img: Image): Image {
   if (img.channels === 1) return img;
   const out = createImage(img.channels, img.height, img.width);
   const plane = img.height * img.width;
+  const d = img.data;
   for (let i = 0; i < plane; i++) {
-    const g = Math.fround(grayOf(img.data[i], img.data[plane + i], img.data[2 * plane + i]));
+    const g = Math.fround(gray(d[i], d[plane + i], d[2 * plane + i]));
     for (let c = 0; c < img.channels; c++) out.data[c * plane + i] = g;
   }
   return out;
 }
 
-function mapValues(img: Image, f: (v: number) => number): Image {
-  const out = createImage(img.channels, img.height, img.width);
-  for (let i = 0; i < img.data.length; i++) out.data[i] = f(img.data[i]);
-  return out;
-}
-
-function blendWithGray(img: Image, factor: number): Image {
-  const out = createImage(img.channels, img.height, img.width);
-  const plane = img.height * img.width;
-  for (let i = 0; i < plane; i++) {
-    const g = Math.fround(grayOf(img.data[i], img.data[plane + i], img.data[2 * plane + i]));
-    for (let c = 0; c < 3; c++) out.data[c * plane + i] = clamp01(factor * img.data[c * plane + i] + (1 - factor) * g);
+function blendWithGray(src: Float32Array, plane: number, factor: number, out: Float32Array): void {
+  const rest = 1 - factor;
+  for (let i = 0, j = plane, k = 2 * plane; i < plane; i++, j++, k++) {
+    const r = src[i];
+    const g = src[j];
+    const b = src[k];
+    const other = rest * Math.fround(gray(r, g, b));
+    out[i] = clamp01(factor * r + other);
+    out[j] = clamp01(factor * g + other);
+    out[k] = clamp01(factor * b + other);
   }
-  return out;
-}
-
-function shiftHue(img: Image, factor: number): Image {
-  const out = createImage(img.channels, img.height, img.width);
-  const plane = img.height * img.width;
-  const hsv = new Float64Array(3);
-  const rgb = new Float64Array(3);
-  for (let i = 0; i < plane; i++) {
-    rgbToHsv(img.data[i], img.data[plane + i], img.data[2 * plane + i], hsv);
-    hsvToRgb(mod1(hsv[0] + factor), hsv[1], hsv[2], rgb);
-    for (let c = 0; c < 3; c++) out.data[c * plane + i] = rgb[c];
-  }
-  return out;
 }

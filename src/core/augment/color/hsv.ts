@@ -39,13 +39,26 @@ export function hsvToRgb(h: number, s: number, v: number, out: Float64Array): vo
   const p = clamp01(v * (1 - s));
   const q = clamp01(v * (1 - s * f));
   const t = clamp01(v * (1 - s * (1 - f)));
-  switch (((i6 % 6) + 6) % 6) {
+  switch (i6 - 6 * Math.floor(i6 / 6)) {
     case 0: out[0] = v; out[1] = t; out[2] = p; break;
     case 1: out[0] = q; out[1] = v; out[2] = p; break;
     case 2: out[0] = p; out[1] = v; out[2] = t; break;
     case 3: out[0] = p; out[1] = q; out[2] = v; break;
     case 4: out[0] = t; out[1] = p; out[2] = v; break;
     default: out[0] = v; out[1] = p; out[2] = q; break;
+  }
+}
+
+/** adjust_hue on the planes of an RGB image (`out` may be `src`): H shifted by `factor` modulo 1. */
+export function shiftHue(src: Float32Array, plane: number, factor: number, out: Float32Array): void {
+  const hsv = new Float64Array(3);
+  const rgb = new Float64Array(3);
+  for (let i = 0, j = plane, k = 2 * plane; i < plane; i++, j++, k++) {
+    rgbToHsv(src[i], src[j], src[k], hsv);
+    hsvToRgb(mod1(hsv[0] + factor), hsv[1], hsv[2], rgb);
+    out[i] = rgb[0];
+    out[j] = rgb[1];
+    out[k] = rgb[2];
   }
 }
 

@@ -1,10 +1,10 @@
-import type { Image } from '../../image';
+import { createImage, type Image } from '../../image';
 import { lawOfMixture, type PixelLaw } from '../../moments/pixelLaw';
 import type { ColorJitterSpec } from '../../policy/types';
 import { latticeCubeRule } from '../../quadrature/latticeCube';
 import { tensorGaussRule, type CubeRule } from '../../quadrature/tensorRule';
 import type { Rng } from '../../rng';
-import { adjust, ADJUSTMENTS, type Adjustment } from '../color/adjust';
+import { adjust, adjustInto, ADJUSTMENTS, type Adjustment } from '../color/adjust';
 import { singleAdjustmentLaw } from '../color/jitterPixelLaw';
 import type { CompileOptions } from '../compileOptions';
 import { canvasShapeOf, lazyFamily, materialize } from '../lazyFamily';
@@ -76,7 +76,11 @@ export function colorJitterStep(spec: ColorJitterSpec, input: Shape, label: stri
         [order[i], order[j]] = [order[j], order[i]];
       }
       const factors = active.map((a) => (a.hi > a.lo ? factorAt(a, rng.next()) : a.lo));
-      return order.reduce((x, i) => adjust(x, active[i].kind, factors[i]), img);
+      if (k === 0) return img;
+      // The first adjustment reads the input; the others run in place on the new image.
+      const out = createImage(img.channels, img.height, img.width);
+      order.forEach((i, n) => adjustInto(n === 0 ? img : out, active[i].kind, factors[i], out.data));
+      return out;
     },
     enumerate: (img: Image) => nodes.map((node) => ({ weight: node.weight, image: apply(img, node) })),
     lift,
