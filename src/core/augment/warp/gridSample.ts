@@ -18,41 +18,63 @@ export interface WarpWindow {
  * `m` is the inverse affine matrix; the output grid has the image's size, read through `window`.
  */
 export function warpImage(img: Image, m: Float64Array, mode: WarpMode, fills: Float32Array, window?: WarpWindow): Image {
-  const { channels, height: h, width: w } = img;
+  const { channels, height: h, width: w, data: src } = img;
   const win = window ?? { top: 0, left: 0, height: h, width: w };
   const out = createImage(channels, win.height, win.width);
+  const dst = out.data;
   const plane = h * w;
   const outPlane = win.height * win.width;
   const cx = (w - 1) / 2 + m[2];
   const cy = (h - 1) / 2 + m[5];
+  // sx = m0 bx + m1 by + cx and sy = m3 bx + m4 by + cy, with the bx products per column and the by ones per row.
+  const colX = new Float64Array(win.width);
+  const colY = new Float64Array(win.width);
+  for (let j = 0; j < win.width; j++) {
+    const bx = j + win.left + 0.5 - w / 2;
+    colX[j] = m[0] * bx;
+    colY[j] = m[3] * bx;
+  }
   const corners = new Float64Array(4);
   for (let i = 0; i < win.height; i++) {
     const by = i + win.top + 0.5 - h / 2;
-    for (let j = 0; j < win.width; j++) {
-      const bx = j + win.left + 0.5 - w / 2;
-      const sx = m[0] * bx + m[1] * by + cx;
-      const sy = m[3] * bx + m[4] * by + cy;
-      const o = i * win.width + j;
+    const rowX = m[1] * by;
+    const rowY = m[4] * by;
+    for (let j = 0, o = i * win.width; j < win.width; j++, o++) {
+      const sx = colX[j] + rowX + cx;
+      const sy = colY[j] + rowY + cy;
       if (mode === 'nearest') {
         const ix = nearbyint(sx);
         const iy = nearbyint(sy);
         const inside = ix >= 0 && ix < w && iy >= 0 && iy < h;
-        for (let c = 0; c < channels; c++) out.data[c * outPlane + o] = inside ? img.data[c * plane + iy * w + ix] : fills[c];
+        for (let c = 0; c < channels; c++) dst[c * outPlane + o] = inside ? src[c * plane + iy * w + ix] : fills[c];
         continue;
       }
       const x0 = Math.floor(sx);
       const y0 = Math.floor(sy);
-      const mask = cornerWeights(corners, x0, y0, sx - x0, sy - y0, h, w);
-      const [w00, w01, w10, w11] = corners;
+      const tx = sx - x0;
+      const ty = sy - y0;
       const s = y0 * w + x0;
-      for (let c = 0; c < channels; c++) {
-        const base = c * plane + s;
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) {
+        // All four corners inside: the sums below without the padding tests (a zero weight adds nothing).
+        const w00 = (1 - tx) * (1 - ty);
+        const w01 = tx * (1 - ty);
+        const w10 = (1 - tx) * ty;
+        const w11 = tx * ty;
+        const mask = w00 + w01 + w10 + w11;
+        for (let c = 0, base = s; c < channels; c++, base += plane) {
+          const v = w00 * src[base] + w01 * src[base + 1] + w10 * src[base + w] + w11 * src[base + w + 1];
+          dst[c * outPlane + o] = v * mask + (1 - mask) * fills[c];
+        }
+        continue;
+      }
+      const mask = cornerWeights(corners, x0, y0, tx, ty, h, w);
+      for (let c = 0, base = s; c < channels; c++, base += plane) {
         let v = 0;
-        if (w00) v += w00 * img.data[base];
-        if (w01) v += w01 * img.data[base + 1];
-        if (w10) v += w10 * img.data[base + w];
-        if (w11) v += w11 * img.data[base + w + 1];
-        out.data[c * outPlane + o] = v * mask + (1 - mask) * fills[c];
+        if (corners[0]) v += corners[0] * src[base];
+        if (corners[1]) v += corners[1] * src[base + 1];
+        if (corners[2]) v += corners[2] * src[base + w];
+        if (corners[3]) v += corners[3] * src[base + w + 1];
+        dst[c * outPlane + o] = v * mask + (1 - mask) * fills[c];
       }
     }
   }
