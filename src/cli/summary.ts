@@ -44,9 +44,9 @@ function continuousLines(q: NonNullable<ImageReport['moments']['quadrature']>): 
     ];
   }
   return [
-    `  outcomes: ${int(q.nodes)} quadrature nodes (${q.rule}); refined: ${int(q.refinedNodes)}`,
-    `  per-pixel moments: exact (piecewise integration)` +
-      (q.meanError === null || q.varianceError === null ? '' : `; relative error of the outcome set: mean ${n(q.meanError, 2)}, variance ${n(q.varianceError, 2)}`) +
+    `  per-pixel moments: exact`,
+    `  eigenpairs from ${int(q.nodes)} outcomes (${q.rule}; refined: ${int(q.refinedNodes)})` +
+      (q.meanError === null || q.varianceError === null ? '' : `; their maps differ from the exact ones by: mean ${n(q.meanError, 2)}, variance ${n(q.varianceError, 2)}`) +
       eigen,
   ];
 }

@@ -14,7 +14,8 @@ import { diagonalPlusMixtureEigen } from './diagonalEigen';
 import { lawOfMixture, varianceOf, type PixelLaw } from './pixelLaw';
 import { pixelMoments, type PixelMoments } from './pixelMoments';
 import { sigmaPoints } from './sigmaPoints';
-import { flipPairedDrawer } from './flipPairing';
+import { controlledDrawer } from './controlVariates';
+import { flattenPolicy, flipPairedDrawer, pairedFlipIndex } from './flipPairing';
 import { randomizedContinuous } from './randomizedContinuous';
 import { resizedCropPixelLaw } from './resizedCropRoute';
 import type { RandomizedOptions } from './randomizedMoments';
@@ -105,7 +106,12 @@ export async function continuousMoments(img: Image, policy: TransformSpec, opts:
     const variance = varianceOf(l);
     return { mean: l.mean, variance, totalVariance: variance.reduce((s, v) => s + v, 0), outcomes: outcomeCount(mixture) };
   };
-  if (!law) return randomizedContinuous(step, img, opts, flipPairedDrawer(policy, img), t0, cropLaw && momentsOf(cropLaw));
+  const paired = pairedFlipIndex(flattenPolicy(policy)) >= 0;
+  if (cropLaw) return randomizedContinuous(step, img, opts, { drawer: flipPairedDrawer(policy, img), paired, exact: momentsOf(cropLaw), controlled: null }, t0);
+  if (!law) {
+    const controlled = await controlledDrawer(policy, img, opts.product);
+    return randomizedContinuous(step, img, opts, { drawer: controlled?.drawer ?? flipPairedDrawer(policy, img), paired, exact: null, controlled }, t0);
+  }
   const pixel = momentsOf(law);
   const t1 = performance.now();
   const budget = Math.min(opts.eigenOutcomes, Math.floor(opts.eigenValues / (img.channels * img.height * img.width)));

@@ -5,6 +5,7 @@ import type { Image } from '../image';
 import type { ContinuousMoments, ContinuousOptions } from './continuousMoments';
 import { denseGramEigen } from './denseGramEigen';
 import { productGramEigen } from './productGramEigen';
+import type { ControlledDrawer } from './controlVariates';
 import type { Drawer } from './flipPairing';
 import { pixelMoments, type PixelMoments } from './pixelMoments';
 import { relativeL2Error } from '../montecarlo/sampler';
@@ -17,21 +18,15 @@ import { randomizedMoments } from './randomizedMoments';
  * outcome set to eigen-decompose), only the eigenpair draws are made, and the errors reported for the maps are those
  * of the draws against the exact moments.
  */
-export async function randomizedContinuous(
-  step: Step,
-  img: Image,
-  opts: ContinuousOptions,
-  drawer: Drawer | null,
-  started: number,
-  exact: PixelMoments | null = null,
-): Promise<ContinuousMoments> {
+export async function randomizedContinuous(step: Step, img: Image, opts: ContinuousOptions, how: Sampling, started: number): Promise<ContinuousMoments> {
+  const { drawer, paired, exact, controlled } = how;
   const R = opts.randomized.replicates;
   const { channels, height, width } = step.outputShape;
   const size = channels * height * width;
-  const perPoint = drawer ? 2 : 1;
+  const perPoint = paired ? 2 : 1;
   const keepPoints = opts.topK > 0 ? floorPow2(Math.min(opts.eigenOutcomes, DENSE_EIGEN_OUTCOMES, opts.eigenValues / size) / (R * perPoint)) : 0;
   const rule = exact ? { ...opts.randomized, firstPoints: Math.max(keepPoints, 1), maxDraws: Math.max(keepPoints, 1) * R } : opts.randomized;
-  const r = exact && keepPoints === 0 ? null : randomizedMoments(step, img, { ...rule, keepPoints, drawer: drawer ?? undefined, onProgress: opts.onProgress });
+  const r = exact && keepPoints === 0 ? null : randomizedMoments(step, img, { ...rule, keepPoints, drawer: drawer ?? undefined, control: controlled?.control, onProgress: opts.onProgress });
   const t1 = performance.now();
   const setOf = (reps: readonly WeightedImage[][]): Mixture => {
     const draws = reps.flat();
@@ -52,7 +47,7 @@ export async function randomizedContinuous(
     eigen,
     quadrature: exact
       ? {
-          rule: `exact per-pixel moments; eigenpairs from a randomized rank-1 lattice sequence, ${R} random shifts${drawer ? ', the flip integrated exactly' : ''}`,
+          rule: `exact per-pixel moments; eigenpairs from a randomized rank-1 lattice sequence, ${R} random shifts${paired ? ', the flip integrated exactly' : ''}`,
           nodes: all ? outcomeCount(all) : 0,
           refinedNodes: r?.draws ?? 0,
           pixelMethod: 'exact',
@@ -62,7 +57,9 @@ export async function randomizedContinuous(
           reductions: [],
         }
       : {
-          rule: `randomized rank-1 lattice sequence over the parameters of ${step.label}, ${R} random shifts${drawer ? ', the flip integrated exactly' : ''}`,
+          rule:
+            `randomized rank-1 lattice sequence over the parameters of ${step.label}, ${R} random shifts${paired ? ', the flip integrated exactly' : ''}` +
+            (controlled ? `, the exact moments of ${controlled.prefix} as control variates` : ''),
           nodes: all ? outcomeCount(all) : 0,
           refinedNodes: r!.draws,
           pixelMethod: 'randomized',
@@ -77,8 +74,18 @@ export async function randomizedContinuous(
   };
 }
 
+/** How the policy is drawn: its own sampler or a drawer, and what is known exactly. */
+export interface Sampling {
+  readonly drawer: Drawer | null;
+  /** Whether each draw gives both outcomes of a flip. */
+  readonly paired: boolean;
+  /** Exact per-pixel moments: only the eigenpair draws are made. */
+  readonly exact: PixelMoments | null;
+  readonly controlled: Pick<ControlledDrawer, 'control' | 'prefix'> | null;
+}
+
 /** Most draws kept for eigenpairs: their dense Gram matrix is eigen-decomposed in full. */
-const DENSE_EIGEN_OUTCOMES = 256;
+const DENSE_EIGEN_OUTCOMES = 512;
 
 function floorPow2(x: number): number {
   return x < 1 ? 0 : 2 ** Math.floor(Math.log2(x));

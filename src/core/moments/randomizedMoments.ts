@@ -21,6 +21,13 @@ export interface RandomizedOptions {
   readonly seed: number;
   /** Several weighted images per draw (e.g. both outcomes of a flip); default: the step's sampler. */
   readonly drawer?: Drawer;
+  /**
+   * Control variates: the exact E[g] and E[g^2] per value of the image g that the drawer gives beside each outcome
+   * (the policy's output before its last steps). The estimates become mean(y) - b (mean(g) - E[g]) and likewise for
+   * y^2 against g^2, b per value from all draws (Cov / Var): unbiased up to O(1/N), never worse than without them
+   * once the draws are enough to estimate b.
+   */
+  readonly control?: { readonly mean: Float64Array; readonly second: Float64Array };
   /** Draws kept as images (the first points of every replicate), e.g. for eigenpairs. */
   readonly keepPoints?: number;
   readonly onProgress?: (fraction: number, message: string) => void;
@@ -54,11 +61,12 @@ export function randomizedMoments(step: Step, img: Image, opts: RandomizedOption
   const noise = opts.drawer ? undefined : parts[parts.length - 1].noise;
   const first = noise ? parts.slice(0, -1) : parts;
   const draw: Drawer = opts.drawer ?? ((x, rng) => [{ weight: 1, image: first.reduce((y, s) => s.sample(y, rng), x) }]);
-  const sums = Array.from({ length: R }, () => ({ s1: new Float64Array(size), s2: new Float64Array(size) }));
+  const sums = Array.from({ length: R }, () => ({ s1: new Float64Array(size), s2: new Float64Array(size), g1: opts.control && new Float64Array(size), g2: opts.control && new Float64Array(size) }));
+  const cross = opts.control && { yg: new Float64Array(size), y2g2: new Float64Array(size), g4: new Float64Array(size) };
   const kept: WeightedImage[][] = Array.from({ length: R }, () => []);
   const add = (r: number, k: number) => {
-    const { s1, s2 } = sums[r];
-    for (const { weight, image } of draw(img, sequence.point(r, k))) {
+    const { s1, s2, g1, g2 } = sums[r];
+    for (const { weight, image, control } of draw(img, sequence.point(r, k))) {
       if (k < (opts.keepPoints ?? 0) && weight > 0) kept[r].push({ weight, image: noise ? noise.mean(image) : image });
       if (noise) {
         const c = noise.moments(image);
@@ -74,11 +82,25 @@ export function randomizedMoments(step: Step, img: Image, opts: RandomizedOption
           s2[i] += weight * v * v;
         }
       }
+      if (cross && g1 && g2) {
+        if (!control) throw new Error('randomized moments: a control variate is set but a draw has no control image');
+        const y = image.data;
+        const g = control.data;
+        for (let i = 0; i < size; i++) {
+          const a = g[i];
+          const a2 = a * a;
+          g1[i] += weight * a;
+          g2[i] += weight * a2;
+          cross.yg[i] += weight * y[i] * a;
+          cross.y2g2[i] += weight * y[i] * y[i] * a2;
+          cross.g4[i] += weight * a2 * a2;
+        }
+      }
     }
   };
+  const estimate = (points: number) => estimateFrom(opts.control && cross ? controlled(sums, cross, opts.control, points) : sums, points);
   let points = 0;
   let next = opts.firstPoints;
-  let estimate = estimateFrom(sums, 1);
   for (;;) {
     const done = points * R;
     for (let r = 0; r < R; r++) {
@@ -86,16 +108,53 @@ export function randomizedMoments(step: Step, img: Image, opts: RandomizedOption
       opts.onProgress?.(Math.min(0.99, (done + (r + 1) * (next - points)) / Math.max(opts.maxDraws, 1)), `randomized lattice: ${done + (r + 1) * (next - points)} draws`);
     }
     points = next;
-    estimate = estimateFrom(sums, points);
-    const met = estimate.meanError <= opts.tolerance && estimate.varianceError <= opts.tolerance;
+    const current = estimate(points);
+    const met = current.meanError <= opts.tolerance && current.varianceError <= opts.tolerance;
     const limit = Math.floor(opts.maxDraws / R);
     if (met || points >= limit) {
-      return { ...estimate, toleranceMet: met, draws: points * R, pointsPerReplicate: points, sequence, kept };
+      return { ...current, toleranceMet: met, draws: points * R, pointsPerReplicate: points, sequence, kept };
     }
     // Errors fall at least like N^-1/2: aim 10% past the predicted need, growing by a factor in [1.25, 4].
-    const ratio = Math.max(estimate.meanError, estimate.varianceError) / opts.tolerance;
+    const ratio = Math.max(current.meanError, current.varianceError) / opts.tolerance;
     next = Math.min(limit, Math.ceil(points * Math.min(4, Math.max(1.25, 1.1 * ratio * ratio))));
   }
+}
+
+type Sums = { s1: Float64Array; s2: Float64Array };
+
+/**
+ * Each replicate's sums of y and y^2 corrected by the control variates: s - b (s_g - N E[g]) with the coefficients
+ * b = Cov(y, g) / Var(g) and Cov(y^2, g^2) / Var(g^2) per value, estimated from the draws of every replicate.
+ */
+function controlled(
+  sums: readonly (Sums & { g1?: Float64Array; g2?: Float64Array })[],
+  cross: { yg: Float64Array; y2g2: Float64Array; g4: Float64Array },
+  control: { readonly mean: Float64Array; readonly second: Float64Array },
+  points: number,
+): Sums[] {
+  const R = sums.length;
+  const size = sums[0].s1.length;
+  const n = points * R;
+  const out = sums.map(() => ({ s1: new Float64Array(size), s2: new Float64Array(size) }));
+  for (let i = 0; i < size; i++) {
+    let y1 = 0, y2 = 0, g1 = 0, g2 = 0;
+    for (const s of sums) {
+      y1 += s.s1[i];
+      y2 += s.s2[i];
+      g1 += s.g1![i];
+      g2 += s.g2![i];
+    }
+    const [my, my2, mg, mg2] = [y1 / n, y2 / n, g1 / n, g2 / n];
+    const varG = g2 / n - mg * mg;
+    const varG2 = cross.g4[i] / n - mg2 * mg2;
+    const b1 = varG > 1e-12 * Math.max(mg2, 1e-300) ? (cross.yg[i] / n - my * mg) / varG : 0;
+    const b2 = varG2 > 1e-12 * Math.max(cross.g4[i] / n, 1e-300) ? (cross.y2g2[i] / n - my2 * mg2) / varG2 : 0;
+    sums.forEach((s, r) => {
+      out[r].s1[i] = s.s1[i] - b1 * (s.g1![i] - points * control.mean[i]);
+      out[r].s2[i] = s.s2[i] - b2 * (s.g2![i] - points * control.second[i]);
+    });
+  }
+  return out;
 }
 
 /**
@@ -103,7 +162,7 @@ export function randomizedMoments(step: Step, img: Image, opts: RandomizedOption
  * (v_r up to O(1/N)); the squared error of their average is estimated by sum_p s_p^2 / R, s_p^2 the sample variance of
  * the R values at pixel p.
  */
-function estimateFrom(sums: readonly { s1: Float64Array; s2: Float64Array }[], points: number) {
+function estimateFrom(sums: readonly Sums[], points: number) {
   const R = sums.length;
   const size = sums[0].s1.length;
   const mean = new Float64Array(size);

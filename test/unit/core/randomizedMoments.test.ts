@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compilePolicy } from '../../../src/core/augment/compile';
 import { flipHorizontal } from '../../../src/core/augment/geometry';
+import { controlledDrawer } from '../../../src/core/moments/controlVariates';
 import { flipPairedDrawer } from '../../../src/core/moments/flipPairing';
 import { randomizedMoments } from '../../../src/core/moments/randomizedMoments';
 import { parsePolicy } from '../../../src/core/policy';
@@ -43,4 +44,23 @@ test('randomized lattice with flip pairing: an unbiased estimate whose reported 
     assert.ok(meanErr <= 3 * r.meanError + 1e-6, `mean ${meanErr} vs estimate ${r.meanError}`);
     assert.ok(varErr <= 3 * r.varianceError + 1e-6, `variance ${varErr} vs estimate ${r.varianceError}`);
   }
+});
+
+test('control variates: the exact moments of crop + flip cut the draws for crop + flip + brightness, and stay honest', async () => {
+  const policy = compose(crop(7, 1), hflip(), { kind: 'ColorJitter', brightness: [0.6, 1.4], contrast: null, saturation: null, hue: null });
+  const exact = bruteMoments(compilePolicy(compose(crop(7, 1), hflip()), img).enumerate(img).flatMap((o) =>
+    Array.from({ length: 2000 }, (_, j) => {
+      const f = 0.6 + (0.8 * (j + 0.5)) / 2000;
+      return { weight: o.weight / 2000, image: { ...o.image, data: o.image.data.map((v) => Math.min(1, Math.max(0, Math.fround(v * f)))) } };
+    }),
+  ));
+  const controlled = (await controlledDrawer(policy, img, undefined))!;
+  assert.equal(controlled.prefix, 'RandomCrop + RandomHorizontalFlip');
+  const step = compilePolicy(policy, img);
+  const settings = { tolerance: 0.005, replicates: 8, firstPoints: 16, maxDraws: 1 << 16, seed: 3 };
+  const plain = randomizedMoments(step, img, { ...settings, drawer: flipPairedDrawer(policy, img)! });
+  const withControl = randomizedMoments(step, img, { ...settings, drawer: controlled.drawer, control: controlled.control });
+  assert.ok(withControl.toleranceMet && withControl.draws < plain.draws, `draws ${withControl.draws} with the control, ${plain.draws} without`);
+  assert.ok(rel(withControl.pixel.mean, exact.mean) <= 3 * withControl.meanError + 1e-6);
+  assert.ok(rel(withControl.pixel.variance, exact.variance) <= 3 * withControl.varianceError + 1e-6);
 });
