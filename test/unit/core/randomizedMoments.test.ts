@@ -64,3 +64,18 @@ test('control variates: the exact moments of crop + flip cut the draws for crop 
   assert.ok(rel(withControl.pixel.mean, exact.mean) <= 3 * withControl.meanError + 1e-6);
   assert.ok(rel(withControl.pixel.variance, exact.variance) <= 3 * withControl.varianceError + 1e-6);
 });
+
+test('the reported root-mean-square errors are calibrated over independent randomizations', () => {
+  const policy = compose(crop(7, 1), { kind: 'ColorJitter', brightness: [0.6, 1.4], contrast: [0.7, 1.3], saturation: null, hue: null });
+  const step = compilePolicy(policy, img);
+  // The truth: a long randomized run (its own error is ~10x below the runs checked).
+  const truth = randomizedMoments(step, img, { tolerance: 0, replicates: 8, firstPoints: 8192, maxDraws: 65536, seed: 99 });
+  const ratios: number[] = [];
+  for (let seed = 0; seed < 24; seed++) {
+    const r = randomizedMoments(step, img, { tolerance: 0, replicates: 8, firstPoints: 64, maxDraws: 512, seed });
+    ratios.push(rel(r.pixel.mean, truth.pixel.mean) / r.meanError, rel(r.pixel.variance, truth.pixel.variance) / r.varianceError);
+  }
+  // Actual error / estimate: about 1 on average if the estimate is calibrated (a wrong scale would be 3x off).
+  const rms = Math.sqrt(ratios.reduce((s, x) => s + x * x, 0) / ratios.length);
+  assert.ok(rms > 0.6 && rms < 1.5, `actual / estimated error: root mean square ${rms.toFixed(2)} over ${ratios.length} runs`);
+});
