@@ -4,10 +4,11 @@ import type { AnalyzeParams } from '../engine/protocol';
 export class UsageError extends Error {}
 
 export const USAGE = `usage:
-  auglens moments --image PATH --policy SPEC [--size N|HxW] [--top-k K] [--tolerance EPS] [--out DIR] [--json]
+  auglens moments --image PATH --policy SPEC [--size N|HxW] [--top-k K] [--tolerance EPS] [--max-draws N] [--seed N]
+                  [--out DIR] [--json]
   auglens analyze --model M.onnx --image PATH... --policy SPEC [--size N|HxW] [--preprocess PRESET]
                   [--mean a,b,c --std a,b,c --scale 1|255 --channels rgb|bgr|gray] [--label N]
-                  [--tolerance EPS] [--confidence C] [--top-k K] [--budget N] [--mc M] [--mc-seconds S]
+                  [--tolerance EPS] [--max-draws N] [--confidence C] [--top-k K] [--budget N] [--mc M] [--mc-seconds S]
                   [--seed N] [--threads N] [--gradient auto|graph|fd] [--out DIR] [--json]
   auglens example [--out DIR]      run the built-in example (a generated image and model)
 
@@ -23,6 +24,7 @@ const options = {
   tolerance: { type: 'string' },
   confidence: { type: 'string' },
   budget: { type: 'string' },
+  'max-draws': { type: 'string' },
   mc: { type: 'string' },
   'mc-seconds': { type: 'string' },
   seed: { type: 'string' },
@@ -100,6 +102,7 @@ export function parseCommandLine(argv: readonly string[], readPolicyFile: (path:
       tolerance: num('tolerance', base.tolerance, (x) => x > 0 && x < 1),
       confidence: num('confidence', base.confidence, (x) => x > 0 && x < 1),
       forwardBudget: num('budget', base.forwardBudget, (x) => Number.isInteger(x) && x >= 16),
+      maxDraws: v['max-draws'] === undefined ? undefined : num('max-draws', 0, (x) => Number.isInteger(x) && x >= 16 && x <= 1 << 23),
       monteCarloSamples: num('mc', base.monteCarloSamples, (x) => Number.isInteger(x) && x >= 0),
       monteCarloTimeMs: v['mc-seconds'] === undefined ? undefined : 1000 * num('mc-seconds', 0, (x) => x > 0),
       seed: num('seed', base.seed, Number.isInteger),

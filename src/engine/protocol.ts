@@ -26,6 +26,8 @@ export interface AnalyzeParams {
   readonly confidence: number;
   readonly topK: number;
   readonly forwardBudget: number;
+  /** Most draws of the randomized rule for the image moments of policies without an exact route (default 16,384). */
+  readonly maxDraws?: number;
   readonly monteCarloSamples: number;
   readonly monteCarloTimeMs?: number;
   readonly seed: number;
@@ -80,6 +82,7 @@ export function parseHostMessage(msg: unknown): HostToEngine {
     ['confidence', isNumber(p.confidence) && p.confidence > 0 && p.confidence < 1],
     ['topK', isNumber(p.topK) && p.topK >= 0],
     ['forwardBudget', isNumber(p.forwardBudget) && p.forwardBudget >= 1],
+    ['maxDraws', optional(p.maxDraws, (v): v is number => isNumber(v) && v >= 16)],
     ['monteCarloSamples', isNumber(p.monteCarloSamples) && p.monteCarloSamples >= 0],
     ['monteCarloTimeMs', optional(p.monteCarloTimeMs, isNumber)],
     ['seed', isNumber(p.seed)],

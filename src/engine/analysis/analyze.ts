@@ -80,7 +80,7 @@ async function analyzeImage(
     return r;
   };
   sub('moments')(0, 'exact image moments');
-  const m = await timed('imageMoments', () => imageMoments(img, policy, { topK: params.topK, tolerance: params.tolerance, seed: params.seed, onProgress: sub('moments'), product }));
+  const m = await timed('imageMoments', () => imageMoments(img, policy, { topK: params.topK, tolerance: params.tolerance, maxDraws: params.maxDraws, seed: params.seed, onProgress: sub('moments'), product }));
   timings.eigen = m.timings.eigenMs;
   const shape: [number, number, number] = [m.shape.channels, m.shape.height, m.shape.width];
   const eig = m.eigen;
