@@ -10,7 +10,7 @@ import type { Image } from '../../core/image';
 import type { EngineStage, AnalyzeParams } from '../protocol';
 import { computeSaliency } from './saliency';
 import { saliencyReport } from './saliencyReport';
-import { lossConvergence } from './convergence';
+import { lossConvergence, type LossSource } from './convergence';
 import { loadInputImage } from './inputImage';
 import { modelMoments } from './modelMoments';
 import { randomizedModelMoments } from './randomizedModelMoments';
@@ -138,12 +138,9 @@ async function analyzeModel(
   const passes = forward.passes;
   const e = sal.expansion;
   const firstOrderVariance = e && m.eigen ? e.derivatives.reduce((s, d, k) => s + m.eigen!.values[k] * d * d, 0) : 0;
+  const source: LossSource = mm.losses ? { kind: 'known', ...mm.losses } : { kind: 'model', step: m.step, img, model: forward, output: clean.kind, target: clean.target };
   const mc = await lossConvergence(
-    m.step,
-    img,
-    forward,
-    clean.kind,
-    clean.target,
+    source,
     { samples: params.monteCarloSamples, timeMs: params.monteCarloTimeMs, confidence: params.confidence, seed: params.seed + 1 },
     sub('monte-carlo'),
   );

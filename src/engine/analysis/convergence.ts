@@ -3,25 +3,31 @@ import type { Image } from '../../core/image';
 import { crossEntropy, type OutputKind } from '../../core/outputs/classifier';
 import { zForConfidence } from '../../core/outputs/outputMoments';
 import { WeightedScalar } from '../../core/outputs/weightedStats';
-import { createRng } from '../../core/rng';
+import { createRng, type Rng } from '../../core/rng';
 import type { ConvergenceSeries } from './result';
 import type { ForwardModel, Progress } from './forward';
 
 /**
- * Plain Monte Carlo on E[loss]: draws augmented images as torchvision would and records the running estimate with its
- * confidence band (z s / sqrt(n)) at about 60 log-spaced sample counts, for the convergence plot.
+ * Where Monte-Carlo losses come from: augmented images drawn as torchvision would and run through the model, or, when
+ * every outcome's loss is already known (a finite outcome set evaluated exactly), outcomes drawn by their weights,
+ * which is the same law without a forward pass.
+ */
+export type LossSource =
+  | { readonly kind: 'model'; readonly step: Step; readonly img: Image; readonly model: ForwardModel; readonly output: OutputKind; readonly target: number }
+  | { readonly kind: 'known'; readonly weights: Float64Array; readonly values: Float64Array };
+
+/**
+ * Plain Monte Carlo on E[loss]: the running estimate with its confidence band (z s / sqrt(n)) at about 60 log-spaced
+ * sample counts, for the convergence plot.
  */
 export async function lossConvergence(
-  step: Step,
-  img: Image,
-  model: ForwardModel,
-  kind: OutputKind,
-  target: number,
+  source: LossSource,
   opts: { samples: number; timeMs?: number; confidence: number; seed: number },
   progress: Progress,
 ): Promise<ConvergenceSeries & { draws: number }> {
   const z = zForConfidence(opts.confidence);
   const rng = createRng(opts.seed);
+  const draw = lossDrawer(source, rng);
   const stats = new WeightedScalar();
   const series: ConvergenceSeries = { samples: [], estimate: [], lower: [], upper: [] };
   const checkpoints = new Set<number>();
@@ -31,9 +37,8 @@ export async function lossConvergence(
   while (stats.totalWeight < opts.samples) {
     if (opts.timeMs !== undefined && performance.now() - started > opts.timeMs) break;
     const count = Math.min(batch, opts.samples - stats.totalWeight);
-    const rows = await model.run(Array.from({ length: count }, () => step.sample(img, rng)));
-    for (const row of rows) {
-      stats.add(1, crossEntropy(row, kind, target));
+    for (const loss of await draw(count)) {
+      stats.add(1, loss);
       const n = stats.totalWeight;
       if (checkpoints.has(n)) {
         const half = z * Math.sqrt((stats.variance * n) / (n - 1) / n);
@@ -46,4 +51,25 @@ export async function lossConvergence(
     progress(stats.totalWeight / opts.samples, `${stats.totalWeight} of ${opts.samples} Monte-Carlo draws`);
   }
   return { ...series, draws: stats.totalWeight };
+}
+
+function lossDrawer(source: LossSource, rng: Rng): (count: number) => Promise<number[]> {
+  if (source.kind === 'model') {
+    const { step, img, model, output, target } = source;
+    return async (count) => (await model.run(Array.from({ length: count }, () => step.sample(img, rng)))).map((row) => crossEntropy(row, output, target));
+  }
+  const cumulative = new Float64Array(source.weights.length);
+  source.weights.reduce((s, w, i) => (cumulative[i] = s + w), 0);
+  const total = cumulative[cumulative.length - 1];
+  const pick = (u: number) => {
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] > u) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  return async (count) => Array.from({ length: count }, () => source.values[pick(rng.next() * total)]);
 }

@@ -16,6 +16,8 @@ export interface ModelMomentsResult {
   readonly flipHalfWidth: number | null;
   /** Policies with continuous parameters: the quadrature levels evaluated and the error estimate; null otherwise. */
   readonly quadrature: ModelQuadrature | null;
+  /** Exact method: every outcome's loss beside its weight (the whole law of the loss: Monte Carlo draws from it). */
+  readonly losses?: { readonly weights: Float64Array; readonly values: Float64Array };
 }
 
 export interface SamplingSettings {
@@ -38,23 +40,28 @@ export async function modelMoments(
 ): Promise<ModelMomentsResult> {
   const { budget } = settings;
   if (outcomes.size > budget) return stratified(outcomes, model, clean, settings, progress);
+  const values = new Float64Array(outcomes.size);
   return {
     method: 'exact',
     note: `all ${outcomes.size} outcomes evaluated (forward-pass budget ${budget})`,
-    moments: await weightedSum(outcomes, model, clean, progress),
+    moments: await weightedSum(outcomes, model, clean, progress, values),
     lossHalfWidth: null,
     flipHalfWidth: null,
     quadrature: null,
+    losses: { weights: outcomes.weights, values },
   };
 }
 
-/** The model's output moments as the weighted sum over every outcome. */
-export async function weightedSum(outcomes: OutcomeIndex, model: ForwardModel, clean: CleanPrediction, progress: Progress): Promise<OutputMoments> {
+/** The model's output moments as the weighted sum over every outcome; each outcome's loss into `losses`. */
+async function weightedSum(outcomes: OutcomeIndex, model: ForwardModel, clean: CleanPrediction, progress: Progress, losses: Float64Array): Promise<OutputMoments> {
   const acc = new OutputMomentAccumulator(clean);
   for (let start = 0; start < outcomes.size; start += BATCH) {
     const ids = range(start, Math.min(start + BATCH, outcomes.size));
     const rows = await model.run(ids.map((i) => outcomes.image(i)));
-    rows.forEach((row, j) => acc.add(outcomes.weights[ids[j]], row, `outcome ${ids[j]}`));
+    rows.forEach((row, j) => {
+      acc.add(outcomes.weights[ids[j]], row, `outcome ${ids[j]}`);
+      losses[ids[j]] = crossEntropy(row, clean.kind, clean.target);
+    });
     progress((start + ids.length) / outcomes.size, `${start + ids.length} of ${outcomes.size} outcomes`);
   }
   return acc.result();
