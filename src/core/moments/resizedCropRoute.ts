@@ -3,6 +3,7 @@ import { resizedCropLaw } from '../augment/resizedCropLaw';
 import type { Image } from '../image';
 import type { MatrixProduct } from '../linalg/matrixProduct';
 import type { TransformSpec } from '../policy/types';
+import { flattenPolicy } from './flipPairing';
 import { lawOfMoments, type PixelLaw } from './pixelLaw';
 import { resizedCropMoments } from './resizedCropMoments';
 
@@ -12,7 +13,7 @@ import { resizedCropMoments } from './resizedCropMoments';
  * routes (flips, Normalize, ...). Null when the policy does not start so, or a later step has no route from moments.
  */
 export async function resizedCropPixelLaw(img: Image, policy: TransformSpec, product: MatrixProduct): Promise<PixelLaw | null> {
-  const transforms = flatten(policy);
+  const transforms = flattenPolicy(policy);
   const [first, ...rest] = transforms;
   if (first?.kind !== 'RandomResizedCrop') return null;
   const crop = compilePolicy(first, img);
@@ -25,8 +26,4 @@ export async function resizedCropPixelLaw(img: Image, policy: TransformSpec, pro
   const law = lawOfMoments(crop.outputShape, moments.mean, moments.second);
   if (rest.length === 0) return law;
   return compilePolicy({ kind: 'Compose', transforms: rest }, crop.outputShape).pixelLaw?.(law) ?? null;
-}
-
-function flatten(s: TransformSpec): TransformSpec[] {
-  return s.kind === 'Compose' ? s.transforms.flatMap(flatten) : [s];
 }
