@@ -11,42 +11,97 @@ export function gaussianKernel1d(size: number, sigma: number): Float64Array {
 
 /**
  * F.gaussian_blur on a float image: reflect padding by half the kernel on each side, then the separable kernel
- * (kernel_size[0] along x, kernel_size[1] along y, the same sigma for both).
+ * (kernel_size[0] along x, kernel_size[1] along y, the same sigma for both), in float64 rounded once to float32.
  */
 export function gaussianBlur(img: Image, kernelSize: readonly [number, number], sigma: number): Image {
-  return createImage(img.channels, img.height, img.width, Float32Array.from(gaussianBlur64(img, kernelSize, sigma)));
+  const out = createImage(img.channels, img.height, img.width);
+  blurInto(img, kernelSize, sigma, out.data);
+  return out;
 }
 
 /** gaussianBlur in float64, without rounding the result to float32. */
 export function gaussianBlur64(img: Image, kernelSize: readonly [number, number], sigma: number): Float64Array {
+  const out = new Float64Array(img.data.length);
+  blurInto(img, kernelSize, sigma, out);
+  return out;
+}
+
+/** The rows filtered with kx into a transposed float64 copy, whose rows (the columns) are filtered with ky into `out`. */
+function blurInto(img: Image, kernelSize: readonly [number, number], sigma: number, out: Float32Array | Float64Array): void {
   const kx = gaussianKernel1d(kernelSize[0], sigma);
-  const ky = gaussianKernel1d(kernelSize[1], sigma);
-  const { channels, height: h, width: w } = img;
-  const rx = (kernelSize[0] - 1) / 2;
-  const ry = (kernelSize[1] - 1) / 2;
-  const colIndex = Int32Array.from({ length: w + 2 * rx }, (_, i) => padSourceIndex(i - rx, w, 'reflect'));
-  const rowIndex = Int32Array.from({ length: h + 2 * ry }, (_, i) => padSourceIndex(i - ry, h, 'reflect'));
-  const tmp = new Float64Array(channels * h * w);
-  for (let r = 0; r < channels * h; r++) {
-    const s = r * w;
-    for (let x = 0; x < w; x++) {
-      let acc = 0;
-      for (let t = 0; t < kx.length; t++) acc += kx[t] * img.data[s + colIndex[x + t]];
-      tmp[s + x] = acc;
-    }
-  }
-  const out = new Float64Array(channels * h * w);
-  for (let c = 0; c < channels; c++) {
+  const ky = kernelSize[1] === kernelSize[0] ? kx : gaussianKernel1d(kernelSize[1], sigma);
+  const { channels, height, width } = img;
+  const transposed = new Float64Array(img.data.length);
+  filterRowsTransposed(img.data, channels, height, width, kx, transposed);
+  filterRowsTransposed(transposed, channels, width, height, ky, out);
+}
+
+/**
+ * Filters each row of `planes` planes of h x w with the kernel k under reflect padding and writes plane p's result
+ * transposed (w x h). Every output is the float64 sum over the taps in kernel order; four neighbouring outputs are
+ * summed together, so each loaded value serves all four.
+ */
+function filterRowsTransposed(
+  src: Float32Array | Float64Array,
+  planes: number,
+  h: number,
+  w: number,
+  k: Float64Array,
+  out: Float32Array | Float64Array,
+): void {
+  const taps = k.length;
+  const r = (taps - 1) / 2;
+  const index = reflectIndex(w, r);
+  const row = new Float64Array(index.length);
+  for (let p = 0; p < planes; p++) {
     for (let y = 0; y < h; y++) {
-      const o = (c * h + y) * w;
-      for (let x = 0; x < w; x++) {
-        let acc = 0;
-        for (let t = 0; t < ky.length; t++) acc += ky[t] * tmp[(c * h + rowIndex[y + t]) * w + x];
-        out[o + x] = acc;
+      const s = (p * h + y) * w;
+      row.set(src.subarray(s, s + w), r);
+      for (let i = 0; i < r; i++) {
+        row[i] = src[s + index[i]];
+        row[r + w + i] = src[s + index[r + w + i]];
+      }
+      const o = p * h * w + y;
+      let x = 0;
+      for (; x + 4 <= w; x += 4) {
+        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        let v0 = row[x], v1 = row[x + 1], v2 = row[x + 2];
+        for (let t = 0; t < taps; t++) {
+          const kt = k[t];
+          const v3 = row[x + t + 3];
+          a0 += kt * v0;
+          a1 += kt * v1;
+          a2 += kt * v2;
+          a3 += kt * v3;
+          v0 = v1;
+          v1 = v2;
+          v2 = v3;
+        }
+        out[o + x * h] = a0;
+        out[o + (x + 1) * h] = a1;
+        out[o + (x + 2) * h] = a2;
+        out[o + (x + 3) * h] = a3;
+      }
+      for (; x < w; x++) {
+        let a = 0;
+        for (let t = 0; t < taps; t++) a += k[t] * row[x + t];
+        out[o + x * h] = a;
       }
     }
   }
-  return out;
+}
+
+const reflectIndices = new Map<string, Int32Array>();
+
+/** Source indices of the coordinates -r .. n - 1 + r under reflect padding, cached per (n, r). */
+function reflectIndex(n: number, r: number): Int32Array {
+  const key = `${n},${r}`;
+  let index = reflectIndices.get(key);
+  if (!index) {
+    index = Int32Array.from({ length: n + 2 * r }, (_, i) => padSourceIndex(i - r, n, 'reflect'));
+    reflectIndices.set(key, index);
+  }
+  return index;
 }
 
 /**
