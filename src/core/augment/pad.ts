@@ -38,6 +38,22 @@ export function padSourceIndex(i: number, n: number, mode: PaddingMode): number 
   }
 }
 
+/**
+ * Source indices of the coordinates start .. start + length - 1 along an axis of n values padded by `pads` ([before,
+ * after] each, applied in order), -1 for the constant fill.
+ */
+export function padIndices(n: number, pads: readonly (readonly [number, number])[], mode: PaddingMode, start: number, length: number): Int32Array {
+  const sizes = [n];
+  for (const [before, after] of pads) sizes.push(sizes[sizes.length - 1] + before + after);
+  const index = new Int32Array(length);
+  for (let j = 0; j < length; j++) {
+    let i = start + j;
+    for (let p = pads.length - 1; p >= 0 && i >= 0; p--) i = padSourceIndex(i - pads[p][0], sizes[p], mode);
+    index[j] = i;
+  }
+  return index;
+}
+
 /** Pads like torchvision's F.pad on a tensor: padding is [left, top, right, bottom]. */
 export function padImage(img: Image, padding: Padding, mode: PaddingMode, fill: Fill): Image {
   const [left, top, right, bottom] = padding;

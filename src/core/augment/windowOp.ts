@@ -1,8 +1,8 @@
-import type { Image } from '../image';
+import { createImage, type Image } from '../image';
 import type { Fill, Padding, PaddingMode } from '../policy/types';
 import { addOffsets, type OffsetSet } from './offsets';
-import { checkPadding, padImage, padSourceIndex } from './pad';
-import { outcomes, windowOf, type Mixture, type Shape, type WeightedImage, type WindowFamily } from './mixture';
+import { checkPadding, fillValues, padImage, padIndices, padSourceIndex } from './pad';
+import { outcomes, type Mixture, type Shape, type WeightedImage, type WindowFamily } from './mixture';
 
 /**
  * Pad, then take an output window at a random offset: the common form of RandomCrop, CenterCrop, Pad and
@@ -28,7 +28,40 @@ export function enumerateWindowOp(op: WindowOp, img: Image): WeightedImage[] {
 
 /** The outcome with offset index k. */
 export function applyWindowOp(op: WindowOp, img: Image, k: number): Image {
-  return windowOf(paddedFamily(op, img, 1), k, op.output);
+  return windowAt(op, img, op.offsets.dy[k], op.offsets.dx[k]);
+}
+
+/**
+ * The window at offset (dy, dx) of the padded canvas, copied straight from the source through per-row and
+ * per-column source indices (-1: the fill) without building the canvas.
+ */
+export function windowAt(op: WindowOp, img: Image, dy: number, dx: number): Image {
+  const { height, width } = op.output;
+  const rows = padIndices(img.height, op.padding.map(([, top, , bottom]) => [top, bottom]), op.mode, dy, height);
+  const cols = padIndices(img.width, op.padding.map(([left, , right]) => [left, right]), op.mode, dx, width);
+  // As with padImage, a fill that does not match the channels fails whenever anything is padded, whatever the mode.
+  const padded = op.padding.some((pad) => pad.some((p) => p > 0));
+  const fills = padded ? fillValues(op.fill, img.channels) : new Float32Array(img.channels);
+  // Columns a .. b - 1 of the window are the source columns cols[a] .. in order: one copy per row.
+  const left = op.padding.reduce((s, pad) => s + pad[0], 0);
+  const a = Math.min(Math.max(left - dx, 0), width);
+  const b = Math.min(Math.max(left + img.width - dx, 0), width);
+  const src = img.data;
+  const out = createImage(img.channels, height, width);
+  for (let c = 0; c < img.channels; c++) {
+    for (let y = 0; y < height; y++) {
+      const o = (c * height + y) * width;
+      if (rows[y] < 0) {
+        out.data.fill(fills[c], o, o + width);
+        continue;
+      }
+      const s = (c * img.height + rows[y]) * img.width;
+      for (let x = 0; x < a; x++) out.data[o + x] = cols[x] < 0 ? fills[c] : src[s + cols[x]];
+      if (a < b) out.data.set(src.subarray(s + cols[a], s + cols[a] + b - a), o + a);
+      for (let x = b; x < width; x++) out.data[o + x] = cols[x] < 0 ? fills[c] : src[s + cols[x]];
+    }
+  }
+  return out;
 }
 
 /**
@@ -43,12 +76,6 @@ export function liftWindowOp(op: WindowOp, m: Mixture): Mixture {
     return [...outcomes({ shape: m.shape, families: [f] })].map((o) => paddedFamily(op, o.image, o.weight));
   });
   return { shape: op.output, families };
-}
-
-/** Index of the offset (dy, dx) in the op's offset set. */
-export function offsetIndex(op: WindowOp, dy: number, dx: number): number {
-  for (let k = 0; k < op.offsets.p.length; k++) if (op.offsets.dy[k] === dy && op.offsets.dx[k] === dx) return k;
-  throw new Error(`offset (${dy}, ${dx}) is not among the window offsets`);
 }
 
 /**

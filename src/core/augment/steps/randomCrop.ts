@@ -4,7 +4,7 @@ import { randInt } from '../../rng';
 import type { Shape } from '../mixture';
 import { offsetGrid, uniformIntegers } from '../offsets';
 import type { Step } from '../step';
-import { applyWindowOp, enumerateWindowOp, liftWindowOp, offsetIndex, validatePadding, windowGain, type WindowOp } from '../windowOp';
+import { enumerateWindowOp, liftWindowOp, validatePadding, windowAt, windowGain, type WindowOp } from '../windowOp';
 
 /** RandomCrop: pad (then pad again where pad_if_needed asks), then a window whose corner is uniform on the integers. */
 export function randomCropStep(spec: RandomCropSpec, input: Shape, label: string): Step {
@@ -46,7 +46,7 @@ export function randomCropStep(spec: RandomCropSpec, input: Shape, label: string
     outputShape: op.output,
     affine: true,
     varianceGain: windowGain(op, input),
-    sample: (img, rng) => applyWindowOp(op, img, offsetIndex(op, randInt(rng, 0, h - th), randInt(rng, 0, w - tw))),
+    sample: (img, rng) => windowAt(op, img, randInt(rng, 0, h - th), randInt(rng, 0, w - tw)),
     enumerate: (img) => enumerateWindowOp(op, img),
     lift: (m) => liftWindowOp(op, m),
   };
