@@ -19,6 +19,9 @@ const POLICIES: readonly { policy: string; torchvisionMs?: number }[] = [
     torchvisionMs: 3.0,
   },
   { policy: 'GaussianBlur(23, sigma=(0.1, 2.0))' },
+  { policy: 'GaussianBlur(5, sigma=(0.1, 2.0))', torchvisionMs: 1.41 },
+  { policy: 'RandomCrop(224, padding=8)', torchvisionMs: 0.06 },
+  { policy: "RandomCrop(224, padding=8, padding_mode='reflect')", torchvisionMs: 0.21 },
   { policy: 'RandomGrayscale()' },
   { policy: 'RandomApply([ColorJitter(0.4, 0.4, 0.4, 0.1)])' },
 ];
