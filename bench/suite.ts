@@ -525,7 +525,8 @@ export async function suiteBench(opts: SuiteOptions, log: (line: string) => void
       const selfSeconds = n1 !== null ? (n1 * tv.msPerDraw) / 1000 : null;
       const tvSeconds = tv && tv.reached ? tv.seconds : null;
       // AugLens' own variance-map error estimate, when it reports one: torchvision's time to that error instead of 1%.
-      const augErr = auglens.reportedErrors.varianceError;
+      const exactPixels = (auglens.quadrature as { pixelMethod?: string } | null)?.pixelMethod === 'exact';
+      const augErr = exactPixels ? undefined : auglens.reportedErrors.varianceError;
       const matchedSeconds = selfSeconds !== null && typeof augErr === 'number' && augErr > TOLERANCE ? selfSeconds * (TOLERANCE / augErr) ** 2 : null;
       const entry = {
         name: p.name,
@@ -637,6 +638,7 @@ type ModelEntry = Awaited<ReturnType<typeof suiteBench>>['models'][number];
 function auglensErrors(a: AugLensMoments): string {
   if (a.status !== 'ok') return a.status === 'timeout' ? `timeout (${fmt(a.wallSeconds, 0)} s)` : 'failed';
   if (!a.quadrature) return 'exact (no quadrature)';
+  if ((a.quadrature as { pixelMethod?: string }).pixelMethod === 'exact') return 'exact per pixel (eigenpairs from a quadrature set)';
   const e = a.reportedErrors;
   const parts = [];
   if (typeof e.meanError === 'number') parts.push(`mean ${pct(e.meanError)}`);
