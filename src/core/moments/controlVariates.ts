@@ -37,9 +37,11 @@ export async function controlledDrawer(policy: TransformSpec, img: Image, produc
     const drawer: Drawer =
       flip >= 0
         ? flipPairedDrawer(policy, img, true)!
-        : (x, rng) => {
-            const g = prefix.sample(x, rng);
-            return [{ weight: 1, image: suffix.sample(g, rng), control: g }];
+        : {
+            draw: (x, rng) => {
+              const g = prefix.sample(x, rng);
+              return { image: suffix.sample(g, rng), control: g };
+            },
           };
     return { drawer, control: { mean: law.mean, second: law.second }, prefix: transforms.slice(0, s).map((t) => t.kind).join(' + ') };
   }

@@ -5,11 +5,51 @@ import type { Image } from '../image';
 import type { TransformSpec } from '../policy/types';
 import type { Rng } from '../rng';
 
+/** One draw: the augmented image, and the image before the policy's last steps when those serve as control variates. */
+export interface Draw {
+  readonly image: Image;
+  readonly control?: Image;
+}
+
 /**
- * Draws of a policy: a few weighted images per point of the parameter space, their weights summing to 1, each with
- * the image before the policy's last steps when those serve as control variates.
+ * How a policy is drawn at a point of the parameter space. With `mirror`, the flip is integrated exactly: each draw
+ * stands for itself with weight 1 - p and its mirror image with weight p. Since every accumulated quantity is per
+ * value, the mirror is applied once to the accumulated sums rather than to every draw.
  */
-export type Drawer = (img: Image, rng: Rng) => (WeightedImage & { readonly control?: Image })[];
+export interface Drawer {
+  readonly draw: (img: Image, rng: Rng) => Draw;
+  readonly mirror?: Mirror;
+}
+
+export interface Mirror {
+  readonly p: number;
+  readonly horizontal: boolean;
+}
+
+/** The weighted outcomes one draw stands for. */
+export function outcomesOf(d: Draw, mirror: Mirror | undefined): WeightedImage[] {
+  if (!mirror) return [{ weight: 1, image: d.image }];
+  const flip = mirror.horizontal ? flipHorizontal : flipVertical;
+  return [
+    { weight: 1 - mirror.p, image: d.image },
+    { weight: mirror.p, image: flip(d.image) },
+  ].filter((o) => o.weight > 0);
+}
+
+/** (1 - p) a + p mirror(a) for values laid out as the shape (CHW). */
+export function symmetrized(a: Float64Array, shape: Shape, mirror: Mirror): Float64Array {
+  const { channels, height, width } = shape;
+  const out = new Float64Array(a.length);
+  const q = mirror.p;
+  for (let c = 0; c < channels; c++) {
+    for (let y = 0; y < height; y++) {
+      const row = (c * height + y) * width;
+      const other = mirror.horizontal ? row : (c * height + height - 1 - y) * width;
+      for (let x = 0; x < width; x++) out[row + x] = (1 - q) * a[row + x] + q * a[other + (mirror.horizontal ? width - 1 - x : x)];
+    }
+  }
+  return out;
+}
 
 /**
  * Steps that commute with a mirror image for every draw of their parameters: per-value maps, maps of global
@@ -33,7 +73,7 @@ function commutesWithMirror(s: TransformSpec): boolean {
 
 /**
  * The flip integrated exactly: when a RandomHorizontalFlip (or RandomVerticalFlip) is followed only by steps that commute
- * with it, a draw of the other parameters gives both flip outcomes at once, y with weight 1 - p and its mirror with
+ * with it, a draw of the other parameters stands for both flip outcomes, y with weight 1 - p and its mirror with
  * weight p (conditional expectation over the flip: the same mean, never a larger variance). Null when no flip qualifies.
  */
 export function flipPairedDrawer(policy: TransformSpec, input: Shape, withControls = false): Drawer | null {
@@ -43,14 +83,12 @@ export function flipPairedDrawer(policy: TransformSpec, input: Shape, withContro
   const flip = transforms[at] as Extract<TransformSpec, { kind: 'RandomHorizontalFlip' | 'RandomVerticalFlip' }>;
   const before = compilePolicy(composeOf(transforms.slice(0, at)), input);
   const after = compilePolicy(composeOf(transforms.slice(at + 1)), before.outputShape);
-  const mirror = flip.kind === 'RandomHorizontalFlip' ? flipHorizontal : flipVertical;
-  return (img, rng) => {
-    const z = before.sample(img, rng);
-    const y = after.sample(z, rng);
-    return [
-      { weight: 1 - flip.p, image: y, control: withControls ? z : undefined },
-      { weight: flip.p, image: mirror(y), control: withControls ? mirror(z) : undefined },
-    ];
+  return {
+    draw: (img, rng) => {
+      const z = before.sample(img, rng);
+      return { image: after.sample(z, rng), control: withControls ? z : undefined };
+    },
+    mirror: { p: flip.p, horizontal: flip.kind === 'RandomHorizontalFlip' },
   };
 }
 

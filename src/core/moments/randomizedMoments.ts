@@ -1,8 +1,9 @@
 import type { WeightedImage } from '../augment/mixture';
 import type { Step } from '../augment/step';
+import type { Rng } from '../rng';
 import type { Image } from '../image';
 import { latticeSequence, type LatticeSequence } from '../quadrature/latticeSequence';
-import type { Drawer } from './flipPairing';
+import { outcomesOf, symmetrized, type Draw, type Drawer } from './flipPairing';
 import type { PixelMoments } from './pixelMoments';
 
 /** Independent random shifts of the randomized lattice rule (their spread is the error estimate), and its first points per shift. */
@@ -60,45 +61,37 @@ export function randomizedMoments(step: Step, img: Image, opts: RandomizedOption
   const parts = step.parts ?? [step];
   const noise = opts.drawer ? undefined : parts[parts.length - 1].noise;
   const first = noise ? parts.slice(0, -1) : parts;
-  const draw: Drawer = opts.drawer ?? ((x, rng) => [{ weight: 1, image: first.reduce((y, s) => s.sample(y, rng), x) }]);
+  const draw: (x: Image, rng: Rng) => Draw = opts.drawer?.draw ?? ((x, rng) => ({ image: first.reduce((y, s) => s.sample(y, rng), x) }));
+  const mirror = opts.drawer?.mirror;
   const sums = Array.from({ length: R }, () => ({ s1: new Float64Array(size), s2: new Float64Array(size), g1: opts.control && new Float64Array(size), g2: opts.control && new Float64Array(size) }));
-  const cross = opts.control && { yg: new Float64Array(size), y2g2: new Float64Array(size), g4: new Float64Array(size) };
+  // The control coefficients come from the first BETA_POINTS points of every replicate (their own sums of y, y^2, g, g^2
+  // and the products): enough for coefficients whose error costs a few percent of the reduction, and half the memory
+  // traffic on every later draw.
+  const cross = opts.control && { y1: new Float64Array(size), y2: new Float64Array(size), g1: new Float64Array(size), g2: new Float64Array(size), yg: new Float64Array(size), y2g2: new Float64Array(size), g4: new Float64Array(size) };
   const kept: WeightedImage[][] = Array.from({ length: R }, () => []);
   const add = (r: number, k: number) => {
     const { s1, s2, g1, g2 } = sums[r];
-    for (const { weight, image, control } of draw(img, sequence.point(r, k))) {
-      if (k < (opts.keepPoints ?? 0) && weight > 0) kept[r].push({ weight, image: noise ? noise.mean(image) : image });
-      if (noise) {
-        const c = noise.moments(image);
-        for (let i = 0; i < size; i++) {
-          s1[i] += weight * c.e1[i];
-          s2[i] += weight * c.e2[i];
-        }
-      } else {
-        const y = image.data;
-        for (let i = 0; i < size; i++) {
-          const v = y[i];
-          s1[i] += weight * v;
-          s2[i] += weight * v * v;
-        }
-      }
-      if (cross && g1 && g2) {
-        if (!control) throw new Error('randomized moments: a control variate is set but a draw has no control image');
-        const y = image.data;
-        const g = control.data;
-        for (let i = 0; i < size; i++) {
-          const a = g[i];
-          const a2 = a * a;
-          g1[i] += weight * a;
-          g2[i] += weight * a2;
-          cross.yg[i] += weight * y[i] * a;
-          cross.y2g2[i] += weight * y[i] * y[i] * a2;
-          cross.g4[i] += weight * a2 * a2;
-        }
-      }
+    const { image, control } = draw(img, sequence.point(r, k));
+    if (k < (opts.keepPoints ?? 0)) kept[r].push(...outcomesOf({ image: noise ? noise.mean(image) : image }, mirror));
+    if (noise) {
+      const c = noise.moments(image);
+      addMoments(s1, s2, c.e1, c.e2);
+    } else if (cross && g1 && g2) {
+      if (!control) throw new Error('randomized moments: a control variate is set but a draw has no control image');
+      addSamples(s1, s2, image.data);
+      addSamples(g1, g2, control.data);
+      if (k < BETA_POINTS) addCross(cross, image.data, control.data);
+    } else {
+      addSamples(s1, s2, image.data);
     }
   };
-  const estimate = (points: number) => estimateFrom(opts.control && cross ? controlled(sums, cross, opts.control, points) : sums, points);
+  // With a mirror, the sums stand for both flip outcomes once symmetrized (every quantity is per value).
+  const sym = (a: Float64Array) => (mirror ? symmetrized(a, step.outputShape, mirror) : a);
+  const estimate = (points: number) => {
+    const s = sums.map((x) => ({ s1: sym(x.s1), s2: sym(x.s2), g1: x.g1 && sym(x.g1), g2: x.g2 && sym(x.g2) }));
+    const c = cross && { y1: sym(cross.y1), y2: sym(cross.y2), g1: sym(cross.g1), g2: sym(cross.g2), yg: sym(cross.yg), y2g2: sym(cross.y2g2), g4: sym(cross.g4) };
+    return estimateFrom(opts.control && c ? controlled(s, c, Math.min(points, BETA_POINTS) * R, opts.control, points) : s, points);
+  };
   let points = 0;
   let next = opts.firstPoints;
   for (;;) {
@@ -122,33 +115,64 @@ export function randomizedMoments(step: Step, img: Image, opts: RandomizedOption
 
 type Sums = { s1: Float64Array; s2: Float64Array };
 
+// The per-value accumulations, each a plain loop over typed arrays of one kind (they run for every draw).
+function addSamples(s1: Float64Array, s2: Float64Array, y: Float32Array): void {
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    s1[i] += v;
+    s2[i] += v * v;
+  }
+}
+
+function addMoments(s1: Float64Array, s2: Float64Array, e1: Float64Array, e2: Float64Array): void {
+  for (let i = 0; i < e1.length; i++) {
+    s1[i] += e1[i];
+    s2[i] += e2[i];
+  }
+}
+
+type Cross = Record<'y1' | 'y2' | 'g1' | 'g2' | 'yg' | 'y2g2' | 'g4', Float64Array>;
+
+function addCross(c: Cross, y: Float32Array, g: Float32Array): void {
+  const { y1, y2, g1, g2, yg, y2g2, g4 } = c;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    const a = g[i];
+    const v2 = v * v;
+    const a2 = a * a;
+    y1[i] += v;
+    y2[i] += v2;
+    g1[i] += a;
+    g2[i] += a2;
+    yg[i] += v * a;
+    y2g2[i] += v2 * a2;
+    g4[i] += a2 * a2;
+  }
+}
+
+/** Draws whose products give the control coefficients (per replicate). */
+const BETA_POINTS = 64;
+
 /**
  * Each replicate's sums of y and y^2 corrected by the control variates: s - b (s_g - N E[g]) with the coefficients
- * b = Cov(y, g) / Var(g) and Cov(y^2, g^2) / Var(g^2) per value, estimated from the draws of every replicate.
+ * b = Cov(y, g) / Var(g) and Cov(y^2, g^2) / Var(g^2) per value, estimated from the first draws of every replicate.
  */
 function controlled(
   sums: readonly (Sums & { g1?: Float64Array; g2?: Float64Array })[],
-  cross: { yg: Float64Array; y2g2: Float64Array; g4: Float64Array },
+  cross: Cross,
+  crossDraws: number,
   control: { readonly mean: Float64Array; readonly second: Float64Array },
   points: number,
 ): Sums[] {
-  const R = sums.length;
   const size = sums[0].s1.length;
-  const n = points * R;
+  const n = crossDraws;
   const out = sums.map(() => ({ s1: new Float64Array(size), s2: new Float64Array(size) }));
   for (let i = 0; i < size; i++) {
-    let y1 = 0, y2 = 0, g1 = 0, g2 = 0;
-    for (const s of sums) {
-      y1 += s.s1[i];
-      y2 += s.s2[i];
-      g1 += s.g1![i];
-      g2 += s.g2![i];
-    }
-    const [my, my2, mg, mg2] = [y1 / n, y2 / n, g1 / n, g2 / n];
-    const varG = g2 / n - mg * mg;
-    const varG2 = cross.g4[i] / n - mg2 * mg2;
+    const [my, my2, mg, mg2, mg4] = [cross.y1[i] / n, cross.y2[i] / n, cross.g1[i] / n, cross.g2[i] / n, cross.g4[i] / n];
+    const varG = mg2 - mg * mg;
+    const varG2 = mg4 - mg2 * mg2;
     const b1 = varG > 1e-12 * Math.max(mg2, 1e-300) ? (cross.yg[i] / n - my * mg) / varG : 0;
-    const b2 = varG2 > 1e-12 * Math.max(cross.g4[i] / n, 1e-300) ? (cross.y2g2[i] / n - my2 * mg2) / varG2 : 0;
+    const b2 = varG2 > 1e-12 * Math.max(mg4, 1e-300) ? (cross.y2g2[i] / n - my2 * mg2) / varG2 : 0;
     sums.forEach((s, r) => {
       out[r].s1[i] = s.s1[i] - b1 * (s.g1![i] - points * control.mean[i]);
       out[r].s2[i] = s.s2[i] - b2 * (s.g2![i] - points * control.second[i]);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { compilePolicy } from '../../../src/core/augment/compile';
 import { flipHorizontal } from '../../../src/core/augment/geometry';
 import { controlledDrawer } from '../../../src/core/moments/controlVariates';
-import { flipPairedDrawer } from '../../../src/core/moments/flipPairing';
+import { flipPairedDrawer, outcomesOf } from '../../../src/core/moments/flipPairing';
 import { randomizedMoments } from '../../../src/core/moments/randomizedMoments';
 import { parsePolicy } from '../../../src/core/policy';
 import { createRng } from '../../../src/core/rng';
@@ -17,7 +17,7 @@ const rel = (a: ArrayLike<number>, b: ArrayLike<number>) =>
 test('flip pairing: a draw gives both flip outcomes when only mirror-commuting steps follow the flip', () => {
   const policy = parsePolicy('Compose([RandomCrop(7, padding=1), RandomHorizontalFlip(p=0.3), ColorJitter(0.4, 0.4, 0.4), RandomGrayscale(0.2)])');
   const drawer = flipPairedDrawer(policy, img)!;
-  const [a, b] = drawer(img, createRng(2));
+  const [a, b] = outcomesOf(drawer.draw(img, createRng(2)), drawer.mirror);
   assert.deepEqual([a.weight, b.weight], [0.7, 0.3]);
   assert.equal(maxAbsDiff(flipHorizontal(a.image).data, b.image.data), 0);
   assert.equal(flipPairedDrawer(parsePolicy('Compose([RandomHorizontalFlip(), RandomRotation(10)])'), img), null, 'a rotation after the flip does not commute with it');
