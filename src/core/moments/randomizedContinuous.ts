@@ -85,7 +85,7 @@ export interface Sampling {
 }
 
 /** Most draws kept for eigenpairs: their dense Gram matrix is eigen-decomposed in full. */
-const DENSE_EIGEN_OUTCOMES = 512;
+const DENSE_EIGEN_OUTCOMES = 256;
 
 function floorPow2(x: number): number {
   return x < 1 ? 0 : 2 ** Math.floor(Math.log2(x));
