@@ -78,7 +78,17 @@ async function pickImage(page: Page, frame: Frame): Promise<void> {
   await frame.locator('vscode-button', { hasText: 'Pick Images...' }).click();
   await typeInQuickInput(page, IMAGE);
   const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${IMAGE}$`) }) });
-  await row.locator('.monaco-checkbox').click();
+  // A click can land while the list is still filtering: click until the pick counts one selected item.
+  const selected = page.locator('.quick-input-widget .quick-input-count', { hasText: '1 Selected' });
+  for (let attempt = 1; ; attempt++) {
+    await row.locator('.monaco-checkbox').click();
+    try {
+      await selected.waitFor({ timeout: 3000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
   await page.keyboard.press('Enter');
   await frame.locator('.image-list .image-name', { hasText: IMAGE }).waitFor();
 }
