@@ -21,7 +21,12 @@ export function numberRows(result: ImageResultView, summary: RunSummaryView | nu
     const interval = m.expectedLossInterval ? ` [${num(m.expectedLossInterval[0])}, ${num(m.expectedLossInterval[1])}]` : '';
     const err = m.quadratureError;
     const pm = (e: number | undefined, format: (v: number) => string = (v) => num(v, 2)) => (e === undefined ? '' : ` ± ${format(e)}`);
-    const how = { exact: 'exactly', quadrature: 'by quadrature of the continuous parameters', stratified: 'by stratified sampling' }[m.method];
+    const how = { exact: 'exactly', quadrature: 'by a randomized lattice rule over the continuous parameters', stratified: 'by stratified sampling' }[m.method];
+    const tol = summary?.settings.tolerance;
+    const met = err && tol !== undefined && err.expectedLoss <= tol * Math.abs(m.expectedLoss) && err.stdLoss <= tol * m.stdLoss && err.flipRate <= tol;
+    const errNote = err
+      ? ` (±: ${conf} intervals from the spread of independently shifted lattice rules${tol === undefined ? '' : met ? `, within ${eps}` : `; NOT within ${eps}: the forward-pass budget ran out first`})`
+      : '';
     rows.push(
       {
         name: 'E[loss]',
@@ -36,7 +41,7 @@ export function numberRows(result: ImageResultView, summary: RunSummaryView | nu
       {
         name: 'Samples needed',
         value: count(m.samplesNeeded.loss),
-        explanation: `Random augmentations needed to estimate E[loss] within ${eps} (${conf} confidence) by sampling; here it was computed ${how} with ${count(m.forwardPasses)} forward passes${err ? ' (±: how much the numbers moved over the last refinements of the rule)' : ''}.`,
+        explanation: `Random augmentations needed to estimate E[loss] within ${eps} (${conf} confidence) by sampling; here it was computed ${how} with ${count(m.forwardPasses)} forward passes${errNote}.`,
       },
       {
         name: 'Flip rate',

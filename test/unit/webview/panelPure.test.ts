@@ -101,5 +101,10 @@ test('numbers of a continuous policy carry the quadrature error estimate', () =>
   assert.equal(byName.get('E[loss]')?.value, '0.3 ± 0.0021');
   assert.equal(byName.get('Std[loss]')?.value, '0.1 ± 4e-4');
   assert.equal(byName.get('Flip rate')?.value, '5.0% ± 0.3%');
-  assert.match(byName.get('Samples needed')?.explanation ?? '', /computed by quadrature of the continuous parameters with .* \(±: how much the numbers moved over the last refinements of the rule\)/);
+  assert.match(byName.get('Samples needed')?.explanation ?? '', /computed by a randomized lattice rule over the continuous parameters with .* \(±: 95% intervals from the spread of independently shifted lattice rules/);
+  // With the run's tolerance known, the row says whether the intervals are within it.
+  const summary = (tolerance: number) => ({ settings: { tolerance, confidence: 0.95, topK: 8, forwardBudget: 4096, monteCarloSamples: 0 } }) as unknown as Parameters<typeof numberRows>[1];
+  const explain = (tolerance: number) => new Map(numberRows({ ...result, model }, summary(tolerance)).map((r) => [r.name, r])).get('Samples needed')?.explanation ?? '';
+  assert.match(explain(0.05), /, within 5\.0%\)/);
+  assert.match(explain(0.001), /NOT within 0\.1%: the forward-pass budget ran out first/);
 });
