@@ -166,19 +166,38 @@ function controlled(
 ): Sums[] {
   const size = sums[0].s1.length;
   const n = crossDraws;
+  const varG = new Float64Array(size);
+  const varG2 = new Float64Array(size);
+  for (let i = 0; i < size; i++) {
+    const mg = cross.g1[i] / n;
+    const mg2 = cross.g2[i] / n;
+    varG[i] = Math.max(mg2 - mg * mg, 0);
+    varG2[i] = Math.max(cross.g4[i] / n - mg2 * mg2, 0);
+  }
+  // Ridge on the denominators: where g barely moves in the first draws (a rare event such as a rotation's fill), the
+  // ratio Cov / Var is noise and would amplify the later draws' deviations of g; such values get little or no control.
+  const ridge = (v: Float64Array) => (RIDGE * v.reduce((a, b) => a + b, 0)) / Math.max(size, 1);
+  const [l1, l2] = [ridge(varG), ridge(varG2)];
   const out = sums.map(() => ({ s1: new Float64Array(size), s2: new Float64Array(size) }));
   for (let i = 0; i < size; i++) {
-    const [my, my2, mg, mg2, mg4] = [cross.y1[i] / n, cross.y2[i] / n, cross.g1[i] / n, cross.g2[i] / n, cross.g4[i] / n];
-    const varG = mg2 - mg * mg;
-    const varG2 = mg4 - mg2 * mg2;
-    const b1 = varG > 1e-12 * Math.max(mg2, 1e-300) ? (cross.yg[i] / n - my * mg) / varG : 0;
-    const b2 = varG2 > 1e-12 * Math.max(mg4, 1e-300) ? (cross.y2g2[i] / n - my2 * mg2) / varG2 : 0;
+    const [my, my2, mg, mg2] = [cross.y1[i] / n, cross.y2[i] / n, cross.g1[i] / n, cross.g2[i] / n];
+    const b1 = varG[i] + l1 > 0 ? clamp((cross.yg[i] / n - my * mg) / (varG[i] + l1)) : 0;
+    const b2 = varG2[i] + l2 > 0 ? clamp((cross.y2g2[i] / n - my2 * mg2) / (varG2[i] + l2)) : 0;
     sums.forEach((s, r) => {
       out[r].s1[i] = s.s1[i] - b1 * (s.g1![i] - points * control.mean[i]);
       out[r].s2[i] = s.s2[i] - b2 * (s.g2![i] - points * control.second[i]);
     });
   }
   return out;
+}
+
+/** Ridge of the control coefficients, as a share of the mean variance of the control over the image. */
+const RIDGE = 0.05;
+/** Largest control coefficient: the policies' last steps scale values by factors near 1. */
+const MAX_COEFFICIENT = 4;
+
+function clamp(b: number): number {
+  return Math.max(-MAX_COEFFICIENT, Math.min(MAX_COEFFICIENT, b));
 }
 
 /**

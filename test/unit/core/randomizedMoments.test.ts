@@ -7,6 +7,9 @@ import { flipPairedDrawer, outcomesOf } from '../../../src/core/moments/flipPair
 import { randomizedMoments } from '../../../src/core/moments/randomizedMoments';
 import { parsePolicy } from '../../../src/core/policy';
 import { createRng } from '../../../src/core/rng';
+import { join } from 'node:path';
+import { loadInputImage } from '../../../src/engine/analysis/inputImage';
+import { FIXTURES, fixturesMissing } from '../model/fixtures';
 import { bruteMoments, maxAbsDiff, randomImage } from './bruteForce';
 import { compose, crop, hflip } from './specs';
 
@@ -78,4 +81,19 @@ test('the reported root-mean-square errors are calibrated over independent rando
   // Actual error / estimate: about 1 on average if the estimate is calibrated (a wrong scale would be 3x off).
   const rms = Math.sqrt(ratios.reduce((s, x) => s + x * x, 0) / ratios.length);
   assert.ok(rms > 0.6 && rms < 1.5, `actual / estimated error: root mean square ${rms.toFixed(2)} over ${ratios.length} runs`);
+});
+
+test('control variates stay stable where the control rarely moves (a rotation fill at the corners)', { skip: fixturesMissing }, async () => {
+  const kitten = loadInputImage(join(FIXTURES, 'images', 'kitten_224.png'), [96, 96]);
+  const policy = parsePolicy('Compose([RandomCrop(96, padding=4), RandomHorizontalFlip(), RandomRotation(10, interpolation=InterpolationMode.BILINEAR), ColorJitter(0.2, 0.2)])');
+  const controlled = (await controlledDrawer(policy, kitten, undefined))!;
+  const step = compilePolicy(policy, kitten);
+  for (let seed = 0; seed < 3; seed++) {
+    // The coefficients come from the first 64 points; the draws after them move the rarely moving controls.
+    const settings = { tolerance: 0, replicates: 8, firstPoints: 64, maxDraws: 2048, seed };
+    const plain = randomizedMoments(step, kitten, settings);
+    const withControl = randomizedMoments(step, kitten, { ...settings, drawer: controlled.drawer, control: controlled.control });
+    assert.ok(withControl.varianceError < plain.varianceError, `seed ${seed}: variance error ${withControl.varianceError} with the control, ${plain.varianceError} without`);
+    assert.ok(withControl.meanError < plain.meanError, `seed ${seed}: mean error ${withControl.meanError} with the control, ${plain.meanError} without`);
+  }
 });
