@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { compilePolicy } from '../../../src/core/augment/compile';
 import { outcomes, pointMixture } from '../../../src/core/augment/mixture';
 import { lawOfMixture } from '../../../src/core/moments/pixelLaw';
-import { streamPixelMoments } from '../../../src/core/moments/streamMoments';
+import { streamPixelMoments } from './streamMoments';
 import type { RandomAffineSpec, RandomRotationSpec, TransformSpec } from '../../../src/core/policy/types';
 import type { Image } from '../../../src/core/image';
 import { randomImage } from './bruteForce';

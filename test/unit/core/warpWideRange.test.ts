@@ -4,7 +4,7 @@ import { compilePolicy } from '../../../src/core/augment/compile';
 import { pointMixture } from '../../../src/core/augment/mixture';
 import { foldedPoint, foldUniform, type FoldedInterval } from '../../../src/core/augment/warp/foldedRange';
 import { lawOfMixture } from '../../../src/core/moments/pixelLaw';
-import { streamPixelMoments } from '../../../src/core/moments/streamMoments';
+import { streamPixelMoments } from './streamMoments';
 import type { Image } from '../../../src/core/image';
 import type { RandomAffineSpec, RandomRotationSpec, TransformSpec } from '../../../src/core/policy/types';
 import { randomImage } from './bruteForce';

@@ -83,7 +83,7 @@ export function gaussianNoiseStep(spec: GaussianNoiseSpec, input: Shape, label: 
 }
 
 /** The exact per-pixel law after independent noise on each pixel of every outcome: window sums of the conditional moments. */
-export function conditionalLaw(m: Mixture, moments: (img: Image) => { e1: Float64Array; e2: Float64Array }): PixelLaw {
+function conditionalLaw(m: Mixture, moments: (img: Image) => { e1: Float64Array; e2: Float64Array }): PixelLaw {
   const size = m.shape.channels * m.shape.height * m.shape.width;
   const e1 = new Float64Array(size);
   const e2 = new Float64Array(size);

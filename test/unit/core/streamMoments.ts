@@ -1,8 +1,8 @@
-import type { Mixture } from '../augment/mixture';
-import { pixelMoments, type PixelMoments } from './pixelMoments';
+import type { Mixture } from '../../../src/core/augment/mixture';
+import { pixelMoments, type PixelMoments } from '../../../src/core/moments/pixelMoments';
 
 /**
- * pixelMoments of a mixture whose canvases may be computed on demand: each canvas is read once, the family with it
+ * Test oracle: pixelMoments of a mixture whose canvases may be computed on demand: each canvas is read once, the family with it
  * kept only while its two window sums run.
  */
 export function streamPixelMoments(m: Mixture): PixelMoments {
