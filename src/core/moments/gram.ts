@@ -15,13 +15,70 @@ export function outcomeGram(m: Mixture): { gram: Float64Array; size: number; fam
   }
   const gram = new Float64Array(n * n);
   const canvases = m.families.map((f) => interleaved(f.base));
+  const mirrors = m.families.map((_, b) => mirrorSource(m.families, b, m.shape));
   for (let a = 0; a < m.families.length; a++) {
     for (let b = a; b < m.families.length; b++) {
+      const [ma, mb] = [mirrors[a], mirrors[b]];
+      if (ma && mb && ma.horizontal === mb.horizontal) {
+        // Both are mirror images (of the same kind) of earlier families, outcome by outcome: <M u, M v> = <u, v>.
+        copyBlock(gram, n, [familyStart[a], familyStart[b]], [familyStart[ma.of], familyStart[mb.of]], m.families[a].offsets.p.length, m.families[b].offsets.p.length);
+        continue;
+      }
       const pair = { f: m.families[a], g: m.families[b], fc: canvases[a], gc: canvases[b] };
       familyBlock(gram, n, familyStart[a], familyStart[b], pair, m.shape, a === b);
     }
   }
   return { gram, size: n, familyStart };
+}
+
+/**
+ * An earlier family whose outcomes, mirrored, are this family's outcomes in the same order (a flip's lift makes
+ * them): the canvas is the mirror image and every offset the mirrored offset. Checked on the data, not assumed.
+ */
+function mirrorSource(families: readonly WindowFamily[], b: number, shape: Shape): { of: number; horizontal: boolean } | null {
+  const g = families[b];
+  for (let a = 0; a < b; a++) {
+    const f = families[a];
+    if (f.base.channels !== g.base.channels || f.base.height !== g.base.height || f.base.width !== g.base.width || f.offsets.p.length !== g.offsets.p.length) continue;
+    for (const horizontal of [true, false]) {
+      if (mirroredOffsets(f, g, shape, horizontal) && mirroredCanvas(f.base, g.base, horizontal)) return { of: a, horizontal };
+    }
+  }
+  return null;
+}
+
+function mirroredOffsets(f: WindowFamily, g: WindowFamily, shape: Shape, horizontal: boolean): boolean {
+  const spanX = f.base.width - shape.width;
+  const spanY = f.base.height - shape.height;
+  const { dy, dx } = f.offsets;
+  for (let k = 0; k < dy.length; k++) {
+    const [y, x] = horizontal ? [dy[k], spanX - dx[k]] : [spanY - dy[k], dx[k]];
+    if (g.offsets.dy[k] !== y || g.offsets.dx[k] !== x) return false;
+  }
+  return true;
+}
+
+function mirroredCanvas(f: WindowFamily['base'], g: WindowFamily['base'], horizontal: boolean): boolean {
+  const { channels, height: h, width: w } = f;
+  for (let c = 0; c < channels; c++) {
+    for (let y = 0; y < h; y++) {
+      const row = (c * h + y) * w;
+      const other = horizontal ? row : (c * h + h - 1 - y) * w;
+      for (let x = 0; x < w; x++) if (g.data[row + x] !== f.data[other + (horizontal ? w - 1 - x : x)]) return false;
+    }
+  }
+  return true;
+}
+
+/** Copies the block of entries computed for the source families into both triangles of this pair's block. */
+function copyBlock(gram: Float64Array, n: number, [rowStart, colStart]: number[], [srcRow, srcCol]: number[], rows: number, cols: number): void {
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const v = gram[(srcRow + i) * n + srcCol + j];
+      gram[(rowStart + i) * n + colStart + j] = v;
+      gram[(colStart + j) * n + rowStart + i] = v;
+    }
+  }
 }
 
 /** A canvas with its channels interleaved (HWC) in float64, so a pixel's channels are adjacent in the inner loop. */
