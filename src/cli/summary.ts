@@ -82,6 +82,8 @@ function imageSummary(img: ImageReport, report: Report): string[] {
       `  flip rate ${pct(r.flipRate)}${pm(err?.flipRate, pct)}${r.flipRateInterval ? ` [${pct(r.flipRateInterval[0])}, ${pct(r.flipRateInterval[1])}]` : ''}, E[KL(clean || augmented)] = ${n(r.expectedKL)}`,
       `  samples needed: ${int(r.samplesNeeded.loss)} for ${pct(eps)} relative error on E[loss], ${int(r.samplesNeeded.flipRate)} for +-${pct(eps)} on the flip rate`,
     );
+    const firstWithin = r.quadrature?.levels.find((l) => l.halfWidths && l.halfWidths.expectedLoss <= eps * Math.abs(l.expectedLoss));
+    if (firstWithin) lines.push(`  E[loss] was within ${pct(eps)} after ${int(firstWithin.nodes)} forward passes of the randomized rule`);
     if (r.analytic) {
       const an = r.analytic;
       lines.push(

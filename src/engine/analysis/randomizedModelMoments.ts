@@ -67,7 +67,7 @@ export async function randomizedModelMoments(
     };
     half = { expectedLoss: spread((x) => x.expectedLoss), stdLoss: spread((x) => x.stdLoss), flipRate: spread((x) => x.flipRate) };
     const m = acc.result();
-    levels.push({ nodes: points * R, expectedLoss: m.expectedLoss, stdLoss: m.stdLoss, flipRate: m.flipRate });
+    levels.push({ nodes: points * R, expectedLoss: m.expectedLoss, stdLoss: m.stdLoss, flipRate: m.flipRate, halfWidths: half });
     if (half.expectedLoss <= tolerance * Math.abs(m.expectedLoss) && half.stdLoss <= tolerance * m.stdLoss && half.flipRate <= tolerance) {
       stop = `within the tolerance ${tolerance}`;
       break;

@@ -32,6 +32,8 @@ export interface QuadratureLevel {
   readonly expectedLoss: number;
   readonly stdLoss: number;
   readonly flipRate: number;
+  /** Half-widths of the confidence intervals at this level (randomized rule). */
+  readonly halfWidths?: { readonly expectedLoss: number; readonly stdLoss: number; readonly flipRate: number };
 }
 
 export interface ModelQuadrature {

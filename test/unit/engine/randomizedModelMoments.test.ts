@@ -65,6 +65,7 @@ test('randomized lattice at the model level: points double, passes are counted, 
   assert.match(r.note, /within the tolerance 0.01/);
   const m = r.moments;
   assert.ok(q.error!.expectedLoss <= 0.01 * m.expectedLoss && q.error!.stdLoss <= 0.01 * m.stdLoss && q.error!.flipRate <= 0.01);
+  assert.deepEqual(q.levels[q.levels.length - 1].halfWidths, q.error, 'each level carries its intervals; the last are the reported ones');
 });
 
 test('randomized lattice at the model level: the budget stops the doubling and the report says the tolerance was not met', async () => {
