@@ -14,7 +14,7 @@ export interface ModelMomentsResult {
   /** Half-widths of the confidence intervals of E[loss] and the flip rate (stratified only). */
   readonly lossHalfWidth: number | null;
   readonly flipHalfWidth: number | null;
-  /** Policies with continuous parameters: the quadrature levels evaluated and the error estimate; null otherwise. */
+  /** Policies with continuous parameters: the randomized rule's levels and intervals; null otherwise. */
   readonly quadrature: ModelQuadrature | null;
   /** Exact method: every outcome's loss beside its weight (the whole law of the loss: Monte Carlo draws from it). */
   readonly losses?: { readonly weights: Float64Array; readonly values: Float64Array };

@@ -60,9 +60,8 @@ export interface ModelMomentsReport {
   /** Why the method was chosen, in words. */
   readonly methodNote: string;
   /**
-   * Policies with continuous parameters: E[loss], Std[loss] and the flip rate at each quadrature level evaluated
-   * (nodes doubling), and the error estimate of the reported (last) values, the largest change over the last two
-   * refinements (null with one level). No levels when the first one passed the budget and was sampled. Null otherwise.
+   * Policies with continuous parameters: E[loss], Std[loss] and the flip rate after each doubling of the randomized
+   * lattice rule's points, with the confidence-interval half-widths of the reported (last) values. Null otherwise.
    */
   readonly quadrature: ModelQuadrature | null;
   readonly forwardPasses: number;
