@@ -14,9 +14,9 @@ export interface ModelInspection {
   readonly channels: 1 | 3;
 }
 
-/** Loads the model as an analysis would (including the output-kind probe) and describes it. */
+/** Loads the model as an analysis would (including the output-kind probe, without the batch rewrite) and describes it. */
 export async function inspectModel(path: string, threads?: number): Promise<ModelInspection> {
-  const opened = await openModel(path, undefined, threads);
+  const opened = await openModel(path, undefined, threads, false);
   try {
     const { info } = opened;
     return {

@@ -33,9 +33,9 @@ function compileStep(spec: TransformSpec, input: Shape, opts: CompileOptions): S
   const label = spec.kind;
   switch (spec.kind) {
     case 'Compose':
-      return policySequence(compileAll(flatten(spec.transforms), input, opts), input, label, opts);
+      return policySequence(compileAll(spec.transforms.flatMap(flattenPolicy), input, opts), input, label, opts);
     case 'RandomApply': {
-      const inner = policySequence(compileAll(flatten(spec.transforms), input, opts), input, label, opts);
+      const inner = policySequence(compileAll(spec.transforms.flatMap(flattenPolicy), input, opts), input, label, opts);
       return inner.quadrature ? randomApplyContinuous(inner, spec.p, label) : randomApplyStep(inner, spec.p, label);
     }
     case 'RandomCrop':
@@ -76,9 +76,9 @@ function discrete(spec: TransformSpec, step: Step): Step {
   return propagate ? { ...step, pixelLaw: propagate } : step;
 }
 
-/** Compose inside Compose is the concatenation. */
-function flatten(specs: readonly TransformSpec[]): TransformSpec[] {
-  return specs.flatMap((s) => (s.kind === 'Compose' ? flatten(s.transforms) : [s]));
+/** The steps of a policy in order: Compose inside Compose is the concatenation. */
+export function flattenPolicy(s: TransformSpec): TransformSpec[] {
+  return s.kind === 'Compose' ? s.transforms.flatMap(flattenPolicy) : [s];
 }
 
 function compileAll(specs: readonly TransformSpec[], input: Shape, opts: CompileOptions): Step[] {

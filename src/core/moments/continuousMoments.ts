@@ -1,4 +1,4 @@
-import { compilePolicy } from '../augment/compile';
+import { compilePolicy, flattenPolicy } from '../augment/compile';
 import { materialize, materializedSize, liftKeepingLazy } from '../augment/lazyFamily';
 import { outcomeCount, pointMixture, type Mixture } from '../augment/mixture';
 import type { PixelNoise, Step } from '../augment/step';
@@ -15,9 +15,9 @@ import { lawOfMixture, varianceOf, type PixelLaw } from './pixelLaw';
 import { pixelMoments, type PixelMoments } from './pixelMoments';
 import { sigmaPoints } from './sigmaPoints';
 import { controlledDrawer } from './controlVariates';
-import { flattenPolicy, flipPairedDrawer, pairedFlipIndex } from './flipPairing';
+import { flipPairedDrawer, pairedFlipIndex } from './flipPairing';
 import { randomizedContinuous } from './randomizedContinuous';
-import { resizedCropPixelLaw } from './resizedCropRoute';
+import { resizedCropPrefixLaw } from './resizedCropRoute';
 import type { RandomizedOptions } from './randomizedMoments';
 
 /** How the moments of a policy with continuous parameters were integrated, and the error estimates. */
@@ -98,21 +98,19 @@ export async function continuousMoments(img: Image, policy: TransformSpec, opts:
   const t0 = performance.now();
   const at = (level: number) => compilePolicy(policy, img, { level });
   const step = at(opts.level);
-  const refinedStep = at(opts.level + 1);
-  const mixture = step.lift(pointMixture(img));
   const law = step.pixelLaw?.(lawOfMixture(pointMixture(img))) ?? null;
-  const cropLaw = law || !opts.product ? null : await resizedCropPixelLaw(img, policy, opts.product);
-  const momentsOf = (l: PixelLaw): PixelMoments => {
-    const variance = varianceOf(l);
-    return { mean: l.mean, variance, totalVariance: variance.reduce((s, v) => s + v, 0), outcomes: outcomeCount(mixture) };
-  };
-  const paired = pairedFlipIndex(flattenPolicy(policy)) >= 0;
-  if (cropLaw) return randomizedContinuous(step, img, opts, { drawer: flipPairedDrawer(policy, img), paired, exact: momentsOf(cropLaw), controlled: null }, t0);
   if (!law) {
-    const controlled = await controlledDrawer(policy, img, opts.product);
+    const transforms = flattenPolicy(policy);
+    const paired = pairedFlipIndex(transforms) >= 0;
+    const crop = opts.product ? await resizedCropPrefixLaw(img, policy, opts.product) : null;
+    const cropLaw = crop?.(transforms.length) ?? null;
+    if (cropLaw) return randomizedContinuous(step, img, opts, { drawer: flipPairedDrawer(policy, img), paired, exact: momentsOf(cropLaw, 0), controlled: null }, t0);
+    const controlled = controlledDrawer(policy, img, step.outputShape, crop);
     return randomizedContinuous(step, img, opts, { drawer: controlled?.drawer ?? flipPairedDrawer(policy, img), paired, exact: null, controlled }, t0);
   }
-  const pixel = momentsOf(law);
+  const refinedStep = at(opts.level + 1);
+  const mixture = step.lift(pointMixture(img));
+  const pixel = momentsOf(law, outcomeCount(mixture));
   const t1 = performance.now();
   const budget = Math.min(opts.eigenOutcomes, Math.floor(opts.eigenValues / (img.channels * img.height * img.width)));
   // The refined set decides where sigma points go and their ranks; the coarse set reuses them, so the two differ by
@@ -158,6 +156,12 @@ export async function continuousMoments(img: Image, policy: TransformSpec, opts:
     momentsMs: t1 - t0,
     eigenMs: t2 - t1,
   };
+}
+
+/** Per-pixel moments from a law; `outcomes` says how many outcomes stand behind them (0: an integral). */
+function momentsOf(l: PixelLaw, outcomes: number): PixelMoments {
+  const variance = varianceOf(l);
+  return { mean: l.mean, variance, totalVariance: variance.reduce((s, v) => s + v, 0), outcomes };
 }
 
 /**

@@ -1,11 +1,10 @@
-import { compilePolicy } from '../augment/compile';
-import { pointMixture } from '../augment/mixture';
+import { compilePolicy, flattenPolicy } from '../augment/compile';
+import { pointMixture, type Shape } from '../augment/mixture';
 import type { Image } from '../image';
-import type { MatrixProduct } from '../linalg/matrixProduct';
 import type { TransformSpec } from '../policy/types';
-import { composeOf, flattenPolicy, flipPairedDrawer, pairedFlipIndex, type Drawer } from './flipPairing';
-import { lawOfMixture, type PixelLaw } from './pixelLaw';
-import { resizedCropPixelLaw } from './resizedCropRoute';
+import { composeOf, flipPairedDrawer, pairedFlipIndex, type Drawer } from './flipPairing';
+import { lawOfMixture } from './pixelLaw';
+import type { PrefixLaw } from './resizedCropRoute';
 
 export interface ControlledDrawer {
   readonly drawer: Drawer;
@@ -17,13 +16,12 @@ export interface ControlledDrawer {
 
 /**
  * Control variates for a policy without an exact per-pixel route: its longest proper prefix that has one (and keeps
- * the output shape), e.g. RandomResizedCrop + flip before ColorJitter. Each draw runs the prefix, keeps its image g as
+ * the output shape `output`; `cropLaw` carries a leading RandomResizedCrop's exact law), e.g. RandomResizedCrop + flip before ColorJitter. Each draw runs the prefix, keeps its image g as
  * the control, and runs the remaining steps on it (the same law as the whole policy's sampler). When a flip is
  * integrated exactly (flipPairedDrawer) the prefix must end at that flip, so both outcomes carry their own control.
  */
-export async function controlledDrawer(policy: TransformSpec, img: Image, product: MatrixProduct | undefined): Promise<ControlledDrawer | null> {
+export function controlledDrawer(policy: TransformSpec, img: Image, output: Shape, cropLaw: PrefixLaw | null): ControlledDrawer | null {
   const transforms = flattenPolicy(policy);
-  const output = compilePolicy(policy, img).outputShape;
   const flip = pairedFlipIndex(transforms);
   for (let s = transforms.length - 1; s >= 1; s--) {
     if (flip >= 0 && s !== flip + 1) continue;
@@ -31,7 +29,7 @@ export async function controlledDrawer(policy: TransformSpec, img: Image, produc
     const prefix = compilePolicy(prefixSpec, img);
     const shape = prefix.outputShape;
     if (shape.channels !== output.channels || shape.height !== output.height || shape.width !== output.width) continue;
-    const law: PixelLaw | null = prefix.pixelLaw?.(lawOfMixture(pointMixture(img))) ?? (product ? await resizedCropPixelLaw(img, prefixSpec, product) : null);
+    const law = prefix.pixelLaw?.(lawOfMixture(pointMixture(img))) ?? cropLaw?.(s) ?? null;
     if (!law) continue;
     const suffix = compilePolicy(composeOf(transforms.slice(s)), shape);
     const drawer: Drawer =

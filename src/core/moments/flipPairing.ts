@@ -1,4 +1,4 @@
-import { compilePolicy } from '../augment/compile';
+import { compilePolicy, flattenPolicy } from '../augment/compile';
 import { flipHorizontal, flipVertical } from '../augment/geometry';
 import type { Shape, WeightedImage } from '../augment/mixture';
 import type { Image } from '../image';
@@ -99,10 +99,6 @@ export function pairedFlipIndex(transforms: readonly TransformSpec[]): number {
     if ((s.kind === 'RandomHorizontalFlip' || s.kind === 'RandomVerticalFlip') && transforms.slice(i + 1).every(commutesWithMirror)) at = i;
   });
   return at;
-}
-
-export function flattenPolicy(s: TransformSpec): TransformSpec[] {
-  return s.kind === 'Compose' ? s.transforms.flatMap(flattenPolicy) : [s];
 }
 
 export function composeOf(transforms: readonly TransformSpec[]): TransformSpec {

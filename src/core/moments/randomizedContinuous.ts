@@ -10,6 +10,7 @@ import type { Drawer } from './flipPairing';
 import { pixelMoments, type PixelMoments } from './pixelMoments';
 import { relativeL2Error } from '../montecarlo/sampler';
 import { randomizedMoments } from './randomizedMoments';
+import { floorPow2 } from '../quadrature/latticeSequence';
 
 /**
  * Moments of a policy without an exact per-pixel route: per-pixel mean and variance by the randomized lattice rule,
@@ -86,7 +87,3 @@ export interface Sampling {
 
 /** Most draws kept for eigenpairs: their dense Gram matrix is eigen-decomposed in full. */
 const DENSE_EIGEN_OUTCOMES = 256;
-
-function floorPow2(x: number): number {
-  return x < 1 ? 0 : 2 ** Math.floor(Math.log2(x));
-}

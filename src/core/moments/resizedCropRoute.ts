@@ -1,20 +1,24 @@
-import { compilePolicy } from '../augment/compile';
+import { compilePolicy, flattenPolicy } from '../augment/compile';
 import { resizedCropLaw } from '../augment/resizedCropLaw';
 import type { Image } from '../image';
 import type { MatrixProduct } from '../linalg/matrixProduct';
 import type { TransformSpec } from '../policy/types';
-import { flattenPolicy } from './flipPairing';
 import { lawOfMoments, type PixelLaw } from './pixelLaw';
 import { resizedCropMoments } from './resizedCropMoments';
 
 /**
- * The exact per-pixel law of a policy that starts with RandomResizedCrop on an image too large to enumerate: the
- * crop's moments by matrix products (resizedCropMoments), carried through the later steps by their own per-pixel
- * routes (flips, Normalize, ...). Null when the policy does not start so, or a later step has no route from moments.
+ * The exact per-pixel law after the first `count` steps of a policy (count >= 1), or null when those steps have no
+ * per-pixel route from moments.
  */
-export async function resizedCropPixelLaw(img: Image, policy: TransformSpec, product: MatrixProduct): Promise<PixelLaw | null> {
-  const transforms = flattenPolicy(policy);
-  const [first, ...rest] = transforms;
+export type PrefixLaw = (count: number) => PixelLaw | null;
+
+/**
+ * For a policy that starts with RandomResizedCrop on an image too large to enumerate: the crop's moments by matrix
+ * products (resizedCropMoments), computed once, carried through any number of the later steps by their own
+ * per-pixel routes (flips, Normalize, ...). Null when the policy does not start so.
+ */
+export async function resizedCropPrefixLaw(img: Image, policy: TransformSpec, product: MatrixProduct): Promise<PrefixLaw | null> {
+  const [first, ...rest] = flattenPolicy(policy);
   if (first?.kind !== 'RandomResizedCrop') return null;
   const crop = compilePolicy(first, img);
   if (!crop.quadrature) return null;
@@ -24,6 +28,5 @@ export async function resizedCropPixelLaw(img: Image, policy: TransformSpec, pro
     product,
   );
   const law = lawOfMoments(crop.outputShape, moments.mean, moments.second);
-  if (rest.length === 0) return law;
-  return compilePolicy({ kind: 'Compose', transforms: rest }, crop.outputShape).pixelLaw?.(law) ?? null;
+  return (count) => (count <= 1 ? law : (compilePolicy({ kind: 'Compose', transforms: rest.slice(0, count - 1) }, crop.outputShape).pixelLaw?.(law) ?? null));
 }

@@ -64,3 +64,8 @@ function generatingVector(): Float64Array {
   for (let j = 1; j < MAX_DIMENSION; j++) z[j] = (z[j - 1] * a) % MODULUS;
   return z;
 }
+
+/** The largest power of two not above x (0 below 1): point counts of full lattices. */
+export function floorPow2(x: number): number {
+  return x < 1 ? 0 : 2 ** Math.floor(Math.log2(x));
+}

@@ -3,7 +3,8 @@ import { crossEntropy } from '../../core/outputs/classifier';
 import { secondOrderMeanCorrection } from '../../core/alignment';
 import { imageMoments, type ImageMoments } from '../../core/moments/imageMoments';
 import { FIRST_POINTS, REPLICATES } from '../../core/moments/randomizedMoments';
-import { latticeSequence } from '../../core/quadrature/latticeSequence';
+import { latticeSequence, type LatticeSequence } from '../../core/quadrature/latticeSequence';
+import type { Step } from '../../core/augment/step';
 import { formatPolicy, parsePolicy } from '../../core/policy';
 import type { TransformSpec } from '../../core/policy/types';
 import type { Image } from '../../core/image';
@@ -127,9 +128,8 @@ async function analyzeModel(
   const [cleanRow] = await forward.run([img]);
   const clean = cleanPrediction(cleanRow, model.info.outputKind, params.label);
   const settings = { budget: params.forwardBudget, confidence: params.confidence, seed: params.seed, tolerance: params.tolerance };
-  const sequence = latticeSequence(REPLICATES, params.seed);
   const mm = m.quadrature
-    ? await randomizedModelMoments((r, k) => m.step.sample(img, sequence.point(r, k)), REPLICATES, forward, clean, { ...settings, firstPoints: FIRST_POINTS }, sub('model'))
+    ? await randomizedModelMoments(drawsOf(m.step, img, latticeSequence(REPLICATES, params.seed)), REPLICATES, forward, clean, { ...settings, firstPoints: FIRST_POINTS }, sub('model'))
     : await modelMoments(new OutcomeIndex(m.mixture), forward, clean, settings, sub('model'));
   const z = zForConfidence(params.confidence);
   const o = mm.moments;
@@ -185,6 +185,11 @@ async function analyzeModel(
     monteCarlo: { ...mc, exact: o.expectedLoss },
   };
   return { report, arrays: { saliency: sal.atClean, saliencyMean: sal.atMean, saliencyTimesStd: salReport.timesStd } };
+}
+
+/** The policy's draw at point k of replicate r of the sequence. */
+function drawsOf(step: Step, img: Image, sequence: LatticeSequence): (r: number, k: number) => Image {
+  return (r, k) => step.sample(img, sequence.point(r, k));
 }
 
 function buildReport(params: AnalyzeParams, policy: TransformSpec, model: OpenedModel | null, images: ImageReport[]): Report {

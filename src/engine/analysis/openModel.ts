@@ -20,9 +20,12 @@ export interface OpenedModel {
   release(): Promise<void>;
 }
 
-/** Loads the model and settles the preprocessing: explicit values over a named preset over the guess. */
-export async function openModel(path: string, request: PreprocessParams | undefined, threads?: number): Promise<OpenedModel> {
-  const info = await loadModel(path, { threads });
+/**
+ * Loads the model and settles the preprocessing: explicit values over a named preset over the guess. `batchRewrite`
+ * (default true) lets a graph fixed to batch 1 run batches; describing a model needs no batches.
+ */
+export async function openModel(path: string, request: PreprocessParams | undefined, threads?: number, batchRewrite = true): Promise<OpenedModel> {
+  const info = await loadModel(path, { threads, batchRewrite });
   const guess = guessPreprocessing(info);
   const preset = request?.preset ?? guess.preset;
   if (!PRESET_NAMES.includes(preset as PresetName)) {

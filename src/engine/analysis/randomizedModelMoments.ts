@@ -5,7 +5,8 @@
 // within the tolerance (absolute), or the next doubling would pass the forward-pass budget.
 import type { Image } from '../../core/image';
 import { argmax, crossEntropy } from '../../core/outputs/classifier';
-import { OutputMomentAccumulator, zForConfidence, type CleanPrediction } from '../../core/outputs/outputMoments';
+import { OutputMomentAccumulator, studentT, type CleanPrediction } from '../../core/outputs/outputMoments';
+import { floorPow2 } from '../../core/quadrature/latticeSequence';
 import type { ForwardModel, Progress } from './forward';
 import type { ModelMomentsResult } from './modelMoments';
 import type { QuadratureLevel } from './result';
@@ -90,24 +91,4 @@ export async function randomizedModelMoments(
     flipHalfWidth: null,
     quadrature: { levels, error: half, replicates: R, confidence, toleranceMet: stop.startsWith('within') },
   };
-}
-
-function floorPow2(x: number): number {
-  return x < 1 ? 0 : 2 ** Math.floor(Math.log2(x));
-}
-
-/**
- * Two-sided Student-t quantile with nu degrees of freedom, by the Cornish-Fisher expansion in 1/nu around the normal
- * quantile (Abramowitz & Stegun 26.7.5; error below 1e-3 for nu >= 5 at 95%).
- */
-export function studentT(confidence: number, nu: number): number {
-  const z = zForConfidence(confidence);
-  const z2 = z * z;
-  return (
-    z +
-    (z * (z2 + 1)) / (4 * nu) +
-    (z * ((5 * z2 + 16) * z2 + 3)) / (96 * nu ** 2) +
-    (z * (((3 * z2 + 19) * z2 + 17) * z2 - 15)) / (384 * nu ** 3) +
-    (z * ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945)) / (92160 * nu ** 4)
-  );
 }

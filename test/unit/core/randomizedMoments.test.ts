@@ -57,7 +57,7 @@ test('control variates: the exact moments of crop + flip cut the draws for crop 
       return { weight: o.weight / 2000, image: { ...o.image, data: o.image.data.map((v) => Math.min(1, Math.max(0, Math.fround(v * f)))) } };
     }),
   ));
-  const controlled = (await controlledDrawer(policy, img, undefined))!;
+  const controlled = controlledDrawer(policy, img, compilePolicy(policy, img).outputShape, null)!;
   assert.equal(controlled.prefix, 'RandomCrop + RandomHorizontalFlip');
   const step = compilePolicy(policy, img);
   const settings = { tolerance: 0.005, replicates: 8, firstPoints: 16, maxDraws: 1 << 16, seed: 3 };
@@ -86,8 +86,8 @@ test('the reported root-mean-square errors are calibrated over independent rando
 test('control variates stay stable where the control rarely moves (a rotation fill at the corners)', { skip: fixturesMissing }, async () => {
   const kitten = loadInputImage(join(FIXTURES, 'images', 'kitten_224.png'), [96, 96]);
   const policy = parsePolicy('Compose([RandomCrop(96, padding=4), RandomHorizontalFlip(), RandomRotation(10, interpolation=InterpolationMode.BILINEAR), ColorJitter(0.2, 0.2)])');
-  const controlled = (await controlledDrawer(policy, kitten, undefined))!;
   const step = compilePolicy(policy, kitten);
+  const controlled = controlledDrawer(policy, kitten, step.outputShape, null)!;
   for (let seed = 0; seed < 3; seed++) {
     // The coefficients come from the first 64 points; the draws after them move the rarely moving controls.
     const settings = { tolerance: 0, replicates: 8, firstPoints: 64, maxDraws: 2048, seed };

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { compilePolicy } from '../../../src/core/augment/compile';
 import type { Image } from '../../../src/core/image';
 import { argmax, crossEntropy } from '../../../src/core/outputs/classifier';
-import { cleanPrediction } from '../../../src/core/outputs/outputMoments';
+import { cleanPrediction, studentT } from '../../../src/core/outputs/outputMoments';
 import { parsePolicy } from '../../../src/core/policy';
 import { latticeSequence } from '../../../src/core/quadrature/latticeSequence';
 import { createRng, type Rng } from '../../../src/core/rng';
 import { countingModel } from '../../../src/engine/analysis/forward';
-import { randomizedModelMoments, studentT } from '../../../src/engine/analysis/randomizedModelMoments';
+import { randomizedModelMoments } from '../../../src/engine/analysis/randomizedModelMoments';
 import { randomImage } from '../core/bruteForce';
 
 const CLASSES = 3;
