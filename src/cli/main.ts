@@ -1,38 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runAnalysis, EngineCancelled } from '../engine/client';
 import { writeReportFiles } from '../engine/reportFiles';
 import { parseCommandLine, USAGE, UsageError, defaults, type CliCommand } from './args';
 import { EXAMPLE_POLICY, writeExample } from './example';
+import { listImages, readPolicyFile } from './inputFiles';
 import { progressBar } from './progressBar';
 import { formatSummary } from './summary';
-
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
-
-/** An image argument: a file, or a folder whose PNG/JPEG files are taken in name order. */
-function listImages(p: string): string[] {
-  let st;
-  try {
-    st = statSync(p);
-  } catch {
-    throw new UsageError(`${p}: no such image file or folder`);
-  }
-  if (!st.isDirectory()) return [p];
-  const files = readdirSync(p)
-    .filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase()))
-    .sort()
-    .map((f) => join(p, f));
-  if (!files.length) throw new UsageError(`${p}: the folder holds no .png or .jpg images`);
-  return files;
-}
-
-function readPolicyFile(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    throw new UsageError(`${path}: cannot read the policy file`);
-  }
-}
 
 async function run(cmd: CliCommand): Promise<void> {
   if (cmd.command === 'help') {
