@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flipHorizontal, flipVertical } from '../core/augment/geometry';
 import type { Image } from '../core/image';
@@ -6,17 +5,21 @@ import { imageToPng } from '../core/io/encode';
 import { makeExampleImage } from '../core/io/exampleImage';
 import { encodeModel } from '../model/onnx/codec';
 import { linearModel } from '../model/onnx/linear-model';
+import type { Report } from '../engine/analysis/result';
+import type { ReportEntry } from '../engine/report/reportEntries';
 
 export const EXAMPLE_POLICY = 'Compose([RandomCrop(48, padding=4), RandomHorizontalFlip(p=0.5)])';
 export const EXAMPLE_CLASSES = ['upright', 'mirrored', 'upside-down', 'rotated-180'];
 
+export const EXAMPLE_IMAGE = 'example.png';
+export const EXAMPLE_MODEL = 'example-model.onnx';
+
 /**
- * Writes the built-in example into `dir`: a generated picture and a generated ONNX classifier that tells the picture's
+ * The built-in example's two files, EXAMPLE_IMAGE and EXAMPLE_MODEL: a generated picture and a generated ONNX classifier that tells the picture's
  * four orientations apart (a linear template matcher: class k scores 6 <x - m, t_k - m> / ||t_k - m||^2, t_k the k-th orientation,
  * m their mean). Horizontal flips swap its top class, so the example shows a policy the model is not invariant to.
  */
-export function writeExample(dir: string): { image: string; model: string } {
-  mkdirSync(dir, { recursive: true });
+export function exampleEntries(): ReportEntry[] {
   const img = makeExampleImage();
   const templates = [img, flipHorizontal(img), flipVertical(img), flipVertical(flipHorizontal(img))];
   const d = img.data.length;
@@ -34,8 +37,17 @@ export function writeExample(dir: string): { image: string; model: string } {
     }
   });
   const model = linearModel({ channels: 3, height: img.height, width: img.width, weights, bias, outputName: 'orientation_logits' });
-  const paths = { image: join(dir, 'example.png'), model: join(dir, 'example-model.onnx') };
-  writeFileSync(paths.image, imageToPng(img));
-  writeFileSync(paths.model, encodeModel(model));
-  return paths;
+  return [
+    { name: EXAMPLE_IMAGE, data: () => imageToPng(img) },
+    { name: EXAMPLE_MODEL, data: () => encodeModel(model) },
+  ];
+}
+
+/** The report with the example's paths moved from the staging folder the analysis read them from into `dir`. */
+export function relocateExample(report: Report, dir: string): Report {
+  return {
+    ...report,
+    model: report.model && { ...report.model, path: join(dir, EXAMPLE_MODEL) },
+    images: report.images.map((image) => ({ ...image, path: join(dir, EXAMPLE_IMAGE) })),
+  };
 }

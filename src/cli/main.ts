@@ -1,49 +1,81 @@
 import { join, resolve } from 'node:path';
-import { runAnalysis, EngineCancelled } from '../engine/client';
-import { writeReportFiles } from '../engine/reportFiles';
+import { runAnalysis } from '../engine/client';
+import { OutputError } from '../engine/report/fsErrors';
+import { reportEntries } from '../engine/report/reportEntries';
+import { ReportFolder } from '../engine/report/reportFolder';
 import { parseCommandLine, USAGE, UsageError, defaults, type CliCommand } from './args';
-import { EXAMPLE_POLICY, writeExample } from './example';
+import { EXAMPLE_IMAGE, EXAMPLE_MODEL, EXAMPLE_POLICY, exampleEntries, relocateExample } from './example';
 import { listImages, readPolicyFile } from './inputFiles';
 import { progressBar } from './progressBar';
 import { formatSummary } from './summary';
 
-async function run(cmd: CliCommand): Promise<void> {
+/** Exit status of a run stopped by a signal: 128 + its number (Ctrl-C 130, SIGTERM 143). */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+type StopSignal = keyof typeof SIGNAL_EXIT;
+
+/** The report folder, checked and locked before any work (a bad --out is a usage error). */
+async function openOutput(out: string | undefined): Promise<ReportFolder | undefined> {
+  if (out === undefined) return undefined;
+  if (out.trim() === '') throw new UsageError('--out is empty: give the folder to write the report into');
+  try {
+    return await ReportFolder.open(resolve(out));
+  } catch (e) {
+    throw e instanceof OutputError ? new UsageError(`--out: ${e.message}`) : e;
+  }
+}
+
+async function run(cmd: CliCommand, signal: AbortSignal): Promise<void> {
   if (cmd.command === 'help') {
     console.log(USAGE);
     return;
   }
-  let params = cmd.params;
-  let out = cmd.out;
-  if (cmd.command === 'example') {
-    out = resolve(out ?? 'auglens-example');
-    const files = writeExample(out);
-    console.log(`example: generated ${files.image} and ${files.model}; policy ${EXAMPLE_POLICY}`);
-    params = { ...defaults([files.image], EXAMPLE_POLICY), modelPath: files.model, preprocess: { preset: 'unit' } };
-  }
-  const bar = progressBar(process.stderr);
-  const abort = new AbortController();
-  process.once('SIGINT', () => abort.abort());
-  process.once('SIGTERM', () => abort.abort());
-  const result = await runAnalysis(join(__dirname, 'engine.js'), params, {
-    onProgress: (stage, fraction, message) => bar.update(stage, fraction, message),
-    signal: abort.signal,
-  }).finally(() => bar.clear());
-  if (cmd.json) console.log(JSON.stringify(result.report, null, 2));
-  else console.log(formatSummary(result.report));
-  if (out) {
-    const files = writeReportFiles(out, result);
-    if (!cmd.json) console.log(`\nwrote ${files.length} files to ${out}: ${files.join(', ')}`);
+  const folder = await openOutput(cmd.command === 'example' ? (cmd.out ?? 'auglens-example') : cmd.out);
+  try {
+    let params = cmd.params;
+    const inputs = cmd.command === 'example' ? exampleEntries() : [];
+    if (folder && inputs.length) {
+      await folder.add(inputs, { signal });
+      const at = (name: string) => join(folder.staging, name);
+      console.log(`example: generated ${EXAMPLE_IMAGE} and ${EXAMPLE_MODEL}; policy ${EXAMPLE_POLICY}`);
+      params = { ...defaults([at(EXAMPLE_IMAGE)], EXAMPLE_POLICY), modelPath: at(EXAMPLE_MODEL), preprocess: { preset: 'unit' } };
+    }
+    const bar = progressBar(process.stderr);
+    let result = await runAnalysis(join(__dirname, 'engine.js'), params, {
+      onProgress: (stage, fraction, message) => bar.update(stage, fraction, message),
+      signal,
+    }).finally(() => bar.clear());
+    if (folder && inputs.length) result = { ...result, report: relocateExample(result.report, folder.target) };
+    if (cmd.json) console.log(JSON.stringify(result.report, null, 2));
+    else console.log(formatSummary(result.report));
+    if (folder) {
+      const entries = reportEntries(result);
+      await folder.add(entries, { signal });
+      await folder.commit(signal);
+      const names = [...inputs, ...entries].map((e) => e.name);
+      if (!cmd.json) console.log(`\nwrote ${names.length} files to ${folder.target}: ${names.join(', ')}`);
+    }
+  } finally {
+    await folder?.close();
   }
 }
 
 async function main(): Promise<number> {
+  const abort = new AbortController();
+  let stoppedBy: StopSignal | undefined;
+  const onSignal = (signal: StopSignal) => {
+    if (stoppedBy) process.exit(SIGNAL_EXIT[signal]);
+    stoppedBy = signal;
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
-    await run(parseCommandLine(process.argv.slice(2), readPolicyFile, listImages));
+    await run(parseCommandLine(process.argv.slice(2), readPolicyFile, listImages), abort.signal);
     return 0;
   } catch (e) {
-    if (e instanceof EngineCancelled) {
+    if (stoppedBy) {
       console.error('auglens: cancelled');
-      return 130;
+      return SIGNAL_EXIT[stoppedBy];
     }
     const message = (e as Error).message.split('\n')[0];
     console.error(`auglens: error: ${message}`);

@@ -1,10 +1,14 @@
 // "AugLens: Export Report": writes a folder with report.json, the .npy arrays and PNG heatmaps of each analysed
-// policy (engine/reportFiles), and report.html, the whole panel as one self-contained offline page.
+// policy (engine/report), and report.html, the whole panel as one self-contained offline page. The files are written
+// asynchronously into a staging folder swapped into place at the end, with progress and Cancel, so the extension
+// host never blocks on the disk and a cancelled or failed export leaves nothing behind.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { formatSummary } from '../cli/summary';
-import { writeReportFiles } from '../engine/reportFiles';
+import { OutputError } from '../engine/report/fsErrors';
+import { reportEntries, type ReportEntry } from '../engine/report/reportEntries';
+import { ReportFolder } from '../engine/report/reportFolder';
 import { stringifyWithArrays } from '../shared/binaryJson';
 import type { HostToWebviewMessage } from '../shared/panelProtocol';
 import { ActionableError } from './fixActions';
@@ -23,7 +27,7 @@ const POLICY_FOLDERS = ['policy-A', 'policy-B'];
 
 /**
  * Exports the panel's last results into a new folder inside `parent` (asked for when absent). Resolves to
- * undefined when the user dismisses the folder dialog.
+ * undefined when the user dismisses the folder dialog or cancels the export.
  */
 export async function exportReport(panel: StabilityPanel, extensionUri: vscode.Uri, parent?: vscode.Uri): Promise<ExportedReport | undefined> {
   const results = panel.session.results;
@@ -31,35 +35,82 @@ export async function exportReport(panel: StabilityPanel, extensionUri: vscode.U
   const base = parent ?? (await askFolder());
   if (!base) return undefined;
   if (base.scheme !== 'file') throw new ActionableError(`cannot export to ${base.toString()}: choose a local folder.`, []);
-  const stem = panel.fileName.replace(/\.onnx$/i, '');
-  const folder = vscode.Uri.joinPath(base, `auglens-${stem}-${timestamp(new Date())}`);
+  const folderUri = newFolder(base, `auglens-${panel.fileName.replace(/\.onnx$/i, '')}-${timestamp(new Date())}`);
 
-  const files: string[] = [];
   const pictures: { name: string; png: Uint8Array }[] = [];
-  for (const [i, result] of results.entries()) {
-    const sub = results.length > 1 ? POLICY_FOLDERS[i] : '';
-    const dir = join(folder.fsPath, sub);
-    for (const name of writeReportFiles(dir, result)) {
-      const relative = sub ? `${sub}/${name}` : name;
-      files.push(relative);
-      if (name.endsWith('.png')) pictures.push({ name: relative, png: await readFile(join(dir, name)) });
-    }
+  const keepPicture = (entry: ReportEntry): ReportEntry =>
+    entry.name.endsWith('.png')
+      ? {
+          name: entry.name,
+          data: () => {
+            const png = entry.data() as Uint8Array;
+            pictures.push({ name: entry.name, png });
+            return png;
+          },
+        }
+      : entry;
+  const entries = results.flatMap((result, i) => reportEntries(result, results.length > 1 ? `${POLICY_FOLDERS[i]}/` : '').map(keepPicture));
+  const css = await readFile(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css').fsPath, 'utf8');
+  const script = await readFile(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js').fsPath, 'utf8');
+  const messagesJson = stringifyWithArrays(reportMessages(panel));
+  entries.push({
+    name: 'report.html',
+    data: () =>
+      renderReportHtml({
+        title: `AugLens report: ${panel.fileName}`,
+        css,
+        script,
+        messagesJson,
+        summaryText: results.map((r) => formatSummary(r.report)).join('\n\n'),
+        pictures,
+      }),
+  });
+
+  const written = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'AugLens: exporting the report', cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      const cancel = token.onCancellationRequested(() => abort.abort());
+      let folder: ReportFolder | undefined;
+      try {
+        folder = await ReportFolder.open(folderUri.fsPath);
+        let done = 0;
+        await folder.add(entries, {
+          signal: abort.signal,
+          onProgress: (n, total) => {
+            progress.report({ message: `${n} of ${total} files`, increment: (100 * (n - done)) / total });
+            done = n;
+          },
+        });
+        await folder.commit(abort.signal);
+        return true;
+      } catch (e) {
+        if (abort.signal.aborted) return false;
+        throw e instanceof OutputError ? new ActionableError(`cannot export the report: ${e.message}.`, []) : e;
+      } finally {
+        cancel.dispose();
+        await folder?.close();
+      }
+    },
+  );
+  if (!written) {
+    log.info('report export cancelled');
+    return undefined;
   }
-  const page = renderReportHtml({
-    title: `AugLens report: ${panel.fileName}`,
-    css: await readFile(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css').fsPath, 'utf8'),
-    script: await readFile(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js').fsPath, 'utf8'),
-    messagesJson: stringifyWithArrays(reportMessages(panel)),
-    summaryText: results.map((r) => formatSummary(r.report)).join('\n\n'),
-    pictures,
+  const files = entries.map((e) => e.name);
+  log.info(`exported ${files.length} files to ${folderUri.fsPath}`);
+  void vscode.window.showInformationMessage(`AugLens: exported ${files.length} files to ${folderUri.fsPath}`, 'Reveal in Explorer').then((picked) => {
+    if (picked) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.joinPath(folderUri, 'report.html'));
   });
-  await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'report.html'), new TextEncoder().encode(page));
-  files.push('report.html');
-  log.info(`exported ${files.length} files to ${folder.fsPath}`);
-  void vscode.window.showInformationMessage(`AugLens: exported ${files.length} files to ${folder.fsPath}`, 'Reveal in Explorer').then((picked) => {
-    if (picked) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.joinPath(folder, 'report.html'));
-  });
-  return { folder, files };
+  return { folder: folderUri, files };
+}
+
+/** `base/stem`, or `base/stem-2`, `-3`... when an export in the same second already took the name. */
+function newFolder(base: vscode.Uri, stem: string): vscode.Uri {
+  for (let n = 1; ; n++) {
+    const uri = vscode.Uri.joinPath(base, n === 1 ? stem : `${stem}-${n}`);
+    if (!existsSync(uri.fsPath)) return uri;
+  }
 }
 
 /** The messages that draw the panel's current results, for the offline page (read-only: mode 'report'). */

@@ -1,0 +1,48 @@
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { OutputError } from './fsErrors';
+
+/** Names of the files AugLens writes into a report folder (CLI reports and the example's inputs). */
+const REPORT_FILE =
+  /^(report\.json|report\.html|example\.png|example-model\.onnx|(image\d+_)?((mean|variance|eigenvectors|saliency|saliency_mean|saliency_times_std)\.npy|(mean|variance|saliency|saliency_times_std|eigen_\d+)\.png))$/;
+
+/**
+ * The rule that keeps user files safe: an existing output folder may be replaced only when it is empty or holds an
+ * AugLens report (a report.json with a schemaVersion, policy and images) and nothing but files AugLens writes.
+ * Throws an OutputError saying why the folder is not replaceable.
+ */
+export async function checkReplaceable(dir: string): Promise<void> {
+  const names = await readdir(dir);
+  if (names.length === 0) return;
+  const foreign: string[] = [];
+  const links: string[] = [];
+  for (const name of names) {
+    const st = await lstat(join(dir, name));
+    if (st.isSymbolicLink()) links.push(name);
+    else if (!st.isFile() || !REPORT_FILE.test(name)) foreign.push(name);
+  }
+  if (links.length) {
+    throw new OutputError(`${dir} holds symbolic links (${listed(links)}); AugLens does not write through links and leaves them alone: choose a new folder`);
+  }
+  if (foreign.length) {
+    throw new OutputError(
+      `${dir} holds files AugLens did not write (${listed(foreign)}); AugLens replaces only an empty folder or an earlier AugLens report: choose a new folder`,
+    );
+  }
+  if (!names.includes('report.json') || !isReport(await readFile(join(dir, 'report.json'), 'utf8'))) {
+    throw new OutputError(`${dir} holds no AugLens report.json; AugLens replaces only an empty folder or an earlier AugLens report: choose a new folder`);
+  }
+}
+
+function isReport(text: string): boolean {
+  try {
+    const r = JSON.parse(text);
+    return typeof r?.schemaVersion === 'number' && typeof r.policy === 'object' && Array.isArray(r.images);
+  } catch {
+    return false;
+  }
+}
+
+function listed(names: readonly string[]): string {
+  return names.slice(0, 3).join(', ') + (names.length > 3 ? `, and ${names.length - 3} more` : '');
+}
