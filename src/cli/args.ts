@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { AnalyzeParams } from '../engine/protocol';
+import { checkedPolicy } from './policyCheck';
 
 export class UsageError extends Error {}
 
@@ -56,7 +57,7 @@ export function parseCommandLine(argv: readonly string[], readPolicyFile: (path:
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: [...rest], options, allowPositionals: false, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(rest), options, allowPositionals: false, strict: true });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -67,13 +68,16 @@ export function parseCommandLine(argv: readonly string[], readPolicyFile: (path:
     if (raw === undefined) return fallback;
     const x = Number(raw);
     if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(x) || !check(x)) {
-      throw new UsageError(`--${name} ${String(raw)} is not a valid value`);
+      const rule = REQUIREMENTS[name];
+      throw new UsageError(`--${name} ${String(raw)} is not a valid value${rule ? `: --${name} must be ${rule}` : ''}`);
     }
     return x;
   };
   const list = (name: 'mean' | 'std'): number[] | undefined => {
     if (v[name] === undefined) return undefined;
-    const xs = v[name]!.split(',').map(Number);
+    const items = v[name]!.split(',');
+    if (items.some((x) => x.trim() === '')) throw new UsageError(`--${name} '${v[name]}' has an empty value: give 1 number, or 1 per model channel, separated by commas`);
+    const xs = items.map(Number);
     if (xs.some((x) => !Number.isFinite(x))) throw new UsageError(`--${name} ${v[name]} must be comma-separated numbers`);
     return xs;
   };
@@ -84,7 +88,7 @@ export function parseCommandLine(argv: readonly string[], readPolicyFile: (path:
   if (!v.policy) throw new UsageError('--policy is required');
   if (command === 'analyze' && !v.model) throw new UsageError('--model is required for analyze');
   if (command === 'moments' && v.model) throw new UsageError('moments takes no --model (use analyze)');
-  const policy = v.policy.startsWith('@') ? readPolicyFile(v.policy.slice(1)) : v.policy;
+  const policy = checkedPolicy(v.policy, readPolicyFile);
   const channels = v.channels;
   if (channels !== undefined && channels !== 'rgb' && channels !== 'bgr' && channels !== 'gray') {
     throw new UsageError(`--channels ${channels} must be rgb, bgr or gray`);
@@ -110,7 +114,7 @@ export function parseCommandLine(argv: readonly string[], readPolicyFile: (path:
       gradient: gradientMode(v.gradient),
       label: v.label === undefined ? undefined : num('label', 0, (x) => Number.isInteger(x) && x >= 0),
       preprocess:
-        v.preprocess || v.mean || v.std || v.scale || channels
+        [v.preprocess, v.mean, v.std, v.scale, channels].some((x) => x !== undefined)
           ? {
               preset: v.preprocess,
               mean: list('mean'),
@@ -121,6 +125,31 @@ export function parseCommandLine(argv: readonly string[], readPolicyFile: (path:
           : undefined,
     },
   };
+}
+
+/** What a numeric option accepts, for its error message. */
+const REQUIREMENTS: Partial<Record<keyof typeof options, string>> = {
+  'top-k': 'an integer from 0 to 64',
+  tolerance: 'a number between 0 and 1',
+  confidence: 'a number between 0 and 1',
+  budget: 'an integer >= 16',
+  'max-draws': 'an integer from 16 to 8388608',
+  'mc-seconds': 'a positive number',
+  seed: 'an integer',
+  label: 'an integer >= 0 (a class index)',
+  scale: '1 or 255',
+};
+
+/** `--budget -1` as `--budget=-1`: parseArgs takes a value starting with '-' for an option and rejects it. */
+function joinNegativeValues(args: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith('--') ? args[i].slice(2) : '';
+    const option = (options as Record<string, { type: string }>)[name];
+    if (option?.type === 'string' && /^-\.?\d/.test(args[i + 1] ?? '')) joined.push(`${args[i]}=${args[++i]}`);
+    else joined.push(args[i]);
+  }
+  return joined;
 }
 
 function helpCommand(): CliCommand {

@@ -6,6 +6,7 @@ import { ReportFolder } from '../engine/report/reportFolder';
 import { parseCommandLine, USAGE, UsageError, defaults, type CliCommand } from './args';
 import { EXAMPLE_IMAGE, EXAMPLE_MODEL, EXAMPLE_POLICY, exampleEntries, relocateExample } from './example';
 import { listImages, readPolicyFile } from './inputFiles';
+import { PolicyInputError } from './policyCheck';
 import { progressBar } from './progressBar';
 import { formatSummary } from './summary';
 
@@ -79,6 +80,7 @@ async function main(): Promise<number> {
     }
     const message = (e as Error).message.split('\n')[0];
     console.error(`auglens: error: ${message}`);
+    if (e instanceof PolicyInputError) console.error(e.frame);
     if (e instanceof UsageError) console.error(`run 'auglens --help' for usage`);
     return e instanceof UsageError ? 2 : 1;
   }

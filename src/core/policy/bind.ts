@@ -1,6 +1,6 @@
 import type { DictNode, Keyword, Node, StringNode } from './ast';
 import { isTransformName, resolveTransform } from './catalog';
-import { PolicyError, snippet } from './errors';
+import { PolicyError, printable, snippet } from './errors';
 import { variableHint, type ReadContext } from './kinds';
 import type { Signature } from './signature';
 import { didYouMean } from './suggest';
@@ -66,7 +66,7 @@ function bindArguments(
     if (!names.includes(keyword.name)) {
       fail(names.length === 0
         ? `${name} takes no arguments, got '${keyword.name}'`
-        : `${name} has no argument '${keyword.name}'${didYouMean(keyword.name, names)}; its arguments are ${names.join(', ')}`, keyword.nameSpan);
+        : `${name} has no argument '${printable(keyword.name)}'${didYouMean(keyword.name, names)}; its arguments are ${names.join(', ')}`, keyword.nameSpan);
     }
     if (given.has(keyword.name)) fail(`${name} got multiple values for argument '${keyword.name}'`, keyword.nameSpan);
     given.set(keyword.name, keyword.value);
@@ -74,10 +74,22 @@ function bindArguments(
   for (const param of signature.params) {
     if (param.required && !given.has(param.name)) fail(`${name} is missing required argument '${param.name}'`, span);
   }
+  for (const [arg, node] of given) {
+    const bad = nonFinite(node);
+    if (bad) fail(`${name}: argument '${arg}' takes finite numbers: NaN and infinity are not valid values for it, got ${snippet(source, bad.span)}`, bad.span);
+  }
   const context = (arg: string): ReadContext => ({ source, transform: name, arg, dialect, bindTransform: (n) => bindTransform(n, source) });
   const reject = (arg: string, detail: string): never => {
     const node = given.get(arg);
     return fail(`${name}: argument '${arg}' ${detail}${node ? `, got ${snippet(source, node.span)}` : ''}`, node?.span ?? span);
   };
   return signature.bind(given, span, context, reject);
+}
+
+/** The first NaN or infinite number in an argument's value (nested transforms excepted: they are bound on their own). */
+function nonFinite(node: Node): Node | undefined {
+  if (node.type === 'number') return Number.isFinite(node.value) ? undefined : node;
+  if (node.type === 'list' || node.type === 'tuple') return node.items.map(nonFinite).find((n) => n !== undefined);
+  if (node.type === 'dict') return node.entries.map((e) => nonFinite(e.value)).find((n) => n !== undefined);
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import type { NameNode } from './ast';
-import { PolicyError } from './errors';
+import { PolicyError, printable } from './errors';
 import { stripModule, TRANSFORM_MODULES } from './modules';
 import type { Signature } from './signature';
 import { SIGNATURES } from './signatures';
@@ -30,7 +30,7 @@ const SUPPORTED_LIST = `supported: ${SUPPORTED.join(', ')} (and, as no-ops, ${NO
 
 /** The signature of a called transform name such as `T.RandomCrop`, or a PolicyError naming the problem. */
 export function resolveTransform(callee: NameNode): Signature {
-  const dotted = callee.path.join('.');
+  const dotted = printable(callee.path.join('.'));
   const name = stripModule(callee.path, TRANSFORM_MODULES);
   const fail = (kind: 'unknown-transform' | 'unsupported-transform', message: string): never => {
     throw new PolicyError(kind, message, callee.span);
@@ -45,7 +45,7 @@ export function resolveTransform(callee: NameNode): Signature {
   const reason = REJECTED.get(name);
   if (reason !== undefined) fail('unsupported-transform', `${name} is not supported: ${reason}`);
   if (NOT_YET.includes(name)) fail('unsupported-transform', `${name} is not supported yet; ${SUPPORTED_LIST}`);
-  return fail('unknown-transform', `unknown transform '${name}'${didYouMean(name, KNOWN)}; ${SUPPORTED_LIST}`);
+  return fail('unknown-transform', `unknown transform '${printable(name)}'${didYouMean(name, KNOWN)}; ${SUPPORTED_LIST}`);
 }
 
 /** Whether a bare (uncalled) name is a transform the user forgot to call, e.g. `RandomHorizontalFlip`. */

@@ -1,4 +1,4 @@
 export { parsePolicy } from './policy';
 export { formatPolicy } from './format';
-export { PolicyError, lineColumn, type PolicyErrorKind } from './errors';
+export { PolicyError, lineColumn, printable, type PolicyErrorKind } from './errors';
 export type * from './types';

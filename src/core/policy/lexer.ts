@@ -1,4 +1,4 @@
-import { PolicyError } from './errors';
+import { PolicyError, printable } from './errors';
 import type { SourceSpan } from './types';
 
 export type Punct = '(' | ')' | '[' | ']' | '{' | '}' | ',' | ':' | ';' | '=' | '.' | '+' | '-' | '*' | '/';
@@ -71,7 +71,7 @@ function scan(text: string, origin: readonly number[] | undefined, tokens: Token
       if (/[A-Za-z0-9_.]/.test(text[end] ?? '')) {
         let bad = end;
         while (/[A-Za-z0-9_.]/.test(text[bad] ?? '')) bad++;
-        fail(`invalid number literal '${text.slice(i, bad)}'`, i, bad);
+        fail(`invalid number literal '${printable(text.slice(i, bad))}'`, i, bad);
       }
       tokens.push({ type: 'number', value: Number(raw.replace(/_/g, '')), span: span(i, end) });
       i = end;
@@ -86,7 +86,8 @@ function scan(text: string, origin: readonly number[] | undefined, tokens: Token
       tokens.push({ type: 'punct', text: c as Punct, span: span(i, i + 1) });
       i++;
     } else {
-      fail(`unexpected character '${c}'`, i, i + 1);
+      const char = String.fromCodePoint(text.codePointAt(i)!);
+      fail(`unexpected character '${printable(char)}'${c === '\ufeff' ? ' (a byte-order mark)' : ''}`, i, i + char.length);
     }
   }
   tokens.push({ type: 'eof', span: span(text.length, text.length) });
@@ -117,7 +118,7 @@ function readString(
     if (hexLength > 0) {
       let digits = 0;
       while (digits < hexLength && /[0-9A-Fa-f]/.test(text[i + 2 + digits] ?? '')) digits++;
-      if (digits < hexLength) fail(`bad escape '${text.slice(i, i + 2 + digits)}'`, i, i + 2 + digits);
+      if (digits < hexLength) fail(`bad escape '${printable(text.slice(i, i + 2 + digits))}'`, i, i + 2 + digits);
       value += String.fromCharCode(parseInt(text.slice(i + 2, i + 2 + hexLength), 16));
       i += 2 + hexLength;
     } else if (ESCAPES.has(e)) {

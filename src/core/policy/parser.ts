@@ -1,5 +1,5 @@
 import { spanOf, type CallNode, type DictEntry, type Keyword, type NameNode, type Node, type NumberNode } from './ast';
-import { PolicyError } from './errors';
+import { PolicyError, printable } from './errors';
 import { tokenize, type Punct, type Token } from './lexer';
 import type { SourceSpan } from './types';
 
@@ -12,6 +12,12 @@ export interface ParseOptions {
 
 const LITERALS = new Map<string, 'bool' | 'none'>([['True', 'bool'], ['False', 'bool'], ['None', 'none'], ['true', 'bool'], ['false', 'bool'], ['null', 'none']]);
 const CLOSER: Record<string, Punct> = { '(': ')', '[': ']', '{': '}' };
+/** Nesting (brackets, calls, signs) allowed in a policy: far above real ones, far below the call stack's limit. */
+export const MAX_NESTING = 100;
+/** `math.inf`, `np.nan`, ...: constants that are numbers. */
+const NUMBER_CONSTANTS = new Map<string, number>(
+  ['math', 'np', 'numpy', 'torch'].flatMap((m) => [[`${m}.inf`, Infinity], [`${m}.nan`, NaN]] as [string, number][]),
+);
 
 /**
  * Parses policy text into top-level expressions, separated by `;`, `,` or line breaks outside brackets.
@@ -29,6 +35,7 @@ export function parseProgram(text: string, options: ParseOptions = {}): Node[] {
 
 class Parser {
   private index = 0;
+  private depth = 0;
 
   constructor(
     private readonly tokens: readonly Token[],
@@ -62,6 +69,23 @@ class Parser {
   }
 
   private expr(): Node {
+    return this.nested(() => this.sum());
+  }
+
+  /** Runs one level of the recursive descent, failing past MAX_NESTING levels. */
+  private nested<T>(parse: () => T): T {
+    if (this.depth >= MAX_NESTING) {
+      this.fail(`the policy is nested more than ${MAX_NESTING} levels deep (brackets, calls or signs)`, this.peek().span);
+    }
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private sum(): Node {
     let left = this.term();
     for (let op = this.peek(); this.isPunct(op, '+') || this.isPunct(op, '-'); op = this.peek()) {
       this.index++;
@@ -83,7 +107,7 @@ class Parser {
     const op = this.peek();
     if (!this.isPunct(op, '+') && !this.isPunct(op, '-')) return this.primary();
     this.index++;
-    const operand = this.numeric(this.unary());
+    const operand = this.numeric(this.nested(() => this.unary()));
     return { type: 'number', value: op.text === '-' ? 0 - operand.value : operand.value, span: spanOf(op, operand) };
   }
 
@@ -130,7 +154,10 @@ class Parser {
       path.push((last as Token & { type: 'name' }).text);
     }
     const callee: NameNode = { type: 'name', path, span: spanOf(first, last) };
+    if (path.length === 1 && first.text === 'float' && this.isPunct(this.peek(), '(')) return this.floatCall(callee);
     if (this.isPunct(this.peek(), '(')) return this.call(callee);
+    const constant = NUMBER_CONSTANTS.get(path.join('.'));
+    if (constant !== undefined) return { type: 'number', value: constant, span: callee.span };
     const literal = path.length === 1 ? LITERALS.get(first.text) : undefined;
     if (literal === 'bool') return { type: 'bool', value: first.text === 'True' || first.text === 'true', span: callee.span };
     if (literal === 'none') return { type: 'none', span: callee.span };
@@ -145,7 +172,7 @@ class Parser {
     while (!this.isPunct(this.peek(), ')')) {
       const t = this.peek();
       if (t.type === 'name' && this.isPunct(this.tokens[this.index + 1], '=')) {
-        if (keywords.some((k) => k.name === t.text)) this.fail(`keyword argument repeated: '${t.text}'`, t.span);
+        if (keywords.some((k) => k.name === t.text)) this.fail(`keyword argument repeated: '${printable(t.text)}'`, t.span);
         this.index += 2;
         keywords.push({ name: t.text, nameSpan: t.span, value: this.expr() });
       } else {
@@ -158,6 +185,18 @@ class Parser {
     }
     const close = this.close(open);
     return { type: 'call', callee, args, keywords, span: spanOf(callee, close) };
+  }
+
+  /** Python's `float(x)` of a number or a numeric string such as 'nan' or '-inf': a number. */
+  private floatCall(callee: NameNode): NumberNode {
+    const open = this.next();
+    const arg = this.expr();
+    const close = this.close(open);
+    const span = spanOf(callee, close);
+    if (arg.type === 'number') return { type: 'number', value: arg.value, span };
+    const value = arg.type === 'string' ? pythonFloat(arg.value) : undefined;
+    if (value === undefined) this.fail(`float() takes a number or a numeric string such as 'nan' or '1e-3'`, arg.span);
+    return { type: 'number', value, span };
   }
 
   private tuple(): Node {
@@ -254,10 +293,20 @@ function describe(t: Token): string {
     case 'string':
       return 'a string';
     case 'name':
-      return `'${t.text}'`;
+      return `'${printable(t.text)}'`;
     case 'punct':
       return `'${t.text}'`;
     case 'error':
       return 'an invalid token';
   }
+}
+
+/** The value of Python's float() of a string, or undefined where Python raises ValueError. */
+function pythonFloat(text: string): number | undefined {
+  const t = text.trim().toLowerCase().replace(/^([+-]?)/, '');
+  const sign = text.trim().startsWith('-') ? -1 : 1;
+  if (t === 'nan') return NaN;
+  if (t === 'inf' || t === 'infinity') return sign * Infinity;
+  if (!/^(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:e[+-]?\d(?:_?\d)*)?$/.test(t)) return undefined;
+  return sign * Number(t.replace(/_/g, ''));
 }

@@ -20,6 +20,7 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
+    if (Math.abs(c.length - word.length) > limit) continue; // the distance is at least the length difference
     const distance = editDistance(word, c);
     if (distance < bestDistance) {
       best = c;

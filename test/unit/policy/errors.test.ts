@@ -36,6 +36,9 @@ describe('syntax errors point at the offending character', () => {
     ['{"type" "RandomCrop"}', "syntax error: expected ':' after a key, found a string", '"RandomCrop"'],
     ['RandomCrop(32, *args)', "syntax error: expected a value, found '*'", '*'],
     ['[{"type": "Random\\uZZCrop"}]', "syntax error: bad escape '\\u'", '\\u'],
+    ["RandomCrop(float('abc'))", "syntax error: float() takes a number or a numeric string such as 'nan' or '1e-3'", "'abc'"],
+    ['RandomCrop(32)\0', "syntax error: unexpected character '\\x00'", '\0'],
+    ['\ufeffRandomCrop(32)', "syntax error: unexpected character '\\ufeff' (a byte-order mark)", '\ufeff'],
   ]);
 
   it('points into the original text for a JSON policy string', () => {
@@ -134,7 +137,7 @@ describe('arguments: types and ranges', () => {
     ['RandomCrop((32, 0))', "RandomCrop: argument 'size' must be a positive int or a sequence (h, w) of positive ints, got (32, 0)", '(32, 0)'],
     ['CenterCrop(32.5)', "CenterCrop: argument 'size' must be a positive int or a sequence (h, w) of positive ints, got 32.5", '32.5'],
     ['CenterCrop((1, 2, 3))', "CenterCrop: argument 'size' must be a positive int or a sequence (h, w) of positive ints, got (1, 2, 3)", '(1, 2, 3)'],
-    ['[{"type": "RandomCrop", "size": 1e400}]', "RandomCrop: argument 'size' must be a positive int or a sequence (h, w) of positive ints, got 1e400", '1e400'],
+    ['[{"type": "RandomCrop", "size": 1e400}]', "RandomCrop: argument 'size' takes finite numbers: NaN and infinity are not valid values for it, got 1e400", '1e400'],
     ['RandomCrop(32, padding=(1, 2, 3))', "RandomCrop: argument 'padding' must be an int or a sequence of 1, 2 or 4 ints, got (1, 2, 3)", '(1, 2, 3)'],
     ['RandomCrop(32, padding=(1, -2))', "RandomCrop: argument 'padding' values must be non-negative, got (1, -2)", '(1, -2)'],
     ['RandomCrop(32, padding=1.5)', "RandomCrop: argument 'padding' must be an int or a sequence of 1, 2 or 4 ints, got 1.5", '1.5'],
@@ -142,7 +145,11 @@ describe('arguments: types and ranges', () => {
     ['RandomCrop(32, pad_if_needed=1)', "RandomCrop: argument 'pad_if_needed' must be True or False, got 1", '1'],
     ['RandomCrop(32, fill="white")', "RandomCrop: argument 'fill' must be a number or a sequence of numbers, got \"white\"", '"white"'],
     ['RandomCrop(32, fill=())', "RandomCrop: argument 'fill' must be a number or a sequence of numbers, got ()", '()'],
-    ['[{"type": "RandomCrop", "size": 8, "fill": 1e999}]', "RandomCrop: argument 'fill' must be a finite number, got 1e999", '1e999'],
+    ['[{"type": "RandomCrop", "size": 8, "fill": 1e999}]', "RandomCrop: argument 'fill' takes finite numbers: NaN and infinity are not valid values for it, got 1e999", '1e999'],
+    ["RandomHorizontalFlip(p=float('nan'))", "RandomHorizontalFlip: argument 'p' takes finite numbers: NaN and infinity are not valid values for it, got float('nan')", "float('nan')"],
+    ['RandomCrop(32, padding=float(" -Infinity "))', "RandomCrop: argument 'padding' takes finite numbers: NaN and infinity are not valid values for it, got float(\" -Infinity \")", 'float(" -Infinity ")'],
+    ['RandomAffine(0, translate=(0.1, math.inf))', "RandomAffine: argument 'translate' takes finite numbers: NaN and infinity are not valid values for it, got math.inf", 'math.inf'],
+    ['Normalize((0.5, np.nan), (1, 1))', "Normalize: argument 'mean' takes finite numbers: NaN and infinity are not valid values for it, got np.nan", 'np.nan'],
     ['RandomAffine(-10)', "RandomAffine: argument 'degrees' must be non-negative when it is a single number, got -10", '-10'],
     ['RandomAffine((10, -10))', "RandomAffine: argument 'degrees' must give ranges as (min, max) with min <= max, got (10, -10)", '(10, -10)'],
     ['RandomAffine((1, 2, 3))', "RandomAffine: argument 'degrees' must be a non-negative number or a sequence (min, max), got (1, 2, 3)", '(1, 2, 3)'],
