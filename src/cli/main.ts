@@ -9,6 +9,7 @@ import { listImages, readPolicyFile } from './inputFiles';
 import { PolicyInputError } from './policyCheck';
 import { progressBar } from './progressBar';
 import { formatSummary } from './summary';
+import { summaryNotes } from './summaryNotes';
 
 /** Exit status of a run stopped by a signal: 128 + its number (Ctrl-C 130, SIGTERM 143). */
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -47,6 +48,7 @@ async function run(cmd: CliCommand, signal: AbortSignal): Promise<void> {
     }).finally(() => bar.clear());
     if (folder && inputs.length) result = { ...result, report: relocateExample(result.report, folder.target) };
     if (cmd.json) console.log(JSON.stringify(result.report, null, 2));
+    if (cmd.json) for (const note of summaryNotes(result.report)) console.error(`auglens: ${note}`);
     else console.log(formatSummary(result.report));
     if (folder) {
       const entries = reportEntries(result);

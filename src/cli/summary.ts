@@ -1,4 +1,5 @@
 import type { ImageReport, Report } from '../engine/analysis/result';
+import { summaryNotes } from './summaryNotes';
 
 const n = (v: number, digits = 4) => (Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : String(v));
 const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : 'infinite');
@@ -19,6 +20,7 @@ export function formatSummary(report: Report): string {
         `fit to ${p.inputSize.join('x')}): ${p.reason}`,
     );
   }
+  lines.push(...summaryNotes(report));
   for (const img of report.images) lines.push('', ...imageSummary(img, report));
   if (report.images.length > 1) {
     const a = report.aggregate;
