@@ -1,4 +1,4 @@
-import type { ImageReport, Report } from '../engine/analysis/result';
+import type { ImageReport, ModelMomentsReport, Report } from '../engine/analysis/result';
 import { summaryNotes } from './summaryNotes';
 
 const n = (v: number, digits = 4) => (Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : String(v));
@@ -17,7 +17,8 @@ export function formatSummary(report: Report): string {
     const p = report.preprocessing;
     lines.push(
       `preprocessing: ${p.name} (${p.channels.toUpperCase()}, scale ${p.scale}, mean ${p.mean.join(', ')}, std ${p.std.join(', ')}, ` +
-        `fit to ${p.inputSize.join('x')}): ${p.reason}`,
+        `${p.inputSize ? `fit to ${p.inputSize.join('x')}` : 'free size: each image at its own size'}): ${p.reason}` +
+        (p.certainty === 'given' ? '' : ` [certainty: ${p.certainty}]`),
     );
   }
   lines.push(...summaryNotes(report));
@@ -51,6 +52,24 @@ function continuousLines(q: NonNullable<ImageReport['moments']['quadrature']>): 
       (q.meanError === null || q.varianceError === null ? '' : `; their maps differ from the exact ones by: mean ${n(q.meanError, 2)}, variance ${n(q.varianceError, 2)}`) +
       eigen,
   ];
+}
+
+function saliencyLines(s: ModelMomentsReport['saliency']): string[] {
+  if ('skipped' in s) return [`  saliency: skipped: ${s.skipped}`];
+  const lines = [
+    `  saliency (${s.method === 'graph' ? 'gradient graph' : s.method}, ${int(s.evaluations)} evaluations): ||g|| ${n(s.gradientNormClean, 3)} at the clean image, ${n(s.gradientNormMean, 3)} at the mean image`,
+  ];
+  if (s.fallbackReason) lines.push(`    fallback because: ${s.fallbackReason}`);
+  if (s.alignment) {
+    const a = s.alignment;
+    const onTop = a.shares.reduce((x, y) => x + y, 0);
+    lines.push(
+      `    g^T Cov g = ${n(a.gCovG)} (<= ${n(a.gCovGUpperBound)}), normalised Rayleigh quotient ${n(a.rayleigh, 3)}; ` +
+        `${pct(onTop)} of ||g||^2 on the top-${a.shares.length} eigenvectors, ${pct(a.outsideShare)} outside`,
+    );
+  }
+  lines.push(`    power above ${s.highFrequency.cutoff} cycles/pixel: saliency ${pct(s.highFrequency.saliency)}, variance map ${pct(s.highFrequency.variance)}`);
+  return lines;
 }
 
 function imageSummary(img: ImageReport, report: Report): string[] {
@@ -93,29 +112,17 @@ function imageSummary(img: ImageReport, report: Report): string[] {
           `E[loss] ~ ${n(an.lossAtMean)} (zeroth), ${n(an.secondOrderExpectedLoss)} (second order) vs ${r.method} ${n(r.expectedLoss)}`,
       );
     }
-    const s = r.saliency;
-    lines.push(
-      `  saliency (${s.method === 'graph' ? 'gradient graph' : s.method}): ||g|| ${n(s.gradientNormClean, 3)} at the clean image, ${n(s.gradientNormMean, 3)} at the mean image`,
-    );
-    if (s.fallbackReason) lines.push(`    fallback because: ${s.fallbackReason}`);
-    if (s.alignment) {
-      const a = s.alignment;
-      const onTop = a.shares.reduce((x, y) => x + y, 0);
-      lines.push(
-        `    g^T Cov g = ${n(a.gCovG)} (<= ${n(a.gCovGUpperBound)}), normalised Rayleigh quotient ${n(a.rayleigh, 3)}; ` +
-          `${pct(onTop)} of ||g||^2 on the top-${a.shares.length} eigenvectors, ${pct(a.outsideShare)} outside`,
-      );
-    }
-    lines.push(
-      `    power above ${s.highFrequency.cutoff} cycles/pixel: saliency ${pct(s.highFrequency.saliency)}, variance map ${pct(s.highFrequency.variance)}`,
-    );
+    lines.push(...saliencyLines(r.saliency));
     const mc = r.monteCarlo;
     if (mc.samples.length) {
       const last = mc.samples.length - 1;
+      const from = mc.source === 'model' ? 'augmentations run through the model' : `drawn from the ${r.method === 'exact' ? 'outcomes' : 'rule\'s points'} already evaluated, no forward pass`;
       lines.push(
-        `  Monte Carlo after ${int(mc.draws)} draws: ${n(mc.estimate[last])} [${n(mc.lower[last])}, ${n(mc.upper[last])}] (${r.method} ${n(mc.exact)})`,
+        `  Monte Carlo after ${int(mc.draws)} draws (${from}): ${n(mc.estimate[last])} [${n(mc.lower[last])}, ${n(mc.upper[last])}] (${r.method} ${n(mc.exact)})`,
       );
     }
+    const ps = r.passes;
+    lines.push(`  forward passes: ${int(r.forwardPasses)} (clean ${ps.clean}, ${r.method} ${int(ps.exactPath)}, saliency ${int(ps.saliency)}, Monte Carlo ${int(ps.monteCarlo)}) at ${r.inputSize.join('x')}`);
     if (r.method !== 'exact') lines.push(`  note: ${r.methodNote}`);
   }
   const t = img.timingsMs;

@@ -8,7 +8,6 @@ import type {
   ModelMomentsReport,
   ModelQuadrature,
   Report,
-  SaliencyReport,
 } from '../engine/analysis/result';
 import type { ModelInspection } from '../engine/inspect';
 import { PRESETS } from '../model/preprocess';
@@ -113,8 +112,8 @@ function arraysView(a: ImageArrays): ImageArraysView {
   };
 }
 
-function saliencyView(s: SaliencyReport | undefined): SaliencyView | null {
-  if (!s) return null;
+function saliencyView(s: ModelMomentsReport['saliency'] | undefined): SaliencyView | null {
+  if (!s || 'skipped' in s) return null;
   const a = s.alignment;
   return {
     method: s.method,
@@ -137,7 +136,7 @@ function saliencyView(s: SaliencyReport | undefined): SaliencyView | null {
 }
 
 /** `saliency` and `quadrature` are optional here: results stored by earlier versions lack them. */
-function modelNumbersView(m: Omit<ModelMomentsReport, 'saliency' | 'quadrature'> & { saliency?: SaliencyReport; quadrature?: ModelQuadrature | null }): ModelNumbersView {
+function modelNumbersView(m: Omit<ModelMomentsReport, 'saliency' | 'quadrature'> & { saliency?: ModelMomentsReport['saliency']; quadrature?: ModelQuadrature | null }): ModelNumbersView {
   const mc = m.monteCarlo;
   return {
     method: m.method,
@@ -163,6 +162,7 @@ function modelNumbersView(m: Omit<ModelMomentsReport, 'saliency' | 'quadrature'>
         ? { samples: [...mc.samples], estimate: [...mc.estimate], lower: [...mc.lower], upper: [...mc.upper], exact: mc.exact, draws: mc.draws }
         : null,
     saliency: saliencyView(m.saliency),
+    saliencySkipped: m.saliency && 'skipped' in m.saliency ? m.saliency.skipped : null,
   };
 }
 
@@ -186,7 +186,7 @@ export function runSummaryView(report: Report, elapsedMs: number): RunSummaryVie
   const list = (xs: readonly number[]) => (xs.every((x) => x === xs[0]) ? `${xs[0]}` : xs.join(', '));
   return {
     policy: { text: report.policy.text, canonical: report.policy.canonical },
-    preprocessing: p && `${p.name}: ${p.channels.toUpperCase()}, scale ${p.scale}, mean ${list(p.mean)}, std ${list(p.std)}, model input ${p.inputSize.join('x')}`,
+    preprocessing: p && `${p.name}: ${p.channels.toUpperCase()}, scale ${p.scale}, mean ${list(p.mean)}, std ${list(p.std)}, model input ${p.inputSize ? p.inputSize.join('x') : 'free (each image at its own size)'}`,
     settings: {
       tolerance: report.settings.tolerance,
       confidence: report.settings.confidence,

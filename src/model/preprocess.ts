@@ -47,7 +47,7 @@ export const FREE_INPUT_SIDE = 224;
 
 /** Everything needed to turn a [0, 1] CHW image into the model's input tensor (without the batch dimension). */
 export interface PreprocessPlan extends PreprocessValues {
-  /** The preset's name, with '+ overrides' when explicit values changed it, or 'custom'. */
+  /** The preset's (or guess's) name, with '+ overrides' when explicit values changed it, or 'custom'. */
   readonly name: string;
   /** One value per model channel. */
   readonly mean: readonly number[];
@@ -58,9 +58,20 @@ export interface PreprocessPlan extends PreprocessValues {
 /** ITU-R 601 luma weights, as torchvision's rgb_to_grayscale. */
 export const GRAY_WEIGHTS = [0.2989, 0.587, 0.114] as const;
 
+/** Values under a name: a preset's, or a guess's read from the model file. */
+export interface NamedValues {
+  readonly name: string;
+  readonly values: PreprocessValues;
+}
+
+/**
+ * The plan: explicit values over the preset over `fallback` (the guess) over 'unit'. Named after the preset (or the
+ * fallback) and the values overridden, or 'custom' when every value is explicit or neither preset nor fallback applies.
+ */
 export function planPreprocessing(
   request: PreprocessRequest,
   model: Pick<ModelInfo, 'layout' | 'channels' | 'height' | 'width'>,
+  fallback?: NamedValues,
 ): PreprocessPlan {
   const target: InputTarget = {
     layout: model.layout,
@@ -68,9 +79,11 @@ export function planPreprocessing(
     height: model.height ?? request.size?.[0] ?? FREE_INPUT_SIDE,
     width: model.width ?? request.size?.[1] ?? FREE_INPUT_SIDE,
   };
-  const base = request.preset ? PRESETS[request.preset] : PRESETS.unit;
-  const overridden = (['channels', 'scale', 'mean', 'std'] as const).filter((k) => request[k] !== undefined);
-  const name = request.preset ? (overridden.length ? `${request.preset} + ${overridden.join(', ')}` : request.preset) : 'custom';
+  const named = request.preset ? { name: request.preset, values: PRESETS[request.preset] } : fallback;
+  const base = named?.values ?? PRESETS.unit;
+  const fields = ['channels', 'scale', 'mean', 'std'] as const;
+  const overridden = fields.filter((k) => request[k] !== undefined);
+  const name = !named || overridden.length === fields.length ? 'custom' : overridden.length ? `${named.name} + ${overridden.join(', ')}` : named.name;
   const channels = channelOrderFor(request.channels ?? base.channels, request.channels !== undefined, target.channels);
   const scale = request.scale ?? base.scale;
   if (!(scale > 0 && Number.isFinite(scale))) throw new Error(`preprocessing scale must be a positive number, got ${scale}`);

@@ -20,6 +20,7 @@ export interface RunnerOptions {
 export class ModelRunner {
   private readonly batchSize: number;
   private readonly dynamic: boolean;
+  private ran = 0;
 
   constructor(
     private readonly model: LoadedModel,
@@ -28,6 +29,11 @@ export class ModelRunner {
   ) {
     this.dynamic = model.batching.dynamic;
     this.batchSize = this.dynamic ? Math.max(1, options.batchSize ?? 16) : model.fixedBatch;
+  }
+
+  /** Images run so far (the copies padding a fixed batch not counted). */
+  get passes(): number {
+    return this.ran;
   }
 
   /** The model's (first) output for each [0, 1] image, as float32. */
@@ -63,6 +69,7 @@ export class ModelRunner {
       }
       const feeds = { [this.model.input.name]: toOrtTensor(data, this.model.input.dtype, [batch, ...imageDims]) };
       const out = await this.model.session.run(feeds, [...outputNames]);
+      this.ran += filled;
       for (const name of outputNames) {
         const values = fromOrtTensor(out[name]);
         const per = values.length / batch;

@@ -273,6 +273,8 @@ export interface ModelNumbersView {
   analytic: { lossAtMean: number; secondOrderExpectedLoss: number; firstOrderStd: number; method: string } | null;
   convergence: ConvergenceView | null;
   saliency: SaliencyView | null;
+  /** Why no saliency was computed (switched off, over the budget, graph refused), or null. */
+  saliencySkipped: string | null;
 }
 
 export interface ImageArraysView {
@@ -407,6 +409,7 @@ function parseModelNumbers(value: unknown): ModelNumbersView | null | undefined 
           },
     convergence,
     saliency,
+    saliencySkipped: isText(value.saliencySkipped) ? value.saliencySkipped : null,
   };
 }
 

@@ -86,10 +86,19 @@ export function numberRows(result: ImageResultView, summary: RunSummaryView | nu
       });
       rows.push({
         name: 'Saliency',
-        value: sal.fallbackReason ? 'finite differences' : sal.method === 'graph' ? 'gradient graph' : sal.method,
+        value: sal.method === 'graph' ? 'gradient graph' : 'finite differences',
         explanation: sal.fallbackReason
           ? `The gradient graph could not be built (${sal.fallbackReason}), so the saliency comes from finite differences at reduced resolution.`
-          : 'The gradient of the loss with respect to the image, computed exactly through the ONNX graph.',
+          : sal.method === 'graph'
+            ? 'The gradient of the loss with respect to the image, computed exactly through the ONNX graph.'
+            : 'Finite differences were asked for: the saliency comes from loss differences at reduced resolution.',
+      });
+    }
+    if (m.saliencySkipped) {
+      rows.push({
+        name: 'Saliency',
+        value: 'skipped',
+        explanation: `No saliency was computed: ${m.saliencySkipped}. The numbers above do not depend on it.`,
       });
     }
     rows.push({

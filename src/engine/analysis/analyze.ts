@@ -1,5 +1,5 @@
 import { cleanPrediction, samplesForLoss, samplesForRate, zForConfidence } from '../../core/outputs/outputMoments';
-import { crossEntropy } from '../../core/outputs/classifier';
+import { crossEntropy, type OutputKind } from '../../core/outputs/classifier';
 import { secondOrderMeanCorrection } from '../../core/alignment';
 import { imageMoments, type ImageMoments } from '../../core/moments/imageMoments';
 import { FIRST_POINTS, REPLICATES } from '../../core/moments/randomizedMoments';
@@ -11,7 +11,8 @@ import type { Image } from '../../core/image';
 import type { EngineStage, AnalyzeParams } from '../protocol';
 import { computeSaliency } from './saliency';
 import { saliencyReport } from './saliencyReport';
-import { lossConvergence, type LossSource } from './convergence';
+import { evaluatedOutcomes, lossConvergence, type LossSource } from './convergence';
+import type { ForwardModel } from './forward';
 import { loadInputImage } from './inputImage';
 import { modelMoments } from './modelMoments';
 import { randomizedModelMoments } from './randomizedModelMoments';
@@ -110,7 +111,7 @@ async function analyzeImage(
     cleanShape: [img.channels, img.height, img.width],
   };
   partial(moments, arrays);
-  const analysed = model ? await timed('model', () => analyzeModel(img, m, params, model, sub)) : null;
+  const analysed = model ? await timed('model', () => analyzeModel(img, m, params, model, sub, timed)) : null;
   return {
     report: { path, inputShape: [img.channels, img.height, img.width], moments, model: analysed?.report ?? null, timingsMs: timings },
     arrays: { ...arrays, ...analysed?.arrays },
@@ -121,39 +122,69 @@ async function analyzeModel(
   img: Image,
   m: ImageMoments,
   params: AnalyzeParams,
-  model: OpenedModel,
+  opened: OpenedModel,
   sub: (stage: EngineStage) => (fraction: number, message: string) => void,
+  timed: <T>(name: string, f: () => Promise<T> | T) => Promise<T>,
 ): Promise<{ report: ModelMomentsReport; arrays: Pick<ImageArrays, 'saliency' | 'saliencyMean' | 'saliencyTimesStd'> }> {
+  const model = opened.at(m.shape.height, m.shape.width);
   const forward = model.forward();
+  const passesSince = (start: number) => forward.passes - start;
   const [cleanRow] = await forward.run([img]);
-  const clean = cleanPrediction(cleanRow, model.info.outputKind, params.label);
+  const clean = cleanPrediction(cleanRow, opened.info.outputKind, params.label);
   const settings = { budget: params.forwardBudget, confidence: params.confidence, seed: params.seed, tolerance: params.tolerance };
-  const mm = m.quadrature
-    ? await randomizedModelMoments(drawsOf(m.step, img, latticeSequence(REPLICATES, params.seed)), REPLICATES, forward, clean, { ...settings, firstPoints: FIRST_POINTS }, sub('model'))
-    : await modelMoments(new OutcomeIndex(m.mixture), forward, clean, settings, sub('model'));
+  const exactStart = forward.passes;
+  const points = m.quadrature ? recordingLosses(forward, clean.kind, clean.target) : null;
+  const mm = await timed('exactPath', () =>
+    points
+      ? randomizedModelMoments(drawsOf(m.step, img, latticeSequence(REPLICATES, params.seed)), REPLICATES, points.model, clean, { ...settings, firstPoints: FIRST_POINTS }, sub('model'))
+      : modelMoments(new OutcomeIndex(m.mixture), forward, clean, settings, sub('model')),
+  );
+  const exactPasses = passesSince(exactStart);
   const z = zForConfidence(params.confidence);
   const o = mm.moments;
   sub('analytic')(0, 'saliency and the loss expansion along the eigenvectors');
-  const sal = await computeSaliency(params.gradient ?? 'auto', model, forward, img, m.pixel.mean, m.shape, m.eigen, clean);
-  const passes = forward.passes;
-  const e = sal.expansion;
-  const firstOrderVariance = e && m.eigen ? e.derivatives.reduce((s, d, k) => s + m.eigen!.values[k] * d * d, 0) : 0;
-  const source: LossSource = mm.losses ? { kind: 'known', ...mm.losses } : { kind: 'model', step: m.step, img, model: forward, output: clean.kind, target: clean.target };
-  const mc = await lossConvergence(
-    source,
-    { samples: params.monteCarloSamples, timeMs: params.monteCarloTimeMs, confidence: params.confidence, seed: params.seed + 1 },
-    sub('monte-carlo'),
+  const saliencyStart = forward.passes;
+  const sal = await timed('saliency', () =>
+    computeSaliency(params.gradient ?? 'auto', model, forward, {
+      img,
+      mean: m.pixel.mean,
+      shape: m.shape,
+      eigen: m.eigen,
+      clean,
+      budget: params.forwardBudget,
+      pixelStep: opened.info.input.dtype === 'float16' ? 2e-2 : 2e-3,
+    }),
   );
+  const saliencyPasses = passesSince(saliencyStart);
+  const computed = 'skipped' in sal ? null : sal;
+  const e = computed?.expansion ?? null;
+  const firstOrderVariance = e && m.eigen ? e.derivatives.reduce((s, d, k) => s + m.eigen!.values[k] * d * d, 0) : 0;
+  const source: LossSource = mm.losses
+    ? evaluatedOutcomes(mm.losses.weights, mm.losses.values)
+    : points
+      ? evaluatedOutcomes(new Float64Array(points.losses.length).fill(1), Float64Array.from(points.losses))
+      : { kind: 'sampler', step: m.step, img, model: forward, output: clean.kind, target: clean.target };
+  const mcStart = forward.passes;
+  const mc = await timed('monteCarlo', () =>
+    lossConvergence(
+      source,
+      { samples: params.monteCarloSamples, timeMs: params.monteCarloTimeMs, confidence: params.confidence, seed: params.seed + 1 },
+      sub('monte-carlo'),
+    ),
+  );
+  const mcPasses = passesSince(mcStart);
   const interval = (half: number | null, v: number): [number, number] | null => (half === null ? null : [v - half, v + half]);
   const top = Array.from(o.expectedProbabilities.keys())
     .sort((a, b) => o.expectedProbabilities[b] - o.expectedProbabilities[a])
     .slice(0, 5);
-  const salReport = saliencyReport(sal, m, o.stdLoss);
+  const salReport = computed ? saliencyReport(computed, m, o.stdLoss) : null;
   const report: ModelMomentsReport = {
     method: mm.method,
     methodNote: mm.note,
     quadrature: mm.quadrature,
-    forwardPasses: passes,
+    inputSize: [model.plan.target.height, model.plan.target.width],
+    forwardPasses: forward.passes,
+    passes: { clean: 1, exactPath: exactPasses, saliency: saliencyPasses, monteCarlo: mcPasses },
     clean: {
       top1: clean.top1,
       target: clean.target,
@@ -178,13 +209,29 @@ async function analyzeModel(
       firstOrderStd: Math.sqrt(firstOrderVariance),
       directionalDerivatives: e.derivatives,
       curvatures: e.curvatures,
-      method: sal.method === 'graph' ? 'gradient graph' : sal.method,
+      method: computed!.method === 'graph' ? 'gradient graph' : computed!.method,
       step: e.step,
     },
-    saliency: salReport.report,
-    monteCarlo: { ...mc, exact: o.expectedLoss },
+    saliency: salReport?.report ?? { method: 'none', requested: sal.requested, skipped: (sal as { skipped: string }).skipped },
+    monteCarlo: { ...mc, exact: o.expectedLoss, source: source.kind === 'outcomes' ? 'evaluated outcomes' : 'model' },
   };
-  return { report, arrays: { saliency: sal.atClean, saliencyMean: sal.atMean, saliencyTimesStd: salReport.timesStd } };
+  return { report, arrays: computed ? { saliency: computed.atClean, saliencyMean: computed.atMean, saliencyTimesStd: salReport!.timesStd } : {} };
+}
+
+/** The model with every row's loss recorded in run order: the randomized rule's points, all of equal weight. */
+function recordingLosses(forward: ForwardModel, kind: OutputKind, target: number): { model: ForwardModel; losses: number[] } {
+  const losses: number[] = [];
+  const model: ForwardModel = {
+    run: async (images) => {
+      const rows = await forward.run(images);
+      for (const row of rows) losses.push(crossEntropy(row, kind, target));
+      return rows;
+    },
+    get passes() {
+      return forward.passes;
+    },
+  };
+  return { model, losses };
 }
 
 /** The policy's draw at point k of replicate r of the sequence. */

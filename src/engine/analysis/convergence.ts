@@ -8,13 +8,19 @@ import type { ConvergenceSeries } from './result';
 import type { ForwardModel, Progress } from './forward';
 
 /**
- * Where Monte-Carlo losses come from: augmented images drawn as torchvision would and run through the model, or, when
- * every outcome's loss is already known (a finite outcome set evaluated exactly), outcomes drawn by their weights,
- * which is the same law without a forward pass.
+ * Where Monte-Carlo losses come from: augmented images drawn as torchvision would and run through the model
+ * ('sampler'), or outcomes of a weighted set drawn by their weights ('outcomes'): the law of the loss over a finite
+ * outcome set, or over a quadrature rule's points, whose losses the exact path has already evaluated.
  */
 export type LossSource =
-  | { readonly kind: 'model'; readonly step: Step; readonly img: Image; readonly model: ForwardModel; readonly output: OutputKind; readonly target: number }
-  | { readonly kind: 'known'; readonly weights: Float64Array; readonly values: Float64Array };
+  | { readonly kind: 'sampler'; readonly step: Step; readonly img: Image; readonly model: ForwardModel; readonly output: OutputKind; readonly target: number }
+  | { readonly kind: 'outcomes'; readonly weights: Float64Array; loss(indices: readonly number[]): Promise<number[]> };
+
+/** Outcomes whose losses are known: drawing them costs no forward pass. */
+export function evaluatedOutcomes(weights: Float64Array, losses: Float64Array): LossSource {
+  if (weights.length !== losses.length) throw new Error(`${weights.length} weights for ${losses.length} losses`);
+  return { kind: 'outcomes', weights, loss: async (indices) => indices.map((i) => losses[i]) };
+}
 
 /**
  * Plain Monte Carlo on E[loss]: the running estimate with its confidence band (z s / sqrt(n)) at about 60 log-spaced
@@ -54,7 +60,7 @@ export async function lossConvergence(
 }
 
 function lossDrawer(source: LossSource, rng: Rng): (count: number) => Promise<number[]> {
-  if (source.kind === 'model') {
+  if (source.kind === 'sampler') {
     const { step, img, model, output, target } = source;
     return async (count) => (await model.run(Array.from({ length: count }, () => step.sample(img, rng)))).map((row) => crossEntropy(row, output, target));
   }
@@ -71,5 +77,5 @@ function lossDrawer(source: LossSource, rng: Rng): (count: number) => Promise<nu
     }
     return lo;
   };
-  return async (count) => Array.from({ length: count }, () => source.values[pick(rng.next() * total)]);
+  return (count) => source.loss(Array.from({ length: count }, () => pick(rng.next() * total)));
 }

@@ -1,7 +1,7 @@
 import type { QuadratureReport } from '../../core/moments/continuousMoments';
 
 /** report.json: versioned so that readers can check what they parse. Bump on any breaking change. */
-export const REPORT_SCHEMA_VERSION = 3;
+export const REPORT_SCHEMA_VERSION = 4;
 
 export interface ImageMomentsReport {
   /** Shape of the augmented image, [C, H, W]. */
@@ -64,7 +64,11 @@ export interface ModelMomentsReport {
    * lattice rule's points, with the confidence-interval half-widths of the reported (last) values. Null otherwise.
    */
   readonly quadrature: ModelQuadrature | null;
+  /** [height, width] of the tensors the model ran on (a free-size model: the policy's output size). */
+  readonly inputSize: readonly [number, number];
+  /** Every forward pass run for this image, counted where the runner feeds onnxruntime; `passes` splits them by stage. */
   readonly forwardPasses: number;
+  readonly passes: { readonly clean: number; readonly exactPath: number; readonly saliency: number; readonly monteCarlo: number };
   readonly clean: { readonly top1: number; readonly target: number; readonly probability: number; readonly loss: number };
   readonly expectedLoss: number;
   /** Confidence interval of E[loss] when it is estimated (stratified), else null. */
@@ -90,15 +94,33 @@ export interface ModelMomentsReport {
     readonly method: string;
     readonly step: number;
   } | null;
-  readonly saliency: SaliencyReport;
-  readonly monteCarlo: ConvergenceSeries & { readonly exact: number; readonly draws: number };
+  readonly saliency: SaliencyReport | SkippedSaliency;
+  /**
+   * source 'evaluated outcomes': drawn by weight from the outcomes the exact path or the randomized rule already ran
+   * (no forward pass); 'model': augmentations sampled and run through the model.
+   */
+  readonly monteCarlo: ConvergenceSeries & { readonly exact: number; readonly draws: number; readonly source: 'evaluated outcomes' | 'model' };
+}
+
+/** How the saliency was asked for: `--gradient`. */
+export type GradientMode = 'auto' | 'graph' | 'fd' | 'none';
+
+/** The saliency block when no saliency was computed, saying why. */
+export interface SkippedSaliency {
+  readonly method: 'none';
+  readonly requested: GradientMode;
+  readonly skipped: string;
 }
 
 /** Where the saliency g = dLoss/dImage (at the mean image) sits in the augmentation covariance. */
 export interface SaliencyReport {
-  /** 'graph' (reverse mode through the ONNX graph) or the finite-difference fallback's label. */
+  /** 'graph' (reverse mode through the ONNX graph) or the finite-difference label. */
   readonly method: string;
+  readonly requested: GradientMode;
+  /** Why finite differences stand in for the gradient graph under 'auto', or null. */
   readonly fallbackReason: string | null;
+  /** Images evaluated: forward passes for finite differences, forward + backward runs of the gradient graph. */
+  readonly evaluations: number;
   readonly gradientNormClean: number;
   readonly gradientNormMean: number;
   readonly alignment: {
@@ -133,6 +155,7 @@ export interface ImageReport {
   readonly inputShape: readonly [number, number, number];
   readonly moments: ImageMomentsReport;
   readonly model: ModelMomentsReport | null;
+  /** Milliseconds per stage: imageMoments (eigen within it), and with a model exactPath, saliency, monteCarlo, model (all three and the clean pass). */
   readonly timingsMs: Readonly<Record<string, number>>;
 }
 
@@ -164,8 +187,11 @@ export interface Report {
     readonly scale: number;
     readonly mean: readonly number[];
     readonly std: readonly number[];
-    readonly inputSize: readonly [number, number];
+    /** The size the graph fixes, or null when it leaves height or width free (each image then runs at its own size). */
+    readonly inputSize: readonly [number, number] | null;
     readonly reason: string;
+    /** 'given' by the user; else how much of the guess the file states: 'high' all, 'medium' part, 'low' none. */
+    readonly certainty: 'given' | 'high' | 'medium' | 'low';
   } | null;
   readonly images: readonly ImageReport[];
   readonly aggregate: {

@@ -16,7 +16,9 @@ export function saliencyReport(sal: Saliency, m: ImageMoments, exactStdLoss: num
   return {
     report: {
       method: sal.method,
+      requested: sal.requested,
       fallbackReason: sal.fallbackReason,
+      evaluations: sal.evaluations,
       gradientNormClean: norm(sal.atClean),
       gradientNormMean: norm(sal.atMean),
       alignment: a && {

@@ -3,8 +3,8 @@ import { createImage, type Image } from '../../core/image';
 /** A scalar function of [0, 1] images evaluated in batches (e.g. the loss through the model). */
 export type ImageObjective = (images: readonly Image[]) => Promise<number[]>;
 
-/** How fallback results are labelled in reports and the UI. */
-export const FALLBACK_METHOD = 'central differences (fallback: the gradient graph is unavailable)';
+/** How finite-difference results are labelled; the analysis adds whether they were asked for or stand in for the graph. */
+export const FINITE_DIFFERENCES = 'central differences';
 
 export interface FallbackOptions {
   /** RMS change of a pixel at the step (default 1e-2, in [0, 1] units). */
@@ -14,7 +14,7 @@ export interface FallbackOptions {
 }
 
 export interface DirectionalDerivatives {
-  readonly method: typeof FALLBACK_METHOD;
+  readonly method: typeof FINITE_DIFFERENCES;
   /** d objective / dt of objective(point + t d) at t = 0, per direction. */
   readonly values: number[];
   /** The step t used per direction. */
@@ -48,11 +48,11 @@ export async function directionalDerivatives(
     return createImage(point.channels, point.height, point.width, Float32Array.from(point.data, (v, i) => v + t * d[i]));
   };
   const f = await inChunks(objective, 2 * directions.length, shifted, options.chunk);
-  return { method: FALLBACK_METHOD, values: steps.map((t, k) => (f[2 * k] - f[2 * k + 1]) / (2 * t)), steps, evaluations: 2 * directions.length };
+  return { method: FINITE_DIFFERENCES, values: steps.map((t, k) => (f[2 * k] - f[2 * k + 1]) / (2 * t)), steps, evaluations: 2 * directions.length };
 }
 
 export interface BlockSaliency {
-  readonly method: typeof FALLBACK_METHOD;
+  readonly method: typeof FINITE_DIFFERENCES;
   /**
    * CHW, constant on each block x channel: the average of the gradient over the block, i.e. the gradient projected
    * onto block-constant images, from one central difference per block and channel.
@@ -72,7 +72,7 @@ export async function blockSaliency(
   options: FallbackOptions & { readonly block?: number } = {},
 ): Promise<BlockSaliency> {
   const { channels, height, width } = image;
-  const block = options.block ?? Math.max(1, Math.ceil(Math.max(height, width) / 16));
+  const block = options.block ?? defaultBlock(height, width);
   const step = options.pixelStep ?? 1e-2;
   const tiles: { c: number; y0: number; x0: number; y1: number; x1: number }[] = [];
   for (let c = 0; c < channels; c++) {
@@ -93,7 +93,17 @@ export async function blockSaliency(
     const average = (f[2 * k] - f[2 * k + 1]) / (2 * step) / ((y1 - y0) * (x1 - x0));
     for (let y = y0; y < y1; y++) gradient.fill(average, (c * height + y) * width + x0, (c * height + y) * width + x1);
   });
-  return { method: FALLBACK_METHOD, gradient, block, evaluations: 2 * tiles.length };
+  return { method: FINITE_DIFFERENCES, gradient, block, evaluations: blockSaliencyPasses(channels, height, width, block) };
+}
+
+/** The block side giving about 16 blocks along the longer side. */
+export function defaultBlock(height: number, width: number): number {
+  return Math.max(1, Math.ceil(Math.max(height, width) / 16));
+}
+
+/** Forward passes blockSaliency makes on a channels x height x width image with this block side. */
+export function blockSaliencyPasses(channels: number, height: number, width: number, block: number): number {
+  return 2 * channels * Math.ceil(height / block) * Math.ceil(width / block);
 }
 
 /** Evaluates images built on demand, a chunk at a time, so only one chunk is held in memory. */

@@ -8,8 +8,10 @@ export { GradientUnsupportedError, type UnsupportedNode } from './unsupported';
 export { imageGradient } from './chainRule';
 export {
   blockSaliency,
+  blockSaliencyPasses,
+  defaultBlock,
   directionalDerivatives,
-  FALLBACK_METHOD,
+  FINITE_DIFFERENCES,
   type BlockSaliency,
   type DirectionalDerivatives,
   type FallbackOptions,

@@ -20,14 +20,36 @@ export class RuleError extends Error {
   }
 }
 
-/** The model has operators without a gradient rule: the analysis falls back to finite differences. */
+/** The model has operators without a gradient rule (or outside what a rule handles). */
 export class GradientUnsupportedError extends Error {
   readonly unsupported: readonly UnsupportedNode[];
 
   constructor(unsupported: readonly UnsupportedNode[]) {
-    const list = unsupported.map((u) => `${u.op} (node ${u.node}: ${u.reason})`).join('; ');
-    super(`the gradient graph cannot be built: ${list}. The analysis falls back to finite differences.`);
+    super(`the gradient graph cannot be built: ${summarizeUnsupported(unsupported)}`);
     this.name = 'GradientUnsupportedError';
     this.unsupported = unsupported;
   }
+}
+
+/** Nodes named in a message per operator and reason, beyond which only their count is given. */
+const NAMED_NODES = 2;
+
+/**
+ * One entry per operator type and reason, with its node count and the first node names:
+ * "QLinearConv x 52 (nodes conv_1, conv_2, ...: no gradient rule for this operator)".
+ */
+export function summarizeUnsupported(unsupported: readonly UnsupportedNode[]): string {
+  const groups = new Map<string, UnsupportedNode[]>();
+  for (const u of unsupported) {
+    const key = `${u.op}\u0000${u.reason}`;
+    const list = groups.get(key);
+    if (list) list.push(u);
+    else groups.set(key, [u]);
+  }
+  const types = new Set(unsupported.map((u) => u.op)).size;
+  const entries = [...groups.values()].map((nodes) => {
+    const names = nodes.slice(0, NAMED_NODES).map((u) => u.node).join(', ') + (nodes.length > NAMED_NODES ? ', ...' : '');
+    return `${nodes[0].op} x ${nodes.length} (node${nodes.length > 1 ? 's' : ''} ${names}: ${nodes[0].reason})`;
+  });
+  return `${types} operator type${types > 1 ? 's' : ''} without a usable gradient rule: ${entries.join('; ')}`;
 }

@@ -20,7 +20,9 @@ function report(images: { path: string; expectedLoss: number; stdLoss: number; s
       method: 'exact',
       methodNote: 'all 81 outcomes evaluated (forward-pass budget 4096)',
       quadrature: null,
+      inputSize: [28, 28],
       forwardPasses: 82,
+      passes: { clean: 1, exactPath: 81, saliency: 0, monteCarlo: 0 },
       clean: { top1: 8, target: 8, probability: 0.999, loss: 0.001 },
       expectedLoss: i.expectedLoss,
       expectedLossInterval: null,
@@ -32,7 +34,7 @@ function report(images: { path: string; expectedLoss: number; stdLoss: number; s
       samplesNeeded: { loss: i.samples, flipRate: 7203 },
       analytic: null,
       saliency: {} as NonNullable<ImageReport['model']>['saliency'],
-      monteCarlo: { samples: [], estimate: [], lower: [], upper: [], exact: i.expectedLoss, draws: 0 },
+      monteCarlo: { samples: [], estimate: [], lower: [], upper: [], exact: i.expectedLoss, draws: 0, source: 'evaluated outcomes' },
     },
   });
   return {

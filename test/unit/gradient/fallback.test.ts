@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createImage, type Image } from '../../../src/core/image';
 import { createRng } from '../../../src/core/rng';
-import { blockSaliency, directionalDerivatives, FALLBACK_METHOD } from '../../../src/model/gradient/fallback';
+import { blockSaliency, directionalDerivatives, FINITE_DIFFERENCES } from '../../../src/model/gradient/fallback';
 
 const rng = createRng(29);
 const C = 2;
@@ -25,11 +25,11 @@ const gradientAtPoint = async (): Promise<Float64Array> => {
   return weights.map((w) => w * (1 + s / 10));
 };
 
-test('directionalDerivatives: central differences along each direction, labelled as the fallback', async () => {
+test('directionalDerivatives: central differences along each direction, labelled as finite differences', async () => {
   const g = await gradientAtPoint();
   const directions = [0, 1, 2].map(() => Float64Array.from({ length: g.length }, () => rng.next() - 0.5));
   const r = await directionalDerivatives(objective, point, directions, { chunk: 4 });
-  assert.equal(r.method, FALLBACK_METHOD);
+  assert.equal(r.method, FINITE_DIFFERENCES);
   assert.equal(r.evaluations, 6);
   directions.forEach((d, k) => {
     const exact = d.reduce((s, di, i) => s + di * g[i], 0);
@@ -41,7 +41,7 @@ test('blockSaliency: the block averages of the gradient, one central difference 
   const g = await gradientAtPoint();
   const block = 3;
   const r = await blockSaliency(objective, point, { block, chunk: 7 });
-  assert.equal(r.method, FALLBACK_METHOD);
+  assert.equal(r.method, FINITE_DIFFERENCES);
   assert.equal(r.evaluations, 2 * C * Math.ceil(H / block) * Math.ceil(W / block));
   for (let c = 0; c < C; c++) {
     for (let y0 = 0; y0 < H; y0 += block) {

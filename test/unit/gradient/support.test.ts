@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { GraphGradient } from '../../../src/model/gradient/graphGradient';
 import { supportsGradient } from '../../../src/model/gradient/path';
 import { SUPPORTED_OPERATORS } from '../../../src/model/gradient/rules';
-import { GradientUnsupportedError } from '../../../src/model/gradient/unsupported';
+import { GradientUnsupportedError, summarizeUnsupported } from '../../../src/model/gradient/unsupported';
 import { decodeModel } from '../../../src/model/onnx/codec';
 import { fixtureModel, fixturesMissing } from '../model/fixtures';
 import { attr, TestGraph } from './models';
@@ -39,9 +39,8 @@ test('building the gradient of an unsupported graph fails with GradientUnsupport
     GraphGradient.create(model, { inputName: 'x', outputName, inputDtype: 'float32', inputDims: [1, 4], dynamicBatch: false }),
     (err: unknown) => {
       assert.ok(err instanceof GradientUnsupportedError);
-      assert.match(err.message, /Sin \(node Sin_1: no gradient rule for this operator\)/);
-      assert.match(err.message, /Gather \(node Gather_3/);
-      assert.match(err.message, /falls back to finite differences/);
+      assert.match(err.message, /Sin x 1 \(node Sin_1: no gradient rule for this operator\)/);
+      assert.match(err.message, /Gather x 1 \(node Gather_3/);
       return true;
     },
   );
@@ -74,4 +73,16 @@ test('the three fixture models are fully supported', { skip: fixturesMissing }, 
     const support = supportsGradient(decodeModel(readFileSync(fixtureModel(name))));
     assert.deepEqual(support, { ok: true, unsupported: [] }, name);
   }
+});
+
+test('the unsupported-operator message lists operator types with counts, not every node', () => {
+  const nodes = (op: string, count: number) =>
+    Array.from({ length: count }, (_, i) => ({ op, node: `${op.toLowerCase()}_${i}`, reason: 'no gradient rule for this operator' }));
+  const message = summarizeUnsupported([...nodes('QLinearConv', 52), ...nodes('QLinearAdd', 10), ...nodes('DequantizeLinear', 1)]);
+  assert.match(message, /^3 operator types without a usable gradient rule: /);
+  assert.match(message, /QLinearConv x 52 \(nodes qlinearconv_0, qlinearconv_1, \.\.\.: no gradient rule for this operator\)/);
+  assert.match(message, /QLinearAdd x 10 /);
+  assert.match(message, /DequantizeLinear x 1 \(node dequantizelinear_0: /);
+  assert.doesNotMatch(message, /qlinearconv_2/);
+  assert.ok(message.length < 400, `${message.length} characters`);
 });

@@ -155,18 +155,23 @@ test('guessPreprocessing explains its guess', () => {
     width: side,
     input: { name: 'x', dtype, shape: [1, channels, side, side] },
     outputKind,
+    layout: 'NCHW' as const,
+    producer: 'pytorch 2.1',
+    baseDir: '.',
+    proto: { metadata_props: [] },
   });
   const mnist = guessPreprocessing(info(1, 28, 'float32', 'logits'));
-  assert.equal(mnist.preset, 'unit');
+  assert.equal(mnist.name, 'unit');
   assert.match(mnist.reason, /1-channel 28x28 input/);
+  assert.equal(mnist.certainty, 'low');
   const squeeze = guessPreprocessing(info(3, 224, 'float16', 'probabilities'));
-  assert.equal(squeeze.preset, 'raw255-bgr');
+  assert.equal(squeeze.name, 'raw255-bgr');
   assert.match(squeeze.reason, /float16 224x224 .*probability output.*only a guess/);
   const cifar = guessPreprocessing(info(3, 32, 'float32', 'logits'));
-  assert.equal(cifar.preset, 'cifar');
+  assert.equal(cifar.name, 'cifar');
   assert.match(cifar.reason, /32x32/);
   const resnet = guessPreprocessing(info(3, 224, 'float32', 'logits'));
-  assert.equal(resnet.preset, 'imagenet');
+  assert.equal(resnet.name, 'imagenet');
   assert.match(resnet.reason, /224x224 3-channel input with logits output/);
-  assert.equal(guessPreprocessing(info(3, null, 'float32', 'logits')).preset, 'imagenet');
+  assert.equal(guessPreprocessing(info(3, null, 'float32', 'logits')).name, 'imagenet');
 });

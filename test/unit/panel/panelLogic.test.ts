@@ -137,7 +137,7 @@ test('model summaries carry the guess and every preset', () => {
       outputKindReason: 'Softmax at the end',
       opset: 7,
     },
-    preprocessing: { name: 'raw255-bgr', channels: 'bgr', scale: 255, mean: [0, 0, 0], std: [1, 1, 1], inputSize: [224, 224], reason: 'a guess' },
+    preprocessing: { name: 'raw255-bgr', channels: 'bgr', scale: 255, mean: [0, 0, 0], std: [1, 1, 1], inputSize: [224, 224], reason: 'a guess', certainty: 'low' },
     producer: 'onnx-caffe2',
     irVersion: 3,
     dynamicBatch: true,

@@ -46,7 +46,9 @@ export function engineImageReport(): ImageReport {
       method: 'exact',
       methodNote: 'all 18 outcomes',
       quadrature: null,
+      inputSize: [4, 5],
       forwardPasses: 19,
+      passes: { clean: 1, exactPath: 18, saliency: 0, monteCarlo: 0 },
       clean: { top1: 3, target: 3, probability: 0.8, loss: 0.22 },
       expectedLoss: 0.3,
       expectedLossInterval: null,
@@ -68,7 +70,9 @@ export function engineImageReport(): ImageReport {
       },
       saliency: {
         method: 'graph',
+        requested: 'auto',
         fallbackReason: null,
+        evaluations: 6,
         gradientNormClean: 1.5,
         gradientNormMean: 1.2,
         alignment: {
@@ -84,7 +88,7 @@ export function engineImageReport(): ImageReport {
         spectra: { frequencies: [0, 0.1, 0.2, 0.3], saliency: [4, 3, 2, 1], variance: [5, 2, 1, 0.5], eigen: [[1, 2, 1, 0.5], [1, 1, 1, 1]] },
         highFrequency: { cutoff: 0.25, saliency: 0.1, variance: 0.05 },
       },
-      monteCarlo: { samples: [2, 10, 100], estimate: [0.4, 0.32, 0.31], lower: [0.1, 0.25, 0.29], upper: [0.7, 0.39, 0.33], exact: 0.3, draws: 100 },
+      monteCarlo: { samples: [2, 10, 100], estimate: [0.4, 0.32, 0.31], lower: [0.1, 0.25, 0.29], upper: [0.7, 0.39, 0.33], exact: 0.3, draws: 100, source: 'evaluated outcomes' },
     },
     timingsMs: { imageMoments: 5, model: 30 },
   };
@@ -100,7 +104,7 @@ export function engineResult(): AnalysisResult {
       policy: { text: 'RandomCrop(4)', canonical: 'Compose([RandomCrop(size=(4, 4))])' },
       settings: { tolerance: 0.01, confidence: 0.95, topK: 2, forwardBudget: 4096, monteCarloSamples: 100, seed: 0 },
       model: null,
-      preprocessing: { name: 'cifar', channels: 'rgb', scale: 1, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], inputSize: [4, 5], reason: 'a guess' },
+      preprocessing: { name: 'cifar', channels: 'rgb', scale: 1, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], inputSize: [4, 5], reason: 'a guess', certainty: 'low' },
       images: [image],
       aggregate: { images: 1, meanExpectedLoss: 0.3, meanStdLoss: 0.1, meanFlipRate: 0.05, meanTotalVariance: 0.9 },
     },
