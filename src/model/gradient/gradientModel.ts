@@ -8,6 +8,9 @@ import { GraphGradient } from './graphGradient';
 import { objective, type GradientKind } from './objective';
 import { supportsGradient } from './path';
 import { selfContained } from './selfContained';
+import { floatTwin, isQuantized, type FloatTwin } from './quantized/floatTwin';
+import { straightThroughMethod } from './quantized/method';
+import { quantizedForward } from './quantized/quantizedForward';
 import { probeShapes, type ShapeProbe } from './shapes';
 import { GradientUnsupportedError } from './unsupported';
 
@@ -30,7 +33,8 @@ export interface ImageGradient {
 }
 
 export interface GradientModel {
-  readonly method: 'graph';
+  /** 'graph', or for a quantized model the straight-through estimate through its float twin, with its quantizer count. */
+  readonly method: string;
   evaluate(images: readonly Image[], request: GradientRequest): Promise<ImageGradient[]>;
   /** The gradients alone. */
   gradient(images: readonly Image[], request: GradientRequest): Promise<Float32Array[]>;
@@ -46,39 +50,47 @@ export interface GradientModelOptions {
 /**
  * Saliency by reverse-mode differentiation of the model's ONNX graph (issue 6), with respect to the [0, 1] image
  * the policy acts on: the graph gradient with respect to the model input, then the chain rule through the
- * preprocessing. Throws GradientUnsupportedError (naming each operator and node) when the graph has operators
- * without a gradient rule; the caller then falls back to finite differences (see fallback.ts).
+ * preprocessing. A quantized model is differentiated through its float twin, evaluated at the quantized model's own
+ * activations (straight-through estimate, see quantized/floatTwin.ts). Throws GradientUnsupportedError (naming each
+ * operator and node) when the graph has operators without a gradient rule; the caller then falls back to finite
+ * differences (see fallback.ts).
  */
 export async function buildGradientModel(loaded: LoadedModel, plan: PreprocessPlan, options: GradientModelOptions = {}): Promise<GradientModel> {
-  const support = supportsGradient(loaded.proto, loaded.output.name);
-  if (!support.ok) throw new GradientUnsupportedError(support.unsupported);
   const proto = selfContained(loaded.proto, loaded.baseDir);
+  const twin = isQuantized(proto) ? floatTwin(proto) : undefined;
+  const differentiated = twin?.model ?? proto;
+  const support = supportsGradient(differentiated, loaded.output.name);
+  if (!support.ok) throw new GradientUnsupportedError(support.unsupported);
   const { layout, channels, height, width } = plan.target;
   const batch = loaded.dynamicBatch ? 1 : loaded.fixedBatch;
   const inputDims = layout === 'NCHW' ? [batch, channels, height, width] : [batch, height, width, channels];
   const probe = await probeShapes(
-    proto,
+    differentiated,
     { name: loaded.input.name, dtype: loaded.input.dtype, dims: inputDims, dynamicBatch: loaded.dynamicBatch },
     options.threads,
   );
-  const model = new OnnxGradientModel(loaded, proto, plan, options, inputDims, probe);
+  const model = new OnnxGradientModel(loaded, differentiated, plan, options, inputDims, probe, twin && { twin, original: proto });
   await model.graphFor(0);
   return model;
 }
 
 class OnnxGradientModel implements GradientModel {
-  readonly method = 'graph';
+  readonly method: string;
   private readonly graphs = new Map<number, Promise<GraphGradient>>();
 
   constructor(
     private readonly loaded: LoadedModel,
-    /** The model with its external data inlined. */
+    /** The differentiated model, its external data inlined: the model itself, or a quantized model's float twin. */
     private readonly proto: ModelProto,
     private readonly plan: PreprocessPlan,
     private readonly options: GradientModelOptions,
     private readonly inputDims: readonly number[],
     private readonly probe: ShapeProbe,
-  ) {}
+    /** For a quantized model: the forward pass runs the quantized model itself (see quantized/). */
+    private readonly quantized?: { readonly twin: FloatTwin; readonly original: ModelProto },
+  ) {
+    this.method = quantized ? straightThroughMethod(quantized.twin.quantizers) : 'graph';
+  }
 
   graphFor(outputIndex: number): Promise<GraphGradient> {
     const known = this.graphs.get(outputIndex);
@@ -94,6 +106,7 @@ class OnnxGradientModel implements GradientModel {
       batchSize: this.options.batchSize,
       threads: this.options.threads,
       probe: this.probe,
+      forwardModel: this.quantized && ((extra) => quantizedForward(this.quantized!.original, this.quantized!.twin, extra)),
     });
     this.graphs.set(outputIndex, created);
     return created;

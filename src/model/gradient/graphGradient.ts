@@ -18,6 +18,11 @@ export interface GraphGradientOptions {
   readonly threads?: number;
   /** Shapes from an earlier probe of the same model and input. */
   readonly probe?: ShapeProbe;
+  /**
+   * The model the forward pass runs, given the tensors the backward pass reads besides the input and the output
+   * (default: the differentiated model with them as extra outputs; a quantized model for its float twin).
+   */
+  readonly forwardModel?: (extraOutputs: readonly string[]) => ModelProto;
 }
 
 /** Maps an item's output (float32) to dObjective/dOutput; called once per item, in order. */
@@ -56,7 +61,9 @@ export class GraphGradient {
     const graph = proto.graph!;
     const listed = new Set(graph.output.map((o) => o.name));
     const extra = plan.feeds.filter((name) => name !== options.inputName && !listed.has(name));
-    const forwardModel: ModelProto = { ...proto, graph: { ...graph, output: [...graph.output, ...extra.map((name) => ({ name }))] } };
+    const forwardModel: ModelProto = options.forwardModel
+      ? options.forwardModel(extra)
+      : { ...proto, graph: { ...graph, output: [...graph.output, ...extra.map((name) => ({ name }))] } };
     const sessionOptions: ort.InferenceSession.SessionOptions = options.threads ? { intraOpNumThreads: options.threads } : {};
     const forward = await ort.InferenceSession.create(encodeModel(forwardModel), sessionOptions);
     let backward: ort.InferenceSession;

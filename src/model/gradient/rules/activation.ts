@@ -48,11 +48,14 @@ export const leakyRelu: GradientRule = {
   },
 };
 
-/** Clip passes the gradient strictly between its bounds: attributes before opset 11, optional inputs after. */
+/**
+ * Clip passes the gradient strictly between its bounds: attributes before opset 11, optional inputs after. The mask
+ * is read off the output (lo < clip(x) < hi exactly when lo < x < hi), which a quantized model's float twin can feed.
+ */
 export const clip: GradientRule = {
   check: ({ opset, active }) => (opset >= 11 && (active(1) || active(2)) ? 'Clip bounds that depend on the input' : undefined),
   backward: ({ node, opset }, dY, b) => {
-    const x = b.ref(node.input[0]);
+    const y = b.ref(node.output[0]);
     let lower: string | undefined;
     let upper: string | undefined;
     if (opset < 11) {
@@ -63,8 +66,8 @@ export const clip: GradientRule = {
       upper = hasInput(node, 2) ? b.ref(node.input[2]) : undefined;
     }
     const conditions = [
-      ...(lower ? [b.op1('Greater', [x, lower])] : []),
-      ...(upper ? [b.op1('Less', [x, upper])] : []),
+      ...(lower ? [b.op1('Greater', [y, lower])] : []),
+      ...(upper ? [b.op1('Less', [y, upper])] : []),
     ];
     if (conditions.length === 0) return [dY];
     const mask = conditions.length === 2 ? b.op1('And', conditions) : conditions[0];

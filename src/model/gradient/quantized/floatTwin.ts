@@ -1,0 +1,325 @@
+import { attr, intAttribute } from '../../onnx/attributes';
+import { node as makeNode } from '../../onnx/builder';
+import { opsetVersion, runtimeInputs } from '../../onnx/graph';
+import { floatTensor, tensorToIntegers } from '../../onnx/tensor';
+import { DataType, type ModelProto, type NodeProto, type TensorProto } from '../../onnx/types';
+import { GradientUnsupportedError, nodeLabel, RuleError, type UnsupportedNode } from '../unsupported';
+import { dequantized, graphConstants, perTensor, quantParams, type QuantParams } from './constants';
+
+/** Operators only quantized models use: a model with any of them is differentiated through its float twin. */
+const QUANTIZED_OPS = new Set([
+  'QuantizeLinear', 'DequantizeLinear', 'DynamicQuantizeLinear', 'QLinearConv', 'QLinearMatMul', 'QLinearAdd', 'QLinearMul',
+  'QLinearGlobalAveragePool', 'MatMulInteger', 'ConvInteger',
+]);
+
+/** Operators that move or select codes without arithmetic: on real values they do the same (scales are positive). */
+const CODE_TRANSPARENT = new Set(['MaxPool', 'GlobalMaxPool', 'Reshape', 'Flatten', 'Transpose', 'Squeeze', 'Unsqueeze', 'Identity', 'Concat']);
+
+const FLOAT_TYPES = new Set<number>([DataType.FLOAT, DataType.FLOAT16, DataType.DOUBLE, DataType.BFLOAT16]);
+
+export function isQuantized(proto: ModelProto): boolean {
+  return proto.graph!.node.some((n) => QUANTIZED_OPS.has(n.op_type ?? ''));
+}
+
+/** Every value a node reads, with the outer values its subgraphs use. */
+function valuesRead(n: NodeProto): string[] {
+  return [...n.input, ...n.attribute.flatMap((a) => [a.g, ...(a.graphs ?? [])].flatMap((g) => (g ? g.node.flatMap(valuesRead) : [])))];
+}
+
+/** An active tensor of integer codes q: its twin holds the real value scale (q - zeroPoint). */
+interface Codes {
+  readonly twin: string;
+  readonly scale: number;
+  readonly zeroPoint: number;
+}
+
+/** How the quantized model's run computes a twin tensor: nodes appended to it, with their constants. */
+export interface Exposure {
+  readonly nodes: readonly NodeProto[];
+  readonly initializers: readonly TensorProto[];
+}
+
+export interface FloatTwin {
+  /**
+   * The float model the quantized one encodes: weights and biases dequantized, each activation quantizer a Clip to
+   * its real range (the rounding dropped), QLinear and integer operators their float operators. Input and output
+   * names are the quantized model's; float tensors keep their names, integer codes q become real tensors.
+   */
+  readonly model: ModelProto;
+  /** Activation quantizers: QuantizeLinear nodes and the requantized outputs of QLinear operators. */
+  readonly quantizers: number;
+  /** Twin tensors of the quantized model's codes, each computed from the codes (the real values at its own run). */
+  readonly exposures: ReadonlyMap<string, Exposure>;
+}
+
+/**
+ * The float twin of a quantized model (throws GradientUnsupportedError naming the nodes it cannot rewrite). Its
+ * gradient under the existing float rules is the straight-through estimate: rounding counts as the identity, and a
+ * quantizer passes the gradient only where its code is strictly inside its range (Clip's rule), so a saturated or
+ * ReLU-fused (zero point at the range's end) activation stops it as the quantized model does.
+ */
+export function floatTwin(proto: ModelProto): FloatTwin {
+  return new TwinBuilder(proto).build();
+}
+
+class TwinBuilder {
+  private readonly graph;
+  private readonly opset: number;
+  private readonly constants: Map<string, TensorProto>;
+  private readonly nodes: NodeProto[] = [];
+  private readonly initializers: TensorProto[] = [];
+  private readonly active = new Set<string>();
+  private readonly failed = new Set<string>();
+  private readonly codes = new Map<string, Codes>();
+  private readonly exposures = new Map<string, Exposure>();
+  private readonly unsupported: UnsupportedNode[] = [];
+  private readonly taken = new Set<string>();
+  private quantizers = 0;
+
+  constructor(private readonly proto: ModelProto) {
+    this.graph = proto.graph!;
+    this.opset = opsetVersion(proto) ?? 1;
+    this.constants = graphConstants(this.graph);
+    for (const v of [...this.graph.input, ...this.graph.output]) this.taken.add(v.name!);
+    for (const t of this.graph.initializer) this.taken.add(t.name!);
+    for (const n of this.graph.node) for (const out of n.output) this.taken.add(out);
+    const input = runtimeInputs(this.graph)[0]?.name;
+    if (input) this.active.add(input);
+  }
+
+  build(): FloatTwin {
+    this.graph.node.forEach((n, index) => this.visit(n, index));
+    for (const out of this.graph.output) {
+      if (this.codes.has(out.name!)) {
+        this.unsupported.push({ op: 'output', node: out.name!, reason: 'the model output is quantized: the float twin ends in codes' });
+      }
+    }
+    if (this.unsupported.length > 0) throw new GradientUnsupportedError(this.unsupported);
+    // The codes' weights and quantization parameters the twin no longer reads are left out.
+    const read = new Set(this.nodes.flatMap(valuesRead));
+    const initializer = [...this.graph.initializer, ...this.initializers].filter((t) => read.has(t.name!));
+    const model: ModelProto = { ...this.proto, graph: { ...this.graph, node: this.nodes, initializer, value_info: [] } };
+    return { model, quantizers: this.quantizers, exposures: this.exposures };
+  }
+
+  private visit(n: NodeProto, index: number): void {
+    const reads = n.input.filter((name) => name && this.active.has(name));
+    if (reads.length === 0) {
+      this.nodes.push(n);
+      return;
+    }
+    for (const out of n.output) if (out) this.active.add(out);
+    if (reads.some((name) => this.failed.has(name))) {
+      for (const out of n.output) if (out) this.failed.add(out);
+      return;
+    }
+    try {
+      this.rewrite(n, reads);
+    } catch (err) {
+      if (!(err instanceof RuleError)) throw err;
+      this.unsupported.push({ op: n.op_type ?? '', node: nodeLabel(n, index), reason: err.message });
+      for (const out of n.output) if (out) this.failed.add(out);
+    }
+  }
+
+  private rewrite(n: NodeProto, reads: readonly string[]): void {
+    const op = n.op_type ?? '';
+    const [i0, i1, i2, i3, i4, i5, i6, i7, i8] = n.input;
+    switch (op) {
+      case 'QuantizeLinear': {
+        const p = perTensor(this.params(i1, i2), 'the quantizer');
+        this.quantize(n.output[0], this.floatOf(i0), p);
+        return;
+      }
+      case 'DequantizeLinear': {
+        const p = perTensor(this.params(i1, i2), 'the dequantized tensor');
+        this.readAs(i0, p.scale, p.zeroPoint, n.output[0]);
+        return;
+      }
+      case 'QLinearConv': {
+        const x = this.readAs(i0, ...this.scalar(i1, i2));
+        const wParams = this.params(i4, i5);
+        const w = this.weight(i3, wParams, 0);
+        const inputs = [x, w];
+        if (i8) {
+          const xs = this.scalar(i1, i2)[0];
+          inputs.push(this.weight(i8, { scale: wParams.scale.map((s) => Math.fround(xs * s)), zeroPoint: wParams.zeroPoint.map(() => 0) }, 0));
+        }
+        this.requantize(n.output[0], this.op('Conv', inputs, n.attribute), i6, i7);
+        return;
+      }
+      case 'QLinearMatMul': {
+        const product = this.op('MatMul', [this.operand(i0, i1, i2, -2), this.operand(i3, i4, i5, -1)]);
+        this.requantize(n.output[0], product, i6, i7);
+        return;
+      }
+      case 'QLinearAdd':
+      case 'QLinearMul': {
+        const sum = this.op(op === 'QLinearAdd' ? 'Add' : 'Mul', [this.operand(i0, i1, i2, -1), this.operand(i3, i4, i5, -1)]);
+        this.requantize(n.output[0], sum, i6, i7);
+        return;
+      }
+      case 'QLinearGlobalAveragePool': {
+        if (intAttribute(n, 'channels_last', 0) !== 0) throw new RuleError('channels_last pooling has no float twin');
+        this.requantize(n.output[0], this.op('GlobalAveragePool', [this.readAs(i0, ...this.scalar(i1, i2))]), i3, i4);
+        return;
+      }
+      case 'MatMulInteger':
+        this.accumulate(n.output[0], this.op('MatMul', [this.integerOperand(i0, i2, -2), this.integerOperand(i1, i3, -1)]));
+        return;
+      case 'ConvInteger':
+        this.accumulate(n.output[0], this.op('Conv', [this.integerOperand(i0, i2, 0), this.integerOperand(i1, i3, 0)], n.attribute));
+        return;
+      case 'DynamicQuantizeLinear':
+        throw new RuleError('the scale is computed from the input at run time (dynamic quantization)');
+      case 'Cast':
+        if (this.codes.has(i0)) {
+          if (!FLOAT_TYPES.has(intAttribute(n, 'to'))) throw new RuleError('casts quantized codes to another integer type');
+          // The codes' numbers as floats (an accumulator's, or codes dequantized by hand downstream).
+          this.op('Cast', [this.readAs(i0, 1, 0)], n.attribute, n.output[0]);
+          return;
+        }
+    }
+    const coded = reads.filter((name) => this.codes.has(name));
+    if (coded.length === 0) {
+      this.nodes.push(n);
+      return;
+    }
+    if (!CODE_TRANSPARENT.has(op)) throw new RuleError(`reads the quantized codes '${coded[0]}': no float twin for this operator on codes`);
+    const data = op === 'Concat' ? n.input : [i0];
+    const first = this.codes.get(i0);
+    if (!first || data.some((name) => !this.sameCodes(this.codes.get(name), first))) {
+      throw new RuleError(`its inputs are not all codes of one scale and zero point`);
+    }
+    const out = n.output[0];
+    const twin = this.fresh(`${out}/real`);
+    this.nodes.push({ ...n, input: n.input.map((name) => this.codes.get(name)?.twin ?? name), output: [twin, ...n.output.slice(1)] });
+    this.setCodes(out, { ...first, twin });
+  }
+
+  /** Quantizer parameters, which must be constants. */
+  private params(scale: string, zeroPoint: string | undefined): QuantParams {
+    return quantParams(this.constants, scale, zeroPoint);
+  }
+
+  private scalar(scale: string, zeroPoint: string | undefined): [number, number] {
+    const p = perTensor(this.params(scale, zeroPoint), `'${scale}'`);
+    return [p.scale, p.zeroPoint];
+  }
+
+  /** A float tensor of the model under its own name. */
+  private floatOf(name: string): string {
+    if (this.codes.has(name)) throw new RuleError(`'${name}' holds quantized codes where a float tensor is expected`);
+    return name;
+  }
+
+  /**
+   * The twin of codes q read with scale s and zero point z, s (q - z): the codes' own real value when s and z are
+   * theirs, else an affine map of it (named `output` when given).
+   */
+  private readAs(name: string, scale: number, zeroPoint: number, output?: string): string {
+    const c = this.codes.get(name);
+    if (!c) throw new RuleError(`'${name}' is not a quantized tensor of the model's input`);
+    // s (q - z) with q = real / c.scale + c.zeroPoint.
+    const gain = scale / c.scale;
+    const offset = scale * (c.zeroPoint - zeroPoint);
+    let value = c.twin;
+    if (gain !== 1) value = this.op('Mul', [value, this.floats([gain])]);
+    if (offset !== 0) value = this.op('Add', [value, this.floats([offset])]);
+    return output === undefined ? value : this.op('Identity', [value], [], output);
+  }
+
+  /** An operand that is either the model's codes (read per tensor) or a constant dequantized along `axis` (negative: from the end). */
+  private operand(name: string, scale: string, zeroPoint: string | undefined, axis: number): string {
+    if (this.active.has(name)) return this.readAs(name, ...this.scalar(scale, zeroPoint));
+    return this.weight(name, this.params(scale, zeroPoint), axis);
+  }
+
+  /** An integer operator's operand q - z as a float tensor: the model's codes (z per tensor), or a constant (z along `axis`). */
+  private integerOperand(name: string, zeroPoint: string | undefined, axis: number): string {
+    const zeros = zeroPoint ? this.zeroPoints(zeroPoint) : [0];
+    if (!this.active.has(name)) return this.weight(name, { scale: new Float32Array(zeros.length).fill(1), zeroPoint: zeros }, axis);
+    if (zeros.length !== 1) throw new RuleError(`zero point '${zeroPoint}' has one value per channel on an activation`);
+    return this.readAs(name, 1, zeros[0]);
+  }
+
+  private zeroPoints(name: string): number[] {
+    const t = this.constants.get(name);
+    if (!t) throw new RuleError(`zero point '${name}' is computed at run time (dynamic quantization)`);
+    return tensorToIntegers(t);
+  }
+
+  /** A constant integer tensor dequantized into a float32 initializer. */
+  private weight(name: string, params: Pick<QuantParams, 'scale' | 'zeroPoint'>, axis: number): string {
+    const codes = this.constants.get(name);
+    if (!codes) throw new RuleError(`weight '${name}' is computed at run time: only constant weights are dequantized`);
+    const real = dequantized(codes, params, axis < 0 ? axis + codes.dims.length : axis);
+    const twin = this.fresh(`${name}/real`);
+    this.initializers.push(floatTensor(twin, codes.dims, real));
+    return twin;
+  }
+
+  /** y = quantize(x): in the twin, x clipped to the real range of the codes. */
+  private quantize(y: string, x: string, p: { scale: number; zeroPoint: number; range: readonly [number, number] }): void {
+    const [lo, hi] = p.range.map((q) => Math.fround(p.scale * (q - p.zeroPoint)));
+    const twin = this.fresh(`${y}/real`);
+    if (this.opset >= 11) this.op('Clip', [x, this.floats([lo], []), this.floats([hi], [])], [], twin);
+    else this.op('Clip', [x], [{ name: 'min', ...attr.float(lo) }, { name: 'max', ...attr.float(hi) }], twin);
+    this.setCodes(y, { twin, scale: p.scale, zeroPoint: p.zeroPoint });
+    this.quantizers++;
+  }
+
+  /** A QLinear operator's output: its float result quantized with the output scale and zero point. */
+  private requantize(y: string, value: string, scale: string, zeroPoint: string | undefined): void {
+    this.quantize(y, value, perTensor(this.params(scale, zeroPoint), `output '${y}'`));
+  }
+
+  /** An integer accumulator (MatMulInteger, ConvInteger): exact in int32, its twin holds the same numbers. */
+  private accumulate(y: string, value: string): void {
+    this.setCodes(y, { twin: value, scale: 1, zeroPoint: 0 });
+  }
+
+  /** Records codes and how the quantized run computes their twin: Cast, minus the zero point, times the scale. */
+  private setCodes(name: string, c: Codes): void {
+    this.codes.set(name, c);
+    const initializers: TensorProto[] = [];
+    const nodes: NodeProto[] = [];
+    const constant = (value: number): string => {
+      const t = this.fresh(`${c.twin}/const`);
+      initializers.push(floatTensor(t, [], [value]));
+      return t;
+    };
+    let value = this.fresh(`${c.twin}/float`);
+    nodes.push(makeNode('Cast', [name], [value], { to: attr.int(DataType.FLOAT) }, value));
+    if (c.zeroPoint !== 0) {
+      const next = this.fresh(`${c.twin}/centred`);
+      nodes.push(makeNode('Sub', [value, constant(c.zeroPoint)], [next], {}, next));
+      value = next;
+    }
+    nodes.push(makeNode(c.scale === 1 ? 'Identity' : 'Mul', c.scale === 1 ? [value] : [value, constant(c.scale)], [c.twin], {}, c.twin));
+    this.exposures.set(c.twin, { nodes, initializers });
+  }
+
+  private sameCodes(a: Codes | undefined, b: Codes): boolean {
+    return !!a && a.scale === b.scale && a.zeroPoint === b.zeroPoint;
+  }
+
+  private op(type: string, inputs: readonly string[], attributes: NodeProto['attribute'] = [], output?: string): string {
+    const name = output ?? this.fresh(`${type}`);
+    this.nodes.push({ op_type: type, input: [...inputs], output: [name], name, domain: '', attribute: attributes.map((a) => ({ ...a })) });
+    return name;
+  }
+
+  private floats(values: readonly number[], dims: readonly number[] = []): string {
+    const name = this.fresh('quant/const');
+    this.initializers.push(floatTensor(name, dims, values));
+    return name;
+  }
+
+  private fresh(hint: string): string {
+    let name = hint;
+    for (let k = 1; this.taken.has(name); k++) name = `${hint}_${k}`;
+    this.taken.add(name);
+    return name;
+  }
+}
