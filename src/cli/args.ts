@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { AnalyzeParams } from '../engine/protocol';
+import type { GradientMode } from '../engine/analysis/result';
 import { checkedPolicy } from './policyCheck';
 
 export class UsageError extends Error {}
@@ -10,7 +11,7 @@ export const USAGE = `usage:
   auglens analyze --model M.onnx --image PATH... --policy SPEC [--size N|HxW] [--preprocess PRESET]
                   [--mean a,b,c --std a,b,c --scale 1|255 --channels rgb|bgr|gray] [--label N]
                   [--tolerance EPS] [--max-draws N] [--confidence C] [--top-k K] [--budget N] [--mc M] [--mc-seconds S]
-                  [--seed N] [--threads N] [--gradient auto|graph|fd] [--out DIR] [--json]
+                  [--seed N] [--threads N] [--gradient auto|graph|fd|none] [--out DIR] [--json]
   auglens example [--out DIR]      run the built-in example (a generated image and model)
 
 SPEC is a torchvision-style policy, e.g. "Compose([RandomCrop(32, padding=4), RandomHorizontalFlip()])",
@@ -178,7 +179,7 @@ function parseSize(s: string): [number, number] {
   return [h, w];
 }
 
-function gradientMode(v: string | undefined): 'auto' | 'graph' | 'fd' | undefined {
-  if (v === undefined || v === 'auto' || v === 'graph' || v === 'fd') return v;
-  throw new UsageError(`--gradient ${v} must be auto, graph or fd`);
+function gradientMode(v: string | undefined): GradientMode | undefined {
+  if (v === undefined || v === 'auto' || v === 'graph' || v === 'fd' || v === 'none') return v;
+  throw new UsageError(`--gradient ${v} must be auto, graph, fd or none`);
 }

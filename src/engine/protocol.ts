@@ -2,7 +2,7 @@
  * Messages between a host (CLI or extension) and the engine child process, one discriminated union per direction,
  * validated on receipt. Sent with Node's 'advanced' IPC serialisation, so typed arrays travel as binary.
  */
-import type { AnalysisResult, ImageArrays, ImageMomentsReport } from './analysis/result';
+import type { AnalysisResult, GradientMode, ImageArrays, ImageMomentsReport } from './analysis/result';
 import type { ModelInspection } from './inspect';
 
 export interface PreprocessParams {
@@ -32,8 +32,8 @@ export interface AnalyzeParams {
   readonly monteCarloTimeMs?: number;
   readonly seed: number;
   readonly threads?: number;
-  /** Saliency by the gradient graph ('graph'), finite differences ('fd'), or the graph when possible ('auto', default). */
-  readonly gradient?: 'auto' | 'graph' | 'fd';
+  /** Saliency by the gradient graph ('graph'), finite differences ('fd'), the graph when possible ('auto', default), or none. */
+  readonly gradient?: GradientMode;
 }
 
 export type HostToEngine =
@@ -87,7 +87,7 @@ export function parseHostMessage(msg: unknown): HostToEngine {
     ['monteCarloTimeMs', optional(p.monteCarloTimeMs, isNumber)],
     ['seed', isNumber(p.seed)],
     ['threads', optional(p.threads, isNumber)],
-    ['gradient', p.gradient === undefined || p.gradient === 'auto' || p.gradient === 'graph' || p.gradient === 'fd'],
+    ['gradient', p.gradient === undefined || p.gradient === 'auto' || p.gradient === 'graph' || p.gradient === 'fd' || p.gradient === 'none'],
   ];
   const bad = fields.find(([, ok]) => !ok);
   if (bad) throw new Error(`engine: analyze parameter '${bad[0]}' is missing or malformed`);
