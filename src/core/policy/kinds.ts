@@ -43,7 +43,6 @@ export const formatTuple = (xs: readonly number[]): string => (xs.length === 1 ?
 
 export function number(node: Node, ctx: ReadContext, detail: string): number {
   if (node.type !== 'number') invalid(node, ctx, detail);
-  if (!Number.isFinite(node.value)) invalid(node, ctx, 'must be a finite number');
   return node.value;
 }
 
