@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { createImage, type Image } from '../../../src/core/image';
+import { imageToPng } from '../../../src/core/io/encode';
 import { createRng } from '../../../src/core/rng';
+import { defaults } from '../../../src/cli/args';
+import { analyze } from '../../../src/engine/analysis/analyze';
 import { buildGradientModel } from '../../../src/model/gradient/gradientModel';
 import type { GradientKind } from '../../../src/model/gradient/objective';
 import { floatTwin } from '../../../src/model/gradient/quantized/floatTwin';
@@ -162,4 +167,25 @@ test('dynamic quantization is refused, naming the operator and why', async () =>
     gradients(dynamicModel(), [randomImage(1)], 'loss', 0),
     (err: unknown) => err instanceof GradientUnsupportedError && /DynamicQuantizeLinear/.test(err.message) && /dynamic quantization/.test(err.message),
   );
+});
+
+test('analyze --gradient graph on a quantized model writes a saliency block labelled straight-through', async () => {
+  const imagePath = join(dir, 'image.png');
+  writeFileSync(imagePath, imageToPng(randomImage(1)));
+  const params = {
+    ...defaults([imagePath], 'Compose([RandomCrop(8, padding=1), RandomHorizontalFlip()])'),
+    modelPath: writeModel(dir, 'qlinear.onnx', qlinearModel({ clipping: true, maxPool: true, softmax: true })),
+    preprocess: { preset: 'unit' },
+    gradient: 'graph' as const,
+    topK: 2,
+    monteCarloSamples: 100,
+  };
+  const { report, arrays } = await analyze(params, { progress: () => {}, log: () => {} });
+  const m = report.images[0].model!;
+  assert.ok(!('skipped' in m.saliency), 'the saliency was computed');
+  assert.equal(m.saliency.method, 'gradient graph, straight-through estimate through 6 activation quantizers');
+  assert.equal(m.analytic!.method, m.saliency.method);
+  const g = arrays[0].saliency!;
+  assert.equal(g.length, D);
+  assert.ok(norm(g) > 0 && g.every(Number.isFinite));
 });
