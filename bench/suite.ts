@@ -452,6 +452,9 @@ async function modelCase(m: ModelCase, dir: string, opts: SuiteOptions, samplerF
   const achieved = halfWidth === null ? null : Math.abs(halfWidth / r.expectedLoss);
   const matchedSamples = achieved !== null && achieved > TOLERANCE ? Math.ceil(samples * (TOLERANCE / achieved) ** 2) : null;
   const matchedMs = matchedSamples === null || tvMs === null ? null : matchedSamples * (tvMs + ort.msPerForward);
+  const lossLevel = (r.quadrature?.levels ?? []).find(
+    (l: { halfWidths: { expectedLoss: number }; expectedLoss: number }) => l.halfWidths.expectedLoss <= TOLERANCE * Math.abs(l.expectedLoss),
+  );
   return {
     ...base,
     preprocessing: report.preprocessing,
@@ -490,6 +493,11 @@ async function modelCase(m: ModelCase, dir: string, opts: SuiteOptions, samplerF
     },
     passesRatio: samples / r.forwardPasses,
     wallRatio: mcMs === null ? null : mcMs / 1000 / proc.wallSeconds,
+    /**
+     * The randomized rule stops when E[loss], Std[loss] and the flip rate are all within the tolerance. The passes of
+     * the first level whose interval of E[loss] alone was within it, against Monte Carlo's passes for E[loss] alone.
+     */
+    expectedLossOnly: lossLevel ? { passes: lossLevel.nodes, passesRatio: samples / lossLevel.nodes } : null,
     /** AugLens' relative error on E[loss] (half-width / E[loss]); null when exact. */
     expectedLossRelativeError: achieved,
     /** When that is above the tolerance: Monte Carlo at AugLens' accuracy instead of 1%. */
@@ -667,7 +675,8 @@ function describeModelLine(m: ModelEntry): string {
   if (!('method' in m)) return `suite: ${m.name}: AugLens analyze ${m.status} after ${fmt(m.wallSeconds)} s`;
   return (
     `suite: ${m.name}: AugLens ${m.method} ${m.forwardPasses} passes in ${fmt(m.wallSeconds)} s; Monte Carlo ${int(m.samplesNeededLoss)} passes ` +
-    `x (${fmt(m.torchvision.msPerAugmentation, 3)} + ${fmt(m.onnxruntime.msPerForward, 3)}) ms = ${fmt(m.monteCarlo.seconds)} s; ratios ${ratio(m.passesRatio)} passes, ${ratio(m.wallRatio)} wall`
+    `x (${fmt(m.torchvision.msPerAugmentation, 3)} + ${fmt(m.onnxruntime.msPerForward, 3)}) ms = ${fmt(m.monteCarlo.seconds)} s; ratios ${ratio(m.passesRatio)} passes, ${ratio(m.wallRatio)} wall` +
+      (m.expectedLossOnly ? `; E[loss] alone within the tolerance after ${int(m.expectedLossOnly.passes)} passes (${ratio(m.expectedLossOnly.passesRatio)})` : '')
   );
 }
 
@@ -696,12 +705,12 @@ export function describeSuite(r: Awaited<ReturnType<typeof suiteBench>>): string
       'Monte Carlo (MC) = AugLens\' samples needed for 1% relative error on E[loss] (95%) x (torchvision ms/augmentation + onnxruntime ms/forward pass); ratios MC / AugLens. ' +
         'When AugLens did not reach 1% itself, the last two columns compare at AugLens\' achieved relative error instead.',
       '',
-      '| model / policy | AugLens s | method | passes | E[loss] (error / interval) | MC samples for 1% | tv ms/aug | ort ms/pass | MC s | passes ratio | wall ratio | passes / wall ratio at AugLens\' accuracy |',
-      '| --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+      '| model / policy | AugLens s | method | passes | E[loss] (error / interval) | MC samples for 1% | tv ms/aug | ort ms/pass | MC s | passes ratio | wall ratio | passes / wall ratio at AugLens\' accuracy | E[loss] alone within 1%: passes (ratio) |',
+      '| --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     );
     for (const m of r.models) {
       if (!('method' in m)) {
-        lines.push(`| ${m.name} | ${m.status} (${fmt(m.wallSeconds, 0)}) | - | - | - | - | - | - | - | - | - | - |`);
+        lines.push(`| ${m.name} | ${m.status} (${fmt(m.wallSeconds, 0)}) | - | - | - | - | - | - | - | - | - | - | - |`);
         continue;
       }
       const err =
@@ -715,7 +724,7 @@ export function describeSuite(r: Awaited<ReturnType<typeof suiteBench>>): string
         `| ${m.name} | ${fmt(m.wallSeconds)} | ${m.method} | ${int(m.forwardPasses)} | ${fmt(m.expectedLoss, 4)} (${[err, ...met].join(', ')}) | ${int(m.samplesNeededLoss)} | ` +
           `${fmt(m.torchvision.msPerAugmentation, 3)} | ${fmt(m.onnxruntime.msPerForward, 3)} | ${fmt(m.monteCarlo.seconds)} | ${ratio(m.passesRatio)} | ${ratio(m.wallRatio)} | ${
           m.atAugLensAccuracy ? `${ratio(m.atAugLensAccuracy.passesRatio)} / ${ratio(m.atAugLensAccuracy.wallRatio)} (${pct(m.expectedLossRelativeError)}, ${int(m.atAugLensAccuracy.samples)} MC samples)` : '-'
-        } |`,
+        } | ${m.expectedLossOnly ? `${int(m.expectedLossOnly.passes)} (${ratio(m.expectedLossOnly.passesRatio)})` : m.method === 'exact' ? 'exact' : 'not reached'} |`,
       );
     }
   }
