@@ -42,7 +42,7 @@ export function modelSummaryView(info: ModelInspection): ModelSummaryView {
     channels: info.channels,
     guess: {
       preset: p.name,
-      reason: p.reason,
+      reason: p.certainty === 'given' ? p.reason : `${p.reason} (certainty: ${p.certainty})`,
       channels: p.channels as PreprocessingValues['channels'],
       scale: p.scale,
       mean: [...p.mean],
@@ -186,7 +186,7 @@ export function runSummaryView(report: Report, elapsedMs: number): RunSummaryVie
   const list = (xs: readonly number[]) => (xs.every((x) => x === xs[0]) ? `${xs[0]}` : xs.join(', '));
   return {
     policy: { text: report.policy.text, canonical: report.policy.canonical },
-    preprocessing: p && `${p.name}: ${p.channels.toUpperCase()}, scale ${p.scale}, mean ${list(p.mean)}, std ${list(p.std)}, model input ${p.inputSize ? p.inputSize.join('x') : 'free (each image at its own size)'}`,
+    preprocessing: p && `${p.name}: ${p.channels.toUpperCase()}, scale ${p.scale}, mean ${list(p.mean)}, std ${list(p.std)}, model input ${p.inputSize ? p.inputSize.join('x') : 'free (each image at its own size)'}${p.certainty === 'given' ? '' : `, a guess of ${p.certainty} certainty`}`,
     settings: {
       tolerance: report.settings.tolerance,
       confidence: report.settings.confidence,

@@ -8,7 +8,6 @@ import { outcomes, pointMixture } from '../../../src/core/augment/mixture';
 import { imageToPng } from '../../../src/core/io/encode';
 import { crossEntropy } from '../../../src/core/outputs/classifier';
 import { parsePolicy } from '../../../src/core/policy';
-import { createRng } from '../../../src/core/rng';
 import { defaults } from '../../../src/cli/args';
 import { analyze } from '../../../src/engine/analysis/analyze';
 import { evaluatedOutcomes, lossConvergence } from '../../../src/engine/analysis/convergence';
@@ -82,9 +81,10 @@ test('a free-size model runs at the size of the policy output (here 10x18, non-s
 });
 
 test('forwardPasses is every image the model session ran, split by stage', async () => {
-  const run = ort.InferenceSession.prototype.run;
+  const sessions = (ort.InferenceSession as unknown as { prototype: ort.InferenceSession }).prototype;
+  const run = sessions.run;
   let counted = 0;
-  ort.InferenceSession.prototype.run = function (this: ort.InferenceSession, feeds: ort.InferenceSession.FeedsType, ...rest: unknown[]) {
+  sessions.run = function (this: ort.InferenceSession, feeds: ort.InferenceSession.FeedsType, ...rest: unknown[]) {
     const x = feeds.x as ort.Tensor | undefined;
     if (x && this.outputNames.length === 1 && x.dims.length === 4) counted += x.dims[0];
     return (run as (...a: unknown[]) => ReturnType<typeof run>).call(this, feeds, ...rest);
@@ -103,7 +103,7 @@ test('forwardPasses is every image the model session ran, split by stage', async
     assert.equal(r.monteCarlo.source, 'model');
     assert.ok(r.passes.saliency > 0 && r.passes.saliency <= 40, `saliency passes ${r.passes.saliency} within --budget 40`);
   } finally {
-    ort.InferenceSession.prototype.run = run;
+    sessions.run = run;
   }
 });
 
