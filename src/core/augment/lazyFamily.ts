@@ -68,7 +68,8 @@ export function liftKeepingLazy(lift: (m: Mixture) => Mixture, m: Mixture): Mixt
     const structure = lift({ shape: m.shape, families: [{ weight: f.weight, base: blanks.get(key)!, offsets: f.offsets }] });
     shape = structure.shape;
     structure.families.forEach((g, j) => {
-      families.push(lazyFamily(g.weight, () => lift({ shape: m.shape, families: [f] }).families[j].base, g.base, g.offsets));
+      // The canvas is read once, so lifts that merge families over the same canvas object see what the blank saw.
+      families.push(lazyFamily(g.weight, () => lift({ shape: m.shape, families: [{ weight: f.weight, base: f.base, offsets: f.offsets }] }).families[j].base, g.base, g.offsets));
     });
   }
   return { shape, families };

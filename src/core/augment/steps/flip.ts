@@ -1,13 +1,17 @@
 import type { Image } from '../../image';
 import type { FlipSpec } from '../../policy/types';
 import { flipHorizontal, flipVertical } from '../geometry';
+import { flippedCanvas } from '../flipOrbit';
+import { mergeSameCanvas } from '../mergeFamilies';
 import type { Mixture, Shape, WindowFamily } from '../mixture';
 import type { OffsetSet } from '../offsets';
 import type { Step } from '../step';
 
 /**
  * Flip with probability p: each family splits into itself (1 - p) and its mirror image (p). A window of a mirrored
- * canvas is the mirror of a window: the offset maps to (canvas side - window side - offset).
+ * canvas is the mirror of a window: the offset maps to (canvas side - window side - offset). Mirrored canvases come
+ * from their flip orbit, so a family flipped back meets its source and the two merge: any number of flips in a row
+ * keeps at most four canvases per source.
  */
 export function flipStep(spec: FlipSpec, input: Shape, label: string): Step {
   const horizontal = spec.kind === 'RandomHorizontalFlip';
@@ -15,7 +19,7 @@ export function flipStep(spec: FlipSpec, input: Shape, label: string): Step {
   const { p } = spec;
   const mirror = (f: WindowFamily, shape: Shape): WindowFamily => ({
     weight: f.weight * p,
-    base: flip(f.base),
+    base: flippedCanvas(f.base, horizontal),
     offsets: mirrorOffsets(f.offsets, horizontal ? f.base.width - shape.width : f.base.height - shape.height, horizontal),
   });
   return {
@@ -31,13 +35,14 @@ export function flipStep(spec: FlipSpec, input: Shape, label: string): Step {
         { weight: 1 - p, image: img },
         { weight: p, image: flip(img) },
       ].filter((o) => o.weight > 0),
-    lift: (m: Mixture): Mixture => ({
-      shape: m.shape,
-      families: m.families.flatMap((f) => {
-        const kept = p < 1 ? [{ ...f, weight: f.weight * (1 - p) }] : [];
-        return p > 0 ? [...kept, mirror(f, m.shape)] : kept;
+    lift: (m: Mixture): Mixture =>
+      mergeSameCanvas({
+        shape: m.shape,
+        families: m.families.flatMap((f) => {
+          const kept = p < 1 ? [{ ...f, weight: f.weight * (1 - p) }] : [];
+          return p > 0 ? [...kept, mirror(f, m.shape)] : kept;
+        }),
       }),
-    }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Image } from '../../image';
 import type { Mixture, Shape, WeightedImage } from '../mixture';
+import { mergeSameCanvas } from '../mergeFamilies';
 import type { Step } from '../step';
 
 /** Steps applied in order (Compose). */
@@ -41,9 +42,11 @@ export function randomApplyStep(inner: Step, p: number, label: string): Step {
     sample: (img: Image, rng) => (p < rng.next() ? img : inner.sample(img, rng)),
     enumerate: (img) =>
       [...weighted([{ weight: 1, image: img }], 1 - p), ...weighted(inner.enumerate(img), p)].filter((o) => o.weight > 0),
-    lift: (m) => ({
-      shape: inner.outputShape,
-      families: [...(p < 1 ? scaled(m, 1 - p) : []), ...(p > 0 ? scaled(inner.lift(m), p) : [])],
-    }),
+    // Branches that end on the same canvas (a flip applied or not, then flipped back) merge.
+    lift: (m) =>
+      mergeSameCanvas({
+        shape: inner.outputShape,
+        families: [...(p < 1 ? scaled(m, 1 - p) : []), ...(p > 0 ? scaled(inner.lift(m), p) : [])],
+      }),
   };
 }
