@@ -121,8 +121,11 @@ export class ReportFolder {
     await rm(this.staging, { recursive: true, force: true });
     const backup = await lstatOrUndefined(this.backup);
     if (!backup) return;
-    if (backup.isDirectory() && !(await lstatOrUndefined(this.target))) await rename(this.backup, this.target);
-    else await rm(this.backup, { recursive: true, force: true });
+    if (backup.isDirectory() && !(await lstatOrUndefined(this.target))) {
+      await rename(this.backup, this.target).catch((e) => {
+        throw describeFsError(e, 'putting back the earlier report from', this.backup);
+      });
+    } else await rm(this.backup, { recursive: true, force: true });
   }
 }
 

@@ -1,10 +1,13 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OutputError } from './fsErrors';
+import { describeFsError, OutputError } from './fsErrors';
 
 /** Names of the files AugLens writes into a report folder (CLI reports and the example's inputs). */
 const REPORT_FILE =
   /^(report\.json|report\.html|example\.png|example-model\.onnx|(image\d+_)?((mean|variance|eigenvectors|saliency|saliency_mean|saliency_times_std)\.npy|(mean|variance|saliency|saliency_times_std|eigen_\d+)\.png))$/;
+
+/** A report.json larger than this is not read (ours hold a few MB for hundreds of images). */
+const MAX_REPORT_BYTES = 256 * 1024 * 1024;
 
 /**
  * The rule that keeps user files safe: an existing output folder may be replaced only when it is empty or holds an
@@ -12,7 +15,9 @@ const REPORT_FILE =
  * Throws an OutputError saying why the folder is not replaceable.
  */
 export async function checkReplaceable(dir: string): Promise<void> {
-  const names = await readdir(dir);
+  const names = await readdir(dir).catch((e) => {
+    throw describeFsError(e, 'reading', dir);
+  });
   if (names.length === 0) return;
   const foreign: string[] = [];
   const links: string[] = [];
@@ -29,7 +34,8 @@ export async function checkReplaceable(dir: string): Promise<void> {
       `${dir} holds files AugLens did not write (${listed(foreign)}); AugLens replaces only an empty folder or an earlier AugLens report: choose a new folder`,
     );
   }
-  if (!names.includes('report.json') || !isReport(await readFile(join(dir, 'report.json'), 'utf8'))) {
+  const report = names.includes('report.json') ? await lstat(join(dir, 'report.json')) : undefined;
+  if (!report || report.size > MAX_REPORT_BYTES || !isReport(await readFile(join(dir, 'report.json'), 'utf8'))) {
     throw new OutputError(`${dir} holds no AugLens report.json; AugLens replaces only an empty folder or an earlier AugLens report: choose a new folder`);
   }
 }
