@@ -101,7 +101,17 @@ test('engine results become panel views that pass the webview validators, infini
   assert.equal(view.moments.approximation, null);
   const summary = runSummaryView(result.report, 1234);
   assert.ok(parseRunSummary(summary));
-  assert.match(summary.preprocessing ?? '', /^cifar: RGB, scale 1, mean 0\.5, std 0\.5, model input 4x5$/);
+  assert.match(summary.preprocessing ?? '', /^cifar: RGB, scale 1, mean 0\.5, std 0\.5, model input 4x5, a guess of low certainty$/);
+});
+
+test('a skipped saliency reaches the panel as its reason, with no saliency view', () => {
+  const result = engineResult();
+  const skipped = { method: 'none' as const, requested: 'none' as const, skipped: 'switched off (--gradient none)' };
+  const model = { ...result.report.images[0].model!, saliency: skipped, analytic: null };
+  const [view] = resultViews({ ...result, report: { ...result.report, images: [{ ...result.report.images[0], model }] } }, ['cat.png']);
+  assert.equal(view.model?.saliency, null);
+  assert.equal(view.model?.saliencySkipped, 'switched off (--gradient none)');
+  assert.deepEqual(parseImageResult(view)?.model?.saliencySkipped, 'switched off (--gradient none)');
 });
 
 test('results without saliency (no model gradient, or stored before it existed) show no saliency', () => {

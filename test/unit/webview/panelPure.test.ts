@@ -94,6 +94,17 @@ test('numbers: each row explained; unbounded sample counts said in words', () =>
   assert.equal(byName.get('E[loss], second order')?.value, '0.29 vs 0.3');
 });
 
+test('numbers: a skipped saliency is a row saying why; finite differences asked for are not called a fallback', () => {
+  const result = imageResult();
+  const skipped = new Map(numberRows({ ...result, model: { ...result.model!, saliency: null, saliencySkipped: 'switched off (--gradient none)' } }, null).map((r) => [r.name, r]));
+  assert.equal(skipped.get('Saliency')?.value, 'skipped');
+  assert.match(skipped.get('Saliency')?.explanation ?? '', /No saliency was computed: switched off \(--gradient none\)/);
+  const saliency = { ...result.model!.saliency!, method: 'central differences (requested with --gradient fd)', fallbackReason: null };
+  const fd = new Map(numberRows({ ...result, model: { ...result.model!, saliency } }, null).map((r) => [r.name, r]));
+  assert.equal(fd.get('Saliency')?.value, 'finite differences');
+  assert.match(fd.get('Saliency')?.explanation ?? '', /^Finite differences were asked for/);
+});
+
 test('numbers of a continuous policy carry the quadrature error estimate', () => {
   const result = imageResult();
   const model = { ...result.model!, method: 'quadrature' as const, quadratureError: { expectedLoss: 0.0021, stdLoss: 0.0004, flipRate: 0.003 } };
