@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { AnalyzeParams } from '../engine/protocol';
+import { MAX_IMAGE_MEGAPIXELS, MAX_IMAGE_PIXELS } from '../core/io/limits';
+import { MAX_MONTE_CARLO_DRAWS, type AnalyzeParams } from '../engine/protocol';
 import type { GradientMode } from '../engine/analysis/result';
 import { checkedPolicy } from './policyCheck';
 
@@ -108,10 +110,12 @@ export function parseCommandLine(argv: readonly string[], readPolicyFile: (path:
       confidence: num('confidence', base.confidence, (x) => x > 0 && x < 1),
       forwardBudget: num('budget', base.forwardBudget, (x) => Number.isInteger(x) && x >= 16),
       maxDraws: v['max-draws'] === undefined ? undefined : num('max-draws', 0, (x) => Number.isInteger(x) && x >= 16 && x <= 1 << 23),
-      monteCarloSamples: num('mc', base.monteCarloSamples, (x) => Number.isInteger(x) && x >= 0),
+      monteCarloSamples: capped(num('mc', base.monteCarloSamples, (x) => Number.isInteger(x) && x >= 0), MAX_MONTE_CARLO_DRAWS, (x, cap) =>
+        `--mc ${x} is more than the ${cap} Monte-Carlo draws allowed (one forward pass each; --mc-seconds bounds the time instead)`),
       monteCarloTimeMs: v['mc-seconds'] === undefined ? undefined : 1000 * num('mc-seconds', 0, (x) => x > 0),
       seed: num('seed', base.seed, Number.isInteger),
-      threads: v.threads === undefined ? undefined : num('threads', 0, (x) => Number.isInteger(x) && x >= 1),
+      threads: v.threads === undefined ? undefined : capped(num('threads', 0, (x) => Number.isInteger(x) && x >= 1), availableParallelism(), (x, cap) =>
+        `--threads ${x} is more than this machine's ${cap} CPU cores (more threads than cores only slow onnxruntime down)`),
       gradient: gradientMode(v.gradient),
       label: v.label === undefined ? undefined : num('label', 0, (x) => Number.isInteger(x) && x >= 0),
       preprocess:
@@ -153,6 +157,11 @@ function joinNegativeValues(args: readonly string[]): string[] {
   return joined;
 }
 
+function capped(value: number, limit: number, message: (value: string, limit: string) => string): number {
+  if (value > limit) throw new UsageError(message(String(value), limit.toLocaleString('en-US')));
+  return value;
+}
+
 function helpCommand(): CliCommand {
   return { command: 'help', params: defaults([], ''), json: false };
 }
@@ -176,6 +185,7 @@ function parseSize(s: string): [number, number] {
   const h = Number(m[1]);
   const w = m[2] ? Number(m[2]) : h;
   if (h < 1 || w < 1 || h > 8192 || w > 8192) throw new UsageError(`--size ${s} is out of range (1..8192)`);
+  if (h * w > MAX_IMAGE_PIXELS) throw new UsageError(`--size ${s} is more than the ${MAX_IMAGE_MEGAPIXELS} megapixels allowed`);
   return [h, w];
 }
 

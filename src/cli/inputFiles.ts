@@ -21,7 +21,6 @@ export function listImages(p: string): string[] {
     if (!st.isFile()) throw new UsageError(`${p}: the image is ${kindOf(st)}, not a regular file`);
     return [p];
   }
-  const skipped: string[] = [];
   const files = readdirSync(p)
     .filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase()))
     .sort()
@@ -29,14 +28,10 @@ export function listImages(p: string): string[] {
     .filter((f) => {
       const kind = entryKind(f);
       if (kind === null) return true;
-      skipped.push(`${f} (${kind})`);
       console.error(`auglens: skipping ${f}: ${kind}, not an image file`);
       return false;
     });
-  if (!files.length) {
-    const note = skipped.length ? ` (skipped: ${skipped.join(', ')})` : '';
-    throw new UsageError(`${p}: the folder holds no .png or .jpg image files${note}`);
-  }
+  if (!files.length) throw new UsageError(`${p}: the folder holds no .png or .jpg image files`);
   return files;
 }
 

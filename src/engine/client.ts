@@ -8,7 +8,15 @@ export interface RunHandlers {
   readonly onLog?: (message: string) => void;
   readonly onPartial?: (imageIndex: number, moments: ImageMomentsReport, arrays: ImageArrays) => void;
   readonly signal?: AbortSignal;
+  /** How long the engine may stay silent before it is taken as stopped (default ENGINE_SILENCE_LIMIT_MS). */
+  readonly silenceLimitMs?: number;
 }
+
+/**
+ * The engine beats every HEARTBEAT_INTERVAL_MS even while it computes (its analysis runs in a worker thread), so this
+ * much silence means it was stopped (SIGSTOP, a frozen machine) or its main thread hangs: it is then killed.
+ */
+export const ENGINE_SILENCE_LIMIT_MS = 10_000;
 
 export class EngineCancelled extends Error {
   constructor() {
@@ -46,20 +54,21 @@ export function runAnalysis(enginePath: string, params: AnalyzeParams, handlers:
 export function inspectModel(
   enginePath: string,
   modelPath: string,
-  options: { readonly threads?: number; readonly signal?: AbortSignal } = {},
+  options: { readonly threads?: number; readonly signal?: AbortSignal; readonly silenceLimitMs?: number } = {},
 ): Promise<ModelInspection> {
   const request: HostToEngine = { type: 'inspect', id: 1, modelPath, threads: options.threads };
-  return runEngine(enginePath, request, { signal: options.signal }, (msg) => (msg.type === 'modelInfo' ? { value: msg.info } : undefined));
+  return runEngine(enginePath, request, options, (msg) => (msg.type === 'modelInfo' ? { value: msg.info } : undefined));
 }
 
 /**
  * Forks the engine, sends `request` once it is ready and settles with what `answer` picks from its messages
- * ('log' and 'error' are handled here). The child is killed when the promise settles, so none is left behind.
+ * ('log', 'heartbeat' and 'error' are handled here). The child is killed when the promise settles, so none is left
+ * behind, and when it stays silent past the silence limit.
  */
 function runEngine<T>(
   enginePath: string,
   request: HostToEngine,
-  handlers: Pick<RunHandlers, 'onLog' | 'signal'>,
+  handlers: Pick<RunHandlers, 'onLog' | 'signal' | 'silenceLimitMs'>,
   answer: (msg: EngineToHost) => { value: T } | undefined,
 ): Promise<T> {
   installExitHook();
@@ -69,11 +78,15 @@ function runEngine<T>(
     live.add(child);
     let settled = false;
     let stderr = '';
+    const watch = watchSilence(handlers.silenceLimitMs ?? ENGINE_SILENCE_LIMIT_MS, (seconds) =>
+      finish(new Error(`the analysis engine stopped responding (silent for ${seconds} s); it was ended`)),
+    );
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     child.stdout?.on('data', (d: Buffer) => handlers.onLog?.(d.toString().trimEnd()));
     const finish = (err: Error | null, result?: { value: T }) => {
       if (settled) return;
       settled = true;
+      watch.stop();
       handlers.signal?.removeEventListener('abort', onAbort);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       live.delete(child);
@@ -83,12 +96,14 @@ function runEngine<T>(
     const onAbort = () => finish(new EngineCancelled());
     handlers.signal?.addEventListener('abort', onAbort);
     child.on('message', (raw) => {
+      watch.heard();
       let msg: EngineToHost;
       try {
         msg = parseEngineMessage(raw);
       } catch (e) {
         return finish(e as Error);
       }
+      if (msg.type === 'heartbeat') return;
       if (msg.type === 'ready') child.send(request);
       else if (msg.type === 'log') handlers.onLog?.(msg.message);
       else if (msg.type === 'error') finish(new Error(msg.message));
@@ -103,6 +118,27 @@ function runEngine<T>(
       finish(new Error(`engine process ended unexpectedly (${signal ?? `exit code ${code}`})${detail}`));
     });
   });
+}
+
+/**
+ * Calls `onSilent` once `limitMs` pass without `heard()`. Time during which this host's own event loop was stalled
+ * (a tick arriving much later than scheduled) is not counted against the engine: its messages may be queued unread.
+ */
+function watchSilence(limitMs: number, onSilent: (seconds: number) => void): { heard(): void; stop(): void } {
+  const tickMs = Math.min(1000, limitMs / 4);
+  let lastHeard = Date.now();
+  let lastTick = lastHeard;
+  const timer = setInterval(() => {
+    const now = Date.now();
+    if (now - lastTick > 3 * tickMs) lastHeard += now - lastTick - tickMs;
+    lastTick = now;
+    if (now - lastHeard > limitMs) onSilent(Math.round((now - lastHeard) / 1000));
+  }, tickMs);
+  timer.unref();
+  return {
+    heard: () => (lastHeard = Date.now()),
+    stop: () => clearInterval(timer),
+  };
 }
 
 /** Number of engine processes this host is running (tests check that none is left). */

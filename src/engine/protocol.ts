@@ -44,8 +44,15 @@ export type HostToEngine =
 
 export type EngineStage = 'load' | 'moments' | 'eigen' | 'model' | 'analytic' | 'monte-carlo' | 'done';
 
+/** How often the engine says it is alive, even while its worker thread computes. */
+export const HEARTBEAT_INTERVAL_MS = 500;
+
+/** Most Monte-Carlo draws one analysis may ask for (each is a forward pass; --mc-seconds bounds the time instead). */
+export const MAX_MONTE_CARLO_DRAWS = 1_000_000;
+
 export type EngineToHost =
   | { readonly type: 'ready' }
+  | { readonly type: 'heartbeat' }
   | { readonly type: 'progress'; readonly id: number; readonly stage: EngineStage; readonly fraction: number; readonly message: string }
   | { readonly type: 'log'; readonly id: number; readonly message: string }
   /** An image's exact moments, sent before its (slower) model analysis. */
@@ -58,6 +65,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
 const optional = <T>(v: unknown, check: (x: unknown) => x is T): boolean => v === undefined || check(v);
+const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
 const numberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNumber);
 
 /** Throws a message naming the first malformed field. */
@@ -65,7 +73,7 @@ export function parseHostMessage(msg: unknown): HostToEngine {
   if (!isObject(msg) || !isNumber(msg.id)) throw new Error('engine: message without a numeric id');
   if (msg.type === 'cancel') return { type: 'cancel', id: msg.id };
   if (msg.type === 'inspect') {
-    if (!isString(msg.modelPath) || !optional(msg.threads, isNumber)) throw new Error('engine: inspect needs a modelPath string');
+    if (!isString(msg.modelPath) || !optional(msg.threads, isCount)) throw new Error('engine: inspect needs a modelPath string');
     return { type: 'inspect', id: msg.id, modelPath: msg.modelPath, threads: msg.threads as number | undefined };
   }
   if (msg.type !== 'analyze') throw new Error(`engine: unknown message type ${JSON.stringify(msg.type)}`);
@@ -86,11 +94,16 @@ export function parseHostMessage(msg: unknown): HostToEngine {
     ['monteCarloSamples', isNumber(p.monteCarloSamples) && p.monteCarloSamples >= 0],
     ['monteCarloTimeMs', optional(p.monteCarloTimeMs, isNumber)],
     ['seed', isNumber(p.seed)],
-    ['threads', optional(p.threads, isNumber)],
+    ['threads', optional(p.threads, isCount)],
     ['gradient', p.gradient === undefined || p.gradient === 'auto' || p.gradient === 'graph' || p.gradient === 'fd' || p.gradient === 'none'],
   ];
   const bad = fields.find(([, ok]) => !ok);
   if (bad) throw new Error(`engine: analyze parameter '${bad[0]}' is missing or malformed`);
+  if ((p.monteCarloSamples as number) > MAX_MONTE_CARLO_DRAWS) {
+    throw new Error(
+      `${(p.monteCarloSamples as number).toLocaleString('en-US')} Monte-Carlo draws asked for; at most ${MAX_MONTE_CARLO_DRAWS.toLocaleString('en-US')} are allowed`,
+    );
+  }
   return { type: 'analyze', id: msg.id, params: p as unknown as AnalyzeParams };
 }
 
@@ -100,7 +113,8 @@ export function parseEngineMessage(msg: unknown): EngineToHost {
   if (!isObject(msg) || !isString(msg.type)) throw new Error('engine sent a message without a type');
   switch (msg.type) {
     case 'ready':
-      return { type: 'ready' };
+    case 'heartbeat':
+      return { type: msg.type };
     case 'progress':
       if (isNumber(msg.id) && STAGES.includes(msg.stage as EngineStage) && isNumber(msg.fraction) && isString(msg.message)) {
         return msg as unknown as EngineToHost;

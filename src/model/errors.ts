@@ -6,6 +6,8 @@ export type ModelErrorCode =
   | 'not-image'
   | 'unsupported-dtype'
   | 'external-data-missing'
+  /** A file or a declared input past AugLens' size limits. */
+  | 'too-large'
   | 'runtime';
 
 export class ModelError extends Error {

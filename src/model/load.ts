@@ -1,6 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { FileReadError, readRegularFile } from '../core/io/regularFile';
 import { ModelError } from './errors';
 import { imageGeometry, type ImageGeometry } from './image-input';
 import { enableDynamicBatch } from './dynamicBatch';
@@ -23,6 +24,9 @@ export interface LoadOptions {
    */
   readonly batchRewrite?: boolean;
 }
+
+/** Protobuf's limit: bigger models keep their weights in external data files. */
+const MAX_MODEL_FILE_BYTES = 2 * 1024 ** 3;
 
 /** Row-sum tolerance of the probabilities probe, by output precision. */
 const PROBE_TOLERANCE: Record<ModelDtype, number> = { float32: 1e-4, float16: 1e-2 };
@@ -130,11 +134,15 @@ function readProto(path: string): ModelProto {
   let bytes: Buffer;
   try {
     if (statSync(path).isDirectory()) throw new ModelError('not-found', `${path} is a folder, not an ONNX model file`);
-    bytes = readFileSync(path);
+    bytes = readRegularFile(path, MAX_MODEL_FILE_BYTES, 'model file');
   } catch (err) {
     if (err instanceof ModelError) throw err;
-    const absent = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new ModelError('not-found', absent ? `model file not found: ${path}` : `cannot read ${path}: ${messageOf(err)}`, { cause: err });
+    const absent = (err as NodeJS.ErrnoException).code === 'ENOENT' || (err instanceof FileReadError && err.code === 'missing');
+    if (absent) throw new ModelError('not-found', `model file not found: ${path}`, { cause: err });
+    if (err instanceof FileReadError && err.code === 'too-large') {
+      throw new ModelError('too-large', `${err.message} (an ONNX file holds at most 2 GB; larger models keep their weights as external data)`);
+    }
+    throw new ModelError('not-found', err instanceof FileReadError ? err.message : `cannot read ${path}: ${messageOf(err)}`, { cause: err });
   }
   let proto: ModelProto;
   try {

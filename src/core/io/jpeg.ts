@@ -1,5 +1,6 @@
 import { decode as decodeJpegJs } from 'jpeg-js';
 import { createImage, type Image } from '../image';
+import { checkImageDimensions, MAX_IMAGE_MEGAPIXELS } from './limits';
 import { readJpegLayout, UnsupportedJpegError, type JpegLayout } from './jpegMarkers';
 import { upsamplePlane, type SamplePlane } from './jpegUpsample';
 
@@ -12,36 +13,58 @@ export { isJpeg } from './jpegMarkers';
  * redone here the way libjpeg-turbo (PIL's decoder) does them. The IDCTs still differ in rounding (jpeg-js vs
  * libjpeg's ISLOW), so some samples are off PIL's by 1/255 (rarely up to 3/255 after colour conversion).
  * CMYK JPEGs (Adobe, as PIL writes them) are converted to RGB by jpeg-js; checked against PIL to within 1/255.
+ * The frame's dimensions are checked against the pixel limit before any sample is decoded.
  */
 export function decodeJpeg(bytes: Uint8Array, name: string): Image {
-  try {
-    const layout = readJpegLayout(bytes);
+  const layout = namingFailures(name, () => readJpegLayout(bytes));
+  checkImageDimensions(layout.width, layout.height, name);
+  return namingFailures(name, () => {
     if (layout.precision !== 8) throw new UnsupportedJpegError(`${layout.precision}-bit samples (only 8-bit)`);
     const count = layout.components.length;
     if (count === 1) return decodeGray(bytes, layout);
     if (count === 3) return decodeThreeComponents(bytes, layout);
     if (count === 4) return decodeFourComponents(bytes, layout);
     throw new UnsupportedJpegError(`${count} colour components`);
+  });
+}
+
+function namingFailures<T>(name: string, work: () => T): T {
+  try {
+    return work();
   } catch (err) {
     const kind = err instanceof UnsupportedJpegError ? 'unsupported JPEG' : 'corrupt JPEG';
     throw new Error(`${name}: ${kind}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
-function decodeRaw(bytes: Uint8Array, colorTransform?: boolean): Uint8Array {
-  const opts = { useTArray: true as const, formatAsRGBA: false, tolerantDecoding: false };
+/**
+ * jpeg-js's own memory budget (512 MB by default) would refuse valid images under our pixel limit: it counts 6 bytes
+ * a pixel for each of up to 4 components (a 256-byte block per 64 samples, the component's plane and its copy in the
+ * output) and 3 for its result.
+ */
+const JPEG_JS_BYTES_PER_PIXEL = 6 * 4 + 3;
+
+function decodeRaw(bytes: Uint8Array, layout: JpegLayout, colorTransform?: boolean): Uint8Array {
+  const opts = {
+    useTArray: true as const,
+    formatAsRGBA: false,
+    tolerantDecoding: false,
+    maxResolutionInMP: MAX_IMAGE_MEGAPIXELS,
+    maxMemoryUsageInMB: Math.ceil((JPEG_JS_BYTES_PER_PIXEL * layout.width * layout.height) / 2 ** 20) + 16,
+  };
   return decodeJpegJs(bytes, colorTransform === undefined ? opts : { ...opts, colorTransform }).data;
 }
 
-function decodeGray(bytes: Uint8Array, { width, height }: JpegLayout): Image {
-  const rgb = decodeRaw(bytes, false);
+function decodeGray(bytes: Uint8Array, layout: JpegLayout): Image {
+  const { width, height } = layout;
+  const rgb = decodeRaw(bytes, layout, false);
   const data = new Float32Array(width * height);
   for (let p = 0; p < data.length; p++) data[p] = rgb[3 * p] / 255;
   return createImage(1, height, width, data);
 }
 
-function decodeFourComponents(bytes: Uint8Array, { width, height }: JpegLayout): Image {
-  return interleavedToImage(decodeRaw(bytes), width, height, 3);
+function decodeFourComponents(bytes: Uint8Array, layout: JpegLayout): Image {
+  return interleavedToImage(decodeRaw(bytes, layout), layout.width, layout.height, 3);
 }
 
 function decodeThreeComponents(bytes: Uint8Array, layout: JpegLayout): Image {
@@ -52,7 +75,7 @@ function decodeThreeComponents(bytes: Uint8Array, layout: JpegLayout): Image {
     input = new Uint8Array(bytes); // a copy (Buffer#slice would alias the caller's bytes)
     input[layout.adobeTransform.offset] = 0;
   }
-  const raw = decodeRaw(input, false);
+  const raw = decodeRaw(input, layout, false);
   const maxH = Math.max(...layout.components.map((c) => c.h));
   const maxV = Math.max(...layout.components.map((c) => c.v));
   const planes = layout.components.map((comp, c) => {

@@ -1,11 +1,11 @@
 /**
  * Size limits on what AugLens reads, checked before anything is allocated for it.
- * Decoding a 50-megapixel image peaks near 1.2 GB (compressed samples, the decoder's RGBA or component buffers and the
- * float32 tensor); the analysis makes several more copies, so bigger images are refused with the limit named.
+ * Decoding a 40-megapixel image peaks at 0.9 GB (PNG) to 1.9 GB (CMYK JPEG: jpeg-js keeps a 256-byte block per 64
+ * samples) of resident memory, and the analysis makes several more copies: bigger images are refused, naming the limit.
  */
-export const MAX_IMAGE_MEGAPIXELS = 50;
+export const MAX_IMAGE_MEGAPIXELS = 40;
 export const MAX_IMAGE_PIXELS = MAX_IMAGE_MEGAPIXELS * 1_000_000;
-/** A 50-megapixel 16-bit RGBA PNG stored uncompressed is about 400 MB; real files are far smaller. */
+/** A 40-megapixel 16-bit RGBA PNG stored uncompressed is about 320 MB; real files are far smaller. */
 export const MAX_IMAGE_FILE_BYTES = 512 * 1024 * 1024;
 export const MAX_POLICY_FILE_BYTES = 1024 * 1024;
 
@@ -14,6 +14,6 @@ export function checkImageDimensions(width: number, height: number, name: string
   if (width <= 0 || height <= 0) throw new Error(`${name}: the image is ${width}x${height}: it has no pixels`);
   if (width * height > MAX_IMAGE_PIXELS) {
     const mp = ((width * height) / 1e6).toFixed(1);
-    throw new Error(`${name}: image too large: ${width}x${height} (${mp} megapixels), limit ${MAX_IMAGE_MEGAPIXELS} megapixels`);
+    throw new Error(`${name}: image too large: ${width}x${height} (${mp} megapixels), limit ${MAX_IMAGE_MEGAPIXELS} megapixels; downscale it first`);
   }
 }

@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { createImage, type Image } from '../image';
+import { checkImageDimensions } from './limits';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -17,8 +18,11 @@ export function isPng(bytes: Uint8Array): boolean {
  *   to white; we apply the same high-byte rule instead.)
  * - alpha (an alpha channel or a tRNS chunk) is dropped, not composited: RGBA -> RGB keeps the colour values.
  * - no gamma correction (PIL ignores gAMA too).
+ * The header's dimensions are checked against the pixel limit before anything is inflated or allocated.
  */
 export function decodePng(bytes: Uint8Array, name: string): Image {
+  const header = readHeader(bytes);
+  if (header) checkImageDimensions(header.width, header.height, name);
   let png: ReturnType<typeof PNG.sync.read>;
   try {
     const withoutTransparency = checkedChunksWithoutTransparency(bytes);
@@ -39,6 +43,12 @@ export function decodePng(bytes: Uint8Array, name: string): Image {
     for (let p = 0; p < plane; p++) data[out + p] = toUnit(rgba[4 * p + c]);
   }
   return createImage(channels, height, width, data);
+}
+
+/** Width and height from the IHDR chunk, which must come first; null when it is missing (reported as corrupt later). */
+function readHeader(bytes: Uint8Array): { width: number; height: number } | null {
+  const isIhdr = bytes.length >= 24 && String.fromCharCode(...bytes.subarray(12, 16)) === 'IHDR';
+  return isIhdr ? { width: readUint32(bytes, 16), height: readUint32(bytes, 20) } : null;
 }
 
 /** Maps a raw sample to [0, 1] as PIL + ToTensor do (see decodePng). Palette entries are already 8-bit. */

@@ -14,7 +14,7 @@ export class FileReadError extends Error {
 /**
  * Reads a regular file of at most `maxBytes` bytes. Anything else (a folder, a FIFO, a device such as /dev/zero, a
  * socket) is refused before a byte is read, and the open does not block on a FIFO: reading one could wait forever.
- * `what` names the file's role in messages ("image", "policy file", ...).
+ * Messages read "PATH: cannot read the WHAT: CAUSE", `what` naming the file's role ("image", "policy file", ...).
  */
 export function readRegularFile(path: string, maxBytes: number, what: string): Buffer {
   let fd: number;
@@ -22,14 +22,14 @@ export function readRegularFile(path: string, maxBytes: number, what: string): B
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new FileReadError(`${path}: no such ${what}`, 'missing');
-    throw new FileReadError(`${path}: cannot open the ${what} (${errnoText(e)})`, 'unreadable');
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new FileReadError(`${path}: cannot read the ${what}: no such file`, 'missing');
+    throw new FileReadError(`${path}: cannot read the ${what}: ${errnoText(e)}`, 'unreadable');
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new FileReadError(`${path}: the ${what} is ${kindOf(st)}, not a regular file`, 'not-regular');
+    if (!st.isFile()) throw new FileReadError(`${path}: cannot read the ${what}: it is ${kindOf(st)}, not a regular file`, 'not-regular');
     if (st.size > maxBytes) {
-      throw new FileReadError(`${path}: the ${what} is ${formatBytes(st.size)}, more than the ${formatBytes(maxBytes)} allowed`, 'too-large');
+      throw new FileReadError(`${path}: cannot read the ${what}: it is ${formatBytes(st.size)}, more than the ${formatBytes(maxBytes)} allowed`, 'too-large');
     }
     const bytes = Buffer.allocUnsafe(st.size);
     let filled = 0;
@@ -41,7 +41,7 @@ export function readRegularFile(path: string, maxBytes: number, what: string): B
     return bytes.subarray(0, filled);
   } catch (e) {
     if (e instanceof FileReadError) throw e;
-    throw new FileReadError(`${path}: cannot read the ${what} (${errnoText(e)})`, 'unreadable');
+    throw new FileReadError(`${path}: cannot read the ${what}: ${errnoText(e)}`, 'unreadable');
   } finally {
     closeSync(fd);
   }

@@ -1,17 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { compilePolicy } from '../../core/augment/compile';
 import type { Image } from '../../core/image';
 import { decodeImage } from '../../core/io/decode';
+import { MAX_IMAGE_FILE_BYTES } from '../../core/io/limits';
+import { readRegularFile } from '../../core/io/regularFile';
 
-/** Reads an image file as ToTensor() would, optionally Resize(min side) + CenterCrop((h, w)) as torchvision. */
+/**
+ * Reads an image file (a regular file within the size limit) as ToTensor() would, optionally Resize(min side) +
+ * CenterCrop((h, w)) as torchvision.
+ */
 export function loadInputImage(path: string, size?: readonly [number, number]): Image {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new Error(`${path}: cannot read the image (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  const img = decodeImage(bytes, path);
+  const img = decodeImage(readRegularFile(path, MAX_IMAGE_FILE_BYTES, 'image'), path);
   if (!size) return img;
   const [h, w] = size;
   const fit = compilePolicy(

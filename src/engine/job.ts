@@ -1,0 +1,36 @@
+import { availableParallelism } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import { analyze } from './analysis/analyze';
+import { inspectModel } from './inspect';
+import type { EngineToHost, HostToEngine } from './protocol';
+
+/** The engine's worker thread: runs the one request it was started with (already validated) and posts its messages. */
+export function runJob(): void {
+  const request = workerData as Exclude<HostToEngine, { type: 'cancel' }>;
+  const { id } = request;
+  const post = (msg: EngineToHost) => parentPort!.postMessage(msg);
+  const fail = (e: unknown) => post({ type: 'error', id, message: e instanceof Error ? e.message : String(e) });
+  const log = (message: string) => post({ type: 'log', id, message });
+  if (request.type === 'inspect') {
+    inspectModel(request.modelPath, cappedThreads(request.threads, log))
+      .then((info) => post({ type: 'modelInfo', id, info }))
+      .catch(fail);
+    return;
+  }
+  const params = { ...request.params, threads: cappedThreads(request.params.threads, log) };
+  analyze(params, {
+    progress: (stage, fraction, message) => post({ type: 'progress', id, stage, fraction, message }),
+    log,
+    partial: (imageIndex, moments, arrays) => post({ type: 'partial', id, imageIndex, moments, arrays }),
+  })
+    .then((result) => post({ type: 'result', id, result }))
+    .catch(fail);
+}
+
+/** More onnxruntime threads than cores only slow it down (1000 threads ran 170x slower): at most one per core. */
+function cappedThreads(threads: number | undefined, log: (message: string) => void): number | undefined {
+  const cores = availableParallelism();
+  if (threads === undefined || threads <= cores) return threads;
+  log(`${threads} threads asked for; using ${cores}, the number of CPU cores`);
+  return cores;
+}

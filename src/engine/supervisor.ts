@@ -1,0 +1,55 @@
+import { Worker } from 'node:worker_threads';
+import { HEARTBEAT_INTERVAL_MS, parseHostMessage, type EngineToHost } from './protocol';
+
+/**
+ * The engine's main thread: forwards one request to a worker thread running `entry` and relays the worker's messages
+ * to the host. Its event loop stays free while the worker computes, so it beats every HEARTBEAT_INTERVAL_MS and ends
+ * the whole process within one beat of the parent's death: on the IPC 'disconnect' event, or, as a backstop (an IPC
+ * socket kept open elsewhere), when the parent pid changes because the process was re-parented.
+ * Ending is a SIGKILL to itself: a clean exit would wait for the worker, which may be inside onnxruntime.
+ */
+export function superviseEngine(entry: string): void {
+  const parentPid = process.ppid;
+  const end = (): never => process.kill(process.pid, 'SIGKILL') as never;
+  const send = (msg: EngineToHost) => {
+    if (process.connected) process.send?.(msg);
+  };
+  process.on('disconnect', end);
+  setInterval(() => {
+    if (process.ppid !== parentPid || !process.connected) end();
+    send({ type: 'heartbeat' });
+  }, HEARTBEAT_INTERVAL_MS);
+
+  let worker: Worker | null = null;
+  process.on('message', (raw) => {
+    let id = -1;
+    try {
+      const msg = parseHostMessage(raw);
+      id = msg.id;
+      if (msg.type === 'cancel') end();
+      if (worker) throw new Error('engine: one request per engine process');
+      worker = startJob(entry, msg, send);
+    } catch (e) {
+      send({ type: 'error', id, message: e instanceof Error ? e.message : String(e) });
+    }
+  });
+  send({ type: 'ready' });
+}
+
+function startJob(entry: string, request: { readonly id: number }, send: (msg: EngineToHost) => void): Worker {
+  let answered = false;
+  const worker = new Worker(entry, { workerData: request });
+  worker.on('message', (msg: EngineToHost) => {
+    if (msg.type === 'result' || msg.type === 'modelInfo' || msg.type === 'error') answered = true;
+    send(msg);
+  });
+  worker.on('error', (e: Error & { code?: string }) => {
+    answered = true;
+    const message = e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'the analysis ran out of memory (JavaScript heap)' : e.message;
+    send({ type: 'error', id: request.id, message });
+  });
+  worker.on('exit', (code) => {
+    if (!answered) send({ type: 'error', id: request.id, message: `the analysis thread stopped without an answer (exit code ${code})` });
+  });
+  return worker;
+}
