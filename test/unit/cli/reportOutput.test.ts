@@ -100,6 +100,20 @@ test('a new report replaces the old one whole: --top-k 2 after --top-k 8 leaves 
   assert.deepEqual(leftovers(dir, 'topk'), []);
 });
 
+test('example: its image and model are staged with the report, and the report names them in the final folder', () => {
+  const out = join(dir, 'example');
+  for (let run = 0; run < 2; run++) {
+    const r = runCli(cli, ['example', '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const files = readdirSync(out);
+  for (const f of ['example.png', 'example-model.onnx', 'report.json', 'saliency.npy', 'eigen_8.png']) assert.ok(files.includes(f), f);
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  assert.equal(report.model.path, join(out, 'example-model.onnx'));
+  assert.equal(report.images[0].path, join(out, 'example.png'));
+  assert.deepEqual(leftovers(dir, 'example'), []);
+});
+
 test('killed at random points of the write: the old report intact or the new one complete, never a mix', async (t) => {
   const old = join(dir, 'old');
   assert.equal(runCli(cli, moments(old, 16, images)).code, 0);
