@@ -128,10 +128,14 @@ export function qlinearModel(o: QLinearOptions): ModelProto {
  */
 export function qdqModel(): ModelProto {
   const q = new QuantGraph();
+  // torch's exporter puts a Cast to the codes' own type between the pair: the second pair has one.
+  let pairs = 0;
   const qdq = (t: string, scale: number, zero: number): string => {
     const s = q.scale(scale);
     const z = q.zero('uint8', zero);
-    return q.op('DequantizeLinear', [q.op('QuantizeLinear', [t, s, z]), s, z]);
+    const codes = q.op('QuantizeLinear', [t, s, z]);
+    const cast = pairs++ === 1 ? q.op('Cast', [codes], { to: attr.int(DataType.UINT8) }) : codes;
+    return q.op('DequantizeLinear', [cast, s, z]);
   };
   const sx = 1 / 255;
   const x = qdq('x', sx, 0);

@@ -15,7 +15,8 @@ const CODE_RANGES = new Map<number, readonly [number, number]>([
 export interface QuantParams {
   readonly scale: Float32Array;
   readonly zeroPoint: readonly number[];
-  /** The codes' range, from the zero point's type. */
+  /** The codes' element type and range, from the zero point's type. */
+  readonly type: number;
   readonly range: readonly [number, number];
 }
 
@@ -34,20 +35,46 @@ export function quantParams(constants: ReadonlyMap<string, TensorProto>, scaleNa
   const scale = constants.get(scaleName);
   if (!scale) throw new RuleError(`scale '${scaleName}' is computed at run time (dynamic quantization)`);
   const values = tensorToFloat32(scale);
-  if (!zeroPointName) return { scale: values, zeroPoint: Array.from(values, () => 0), range: CODE_RANGES.get(DataType.UINT8)! };
+  if (!zeroPointName) return { scale: values, zeroPoint: Array.from(values, () => 0), type: DataType.UINT8, range: CODE_RANGES.get(DataType.UINT8)! };
   const zeroPoint = constants.get(zeroPointName);
   if (!zeroPoint) throw new RuleError(`zero point '${zeroPointName}' is computed at run time (dynamic quantization)`);
   const range = CODE_RANGES.get(zeroPoint.data_type ?? 0);
   if (!range) throw new RuleError(`zero point '${zeroPointName}' is not an 8- or 16-bit integer`);
   const zeros = tensorToIntegers(zeroPoint);
   if (zeros.length !== values.length) throw new RuleError(`scale '${scaleName}' and zero point '${zeroPointName}' differ in length`);
-  return { scale: values, zeroPoint: zeros, range };
+  return { scale: values, zeroPoint: zeros, type: zeroPoint.data_type!, range };
+}
+
+export interface TensorQuant {
+  readonly scale: number;
+  readonly zeroPoint: number;
+  readonly type: number;
+  readonly range: readonly [number, number];
 }
 
 /** One scale and zero point: activations are quantized per tensor. */
-export function perTensor(params: QuantParams, what: string): { scale: number; zeroPoint: number; range: readonly [number, number] } {
+export function perTensor(params: QuantParams, what: string): TensorQuant {
   if (params.scale.length !== 1) throw new RuleError(`${what} is quantized per channel (${params.scale.length} scales)`);
-  return { scale: params.scale[0], zeroPoint: params.zeroPoint[0], range: params.range };
+  return { scale: params.scale[0], zeroPoint: params.zeroPoint[0], type: params.type, range: params.range };
+}
+
+/** Integer element types by signedness and width: a Cast between them keeps every value when it widens. */
+const INTEGER_TYPES = new Map<number, { signed: boolean; bits: number }>([
+  [DataType.UINT8, { signed: false, bits: 8 }],
+  [DataType.INT8, { signed: true, bits: 8 }],
+  [DataType.UINT16, { signed: false, bits: 16 }],
+  [DataType.INT16, { signed: true, bits: 16 }],
+  [DataType.UINT32, { signed: false, bits: 32 }],
+  [DataType.INT32, { signed: true, bits: 32 }],
+  [DataType.INT64, { signed: true, bits: 64 }],
+]);
+
+/** Whether casting integers of one type to another keeps every value (the same type, or a wider one). */
+export function keepsValues(from: number, to: number): boolean {
+  const a = INTEGER_TYPES.get(from);
+  const b = INTEGER_TYPES.get(to);
+  if (!a || !b) return false;
+  return from === to || (b.bits > a.bits && (b.signed || !a.signed));
 }
 
 /**

@@ -4,7 +4,7 @@ import { opsetVersion, runtimeInputs } from '../../onnx/graph';
 import { floatTensor, tensorToIntegers } from '../../onnx/tensor';
 import { DataType, type ModelProto, type NodeProto, type TensorProto } from '../../onnx/types';
 import { GradientUnsupportedError, nodeLabel, RuleError, type UnsupportedNode } from '../unsupported';
-import { dequantized, graphConstants, perTensor, quantParams, type QuantParams } from './constants';
+import { dequantized, graphConstants, keepsValues, perTensor, quantParams, type QuantParams, type TensorQuant } from './constants';
 
 /** Operators only quantized models use: a model with any of them is differentiated through its float twin. */
 const QUANTIZED_OPS = new Set([
@@ -31,6 +31,8 @@ interface Codes {
   readonly twin: string;
   readonly scale: number;
   readonly zeroPoint: number;
+  /** The codes' element type. */
+  readonly type: number;
 }
 
 /** How the quantized model's run computes a twin tensor: nodes appended to it, with their constants. */
@@ -95,10 +97,16 @@ class TwinBuilder {
       }
     }
     if (this.unsupported.length > 0) throw new GradientUnsupportedError(this.unsupported);
-    // The codes' weights and quantization parameters the twin no longer reads are left out.
-    const read = new Set(this.nodes.flatMap(valuesRead));
+    // The codes' weights and quantization parameters the twin no longer reads are left out, with the nodes making them.
+    const read = new Set(this.graph.output.map((o) => o.name!));
+    const node: NodeProto[] = [];
+    for (const n of [...this.nodes].reverse()) {
+      if (!n.output.some((out) => read.has(out))) continue;
+      node.unshift(n);
+      for (const name of valuesRead(n)) read.add(name);
+    }
     const initializer = [...this.graph.initializer, ...this.initializers].filter((t) => read.has(t.name!));
-    const model: ModelProto = { ...this.proto, graph: { ...this.graph, node: this.nodes, initializer, value_info: [] } };
+    const model: ModelProto = { ...this.proto, graph: { ...this.graph, node, initializer, value_info: [] } };
     return { model, quantizers: this.quantizers, exposures: this.exposures };
   }
 
@@ -172,13 +180,20 @@ class TwinBuilder {
         return;
       case 'DynamicQuantizeLinear':
         throw new RuleError('the scale is computed from the input at run time (dynamic quantization)');
-      case 'Cast':
-        if (this.codes.has(i0)) {
-          if (!FLOAT_TYPES.has(intAttribute(n, 'to'))) throw new RuleError('casts quantized codes to another integer type');
+      case 'Cast': {
+        const c = this.codes.get(i0);
+        if (!c) break;
+        const to = intAttribute(n, 'to');
+        if (FLOAT_TYPES.has(to)) {
           // The codes' numbers as floats (an accumulator's, or codes dequantized by hand downstream).
           this.op('Cast', [this.readAs(i0, 1, 0)], n.attribute, n.output[0]);
-          return;
+        } else if (keepsValues(c.type, to)) {
+          this.setCodes(n.output[0], { ...c, twin: this.op('Identity', [c.twin]), type: to });
+        } else {
+          throw new RuleError('casts quantized codes to a type that does not hold them all');
         }
+        return;
+      }
     }
     const coded = reads.filter((name) => this.codes.has(name));
     if (coded.length === 0) {
@@ -260,12 +275,12 @@ class TwinBuilder {
   }
 
   /** y = quantize(x): in the twin, x clipped to the real range of the codes. */
-  private quantize(y: string, x: string, p: { scale: number; zeroPoint: number; range: readonly [number, number] }): void {
+  private quantize(y: string, x: string, p: TensorQuant): void {
     const [lo, hi] = p.range.map((q) => Math.fround(p.scale * (q - p.zeroPoint)));
     const twin = this.fresh(`${y}/real`);
     if (this.opset >= 11) this.op('Clip', [x, this.floats([lo], []), this.floats([hi], [])], [], twin);
     else this.op('Clip', [x], [{ name: 'min', ...attr.float(lo) }, { name: 'max', ...attr.float(hi) }], twin);
-    this.setCodes(y, { twin, scale: p.scale, zeroPoint: p.zeroPoint });
+    this.setCodes(y, { twin, scale: p.scale, zeroPoint: p.zeroPoint, type: p.type });
     this.quantizers++;
   }
 
@@ -276,7 +291,7 @@ class TwinBuilder {
 
   /** An integer accumulator (MatMulInteger, ConvInteger): exact in int32, its twin holds the same numbers. */
   private accumulate(y: string, value: string): void {
-    this.setCodes(y, { twin: value, scale: 1, zeroPoint: 0 });
+    this.setCodes(y, { twin: value, scale: 1, zeroPoint: 0, type: DataType.INT32 });
   }
 
   /** Records codes and how the quantized run computes their twin: Cast, minus the zero point, times the scale. */
@@ -301,7 +316,7 @@ class TwinBuilder {
   }
 
   private sameCodes(a: Codes | undefined, b: Codes): boolean {
-    return !!a && a.scale === b.scale && a.zeroPoint === b.zeroPoint;
+    return !!a && a.scale === b.scale && a.zeroPoint === b.zeroPoint && a.type === b.type;
   }
 
   private op(type: string, inputs: readonly string[], attributes: NodeProto['attribute'] = [], output?: string): string {
