@@ -7,7 +7,8 @@ import { build, type BuildOptions } from 'esbuild';
 import { decodeNpy } from '../../../src/core/io/npy';
 import { imageToPng } from '../../../src/core/io/encode';
 import { randomImage } from '../core/bruteForce';
-import { fixturesMissing, tempDir } from '../model/fixtures';
+import { fixturesMissing, tempDir, writeModel } from '../model/fixtures';
+import { attr, TestGraph } from '../gradient/models';
 
 const root = resolve(__dirname, '../../..');
 const outDir = join(root, 'out', 'test-cli');
@@ -35,7 +36,7 @@ test('moments writes report.json, float32 .npy arrays and PNG heatmaps', () => {
   assert.match(r.stdout, /outcomes: 98 \(enumerated exactly\)/);
   assert.match(r.stdout, /top-4 eigenvalues/);
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-  assert.equal(report.schemaVersion, 3);
+  assert.equal(report.schemaVersion, 4);
   assert.deepEqual(report.images[0].inputShape, [3, 18, 18]);
   const mean = decodeNpy(readFileSync(join(out, 'mean.npy')));
   assert.deepEqual(mean.shape, [3, 16, 16]);
@@ -55,6 +56,24 @@ test('--json prints the report', () => {
   const report = JSON.parse(r.stdout);
   assert.equal(report.images[0].moments.outcomes, 2);
   assert.equal(report.policy.canonical, 'Compose([RandomVerticalFlip(p=0.25)])');
+});
+
+test('--gradient graph on a model it cannot differentiate still prints the report (--json), the saliency block saying why', () => {
+  const t = new TestGraph(['N', 3, 20, 24]);
+  const conv = t.op('Conv', ['x', t.weight([2, 3, 3, 3]), t.weight([2])], { pads: attr.ints([1, 1, 1, 1]) });
+  const pooled = t.op('Flatten', [t.op('GlobalAveragePool', [t.op('Sin', [conv])])]);
+  const model = writeModel(dir, 'sin.onnx', t.build(t.op('Gemm', [pooled, t.weight([3, 2]), t.weight([3])], { transB: attr.int(1) }), 13));
+  const r = auglens('analyze', '--model', model, '--image', image, '--policy', 'RandomHorizontalFlip()', '--gradient', 'graph', '--mc', '50', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const m = JSON.parse(r.stdout).images[0].model;
+  assert.equal(m.method, 'exact');
+  assert.equal(m.forwardPasses, 3);
+  assert.match(m.saliency.skipped, /^--gradient graph: the gradient graph cannot be built: 1 operator type without a usable gradient rule: Sin x 1/);
+  const text = auglens('analyze', '--model', model, '--image', image, '--policy', 'RandomHorizontalFlip()', '--gradient', 'none', '--mc', '50');
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /saliency: skipped: switched off \(--gradient none\)/);
+  assert.match(text.stdout, /Monte Carlo after 50 draws \(drawn from the outcomes already evaluated, no forward pass\)/);
+  assert.match(text.stdout, /forward passes: 3 \(clean 1, exact 2, saliency 0, Monte Carlo 0\) at 20x24/);
 });
 
 test('bad input exits non-zero with one line naming the problem', () => {
