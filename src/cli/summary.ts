@@ -107,9 +107,11 @@ function imageSummary(img: ImageReport, report: Report): string[] {
     if (firstWithin) lines.push(`  E[loss] was within ${pct(eps)} after ${int(firstWithin.nodes)} forward passes of the randomized rule`);
     if (r.analytic) {
       const an = r.analytic;
+      const v = an.validity;
       lines.push(
-        `  analytic at the mean image (${an.method}): Std[loss] ~ ${n(an.firstOrderStd)} (first order) vs ${r.method} ${n(r.stdLoss)}; ` +
-          `E[loss] ~ ${n(an.lossAtMean)} (zeroth), ${n(an.secondOrderExpectedLoss)} (second order) vs ${r.method} ${n(r.expectedLoss)}`,
+        `  Taylor approximation at the mean image (${an.method})${v.valid ? '' : ` (not valid here: ${v.reason})`}: ` +
+          `Std[loss] ~ ${n(an.firstOrderStd)} (first order) vs ${r.method} ${n(r.stdLoss)}${gapText(v.stdLossGap)}; ` +
+          `E[loss] ~ ${n(an.lossAtMean)} (zeroth), ${n(an.secondOrderExpectedLoss)} (second order) vs ${r.method} ${n(r.expectedLoss)}${gapText(v.expectedLossGap)}`,
       );
     }
     lines.push(...saliencyLines(r.saliency));
@@ -128,4 +130,8 @@ function imageSummary(img: ImageReport, report: Report): string[] {
   const t = img.timingsMs;
   lines.push(`  time: ${Object.entries(t).map(([k, v]) => `${k} ${v < 1000 ? `${v.toFixed(0)} ms` : `${(v / 1000).toFixed(2)} s`}`).join(', ')}`);
   return lines;
+}
+
+function gapText(gap: number): string {
+  return Number.isFinite(gap) ? `, ${(100 * gap).toFixed(0)}% off` : '';
 }

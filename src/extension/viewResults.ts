@@ -156,6 +156,12 @@ function modelNumbersView(m: Omit<ModelMomentsReport, 'saliency' | 'quadrature'>
       secondOrderExpectedLoss: m.analytic.secondOrderExpectedLoss,
       firstOrderStd: m.analytic.firstOrderStd,
       method: m.analytic.method,
+      validity: {
+        valid: m.analytic.validity.valid,
+        reason: m.analytic.validity.reason,
+        expectedLossGap: finiteOrNull(m.analytic.validity.expectedLossGap),
+        stdLossGap: finiteOrNull(m.analytic.validity.stdLossGap),
+      },
     },
     convergence:
       mc.samples.length > 0

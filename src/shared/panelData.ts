@@ -270,7 +270,14 @@ export interface ModelNumbersView {
   expectedKL: number;
   samplesNeeded: { loss: number | null; flipRate: number | null };
   /** The loss expanded at the mean image along the top eigenvectors. */
-  analytic: { lossAtMean: number; secondOrderExpectedLoss: number; firstOrderStd: number; method: string } | null;
+  analytic: {
+    lossAtMean: number;
+    secondOrderExpectedLoss: number;
+    firstOrderStd: number;
+    method: string;
+    /** Whether the Taylor expansion holds here; the gaps are relative to the computed values (null: infinite). */
+    validity: { valid: boolean; reason: string | null; expectedLossGap: number | null; stdLossGap: number | null };
+  } | null;
   convergence: ConvergenceView | null;
   saliency: SaliencyView | null;
   /** Why no saliency was computed (switched off, over the budget, graph refused), or null. */
@@ -380,7 +387,10 @@ function parseModelNumbers(value: unknown): ModelNumbersView | null | undefined 
   const needed = value.samplesNeeded;
   if (!isFields(needed) || !nullableNumber(needed.loss) || !nullableNumber(needed.flipRate)) return undefined;
   const analytic = value.analytic;
-  const analyticOk = (a: Fields) => [a.lossAtMean, a.secondOrderExpectedLoss, a.firstOrderStd].every(isFiniteNumber) && isText(a.method);
+  const validityOk = (v: unknown) =>
+    isFields(v) && typeof v.valid === 'boolean' && (v.reason === null || isText(v.reason)) && nullableNumber(v.expectedLossGap) && nullableNumber(v.stdLossGap);
+  const analyticOk = (a: Fields) =>
+    [a.lossAtMean, a.secondOrderExpectedLoss, a.firstOrderStd].every(isFiniteNumber) && isText(a.method) && validityOk(a.validity);
   if (analytic !== null && !(isFields(analytic) && analyticOk(analytic))) return undefined;
   const convergence = parseConvergence(value.convergence);
   const saliency = parseSaliency(value.saliency);
@@ -406,6 +416,7 @@ function parseModelNumbers(value: unknown): ModelNumbersView | null | undefined 
             secondOrderExpectedLoss: analytic.secondOrderExpectedLoss as number,
             firstOrderStd: analytic.firstOrderStd as number,
             method: analytic.method as string,
+            validity: analytic.validity as { valid: boolean; reason: string | null; expectedLossGap: number | null; stdLossGap: number | null },
           },
     convergence,
     saliency,

@@ -146,7 +146,7 @@ export const panelScenarios: Scenario[] = [
       assert.deepEqual(maps.map((m) => m.id).slice(0, 4), ['map-0-clean', 'map-0-mean', 'map-0-variance', 'map-0-eigen-1']);
       await scrollTo(frame, '.results-section');
       await ctx.screenshot('panel-03-numbers');
-      for (const name of ['E[loss]', 'Std[loss]', 'Samples needed', 'Flip rate', 'Analytic vs exact']) {
+      for (const name of ['E[loss]', 'Std[loss]', 'Samples needed', 'Flip rate', 'Std[loss], first order', 'E[loss], second order']) {
         await frame.locator('.numbers dt', { hasText: name }).first().waitFor();
       }
       assert.equal(await frame.locator('.method a').getAttribute('href'), 'https://arxiv.org/abs/2202.08325');

@@ -55,18 +55,29 @@ export function numberRows(result: ImageResultView, summary: RunSummaryView | nu
       },
     );
     if (m.analytic) {
+      const a = m.analytic;
+      const v = a.validity;
+      const off = (gap: number | null) => (gap === null ? '' : ` (${percent(gap)} off)`);
+      const label = v.valid ? 'Taylor approximation' : 'Taylor approximation (not valid here)';
       rows.push(
         {
-          name: 'Analytic vs exact',
-          value: `${num(m.analytic.firstOrderStd)} vs ${num(m.stdLoss)}`,
-          explanation: `Std[loss] predicted from the image covariance and the model's slope at the mean image (first order, ${m.analytic.method}), against the exact value: close means the loss is nearly linear over the augmentations.`,
+          name: 'Std[loss], first order',
+          value: `${num(a.firstOrderStd)} vs ${num(m.stdLoss)}${off(v.stdLossGap)}`,
+          explanation: `${label}: Std[loss] predicted from the image covariance and the model's slope at the mean image (${a.method}), against the computed value: close means the loss is nearly linear over the augmentations.`,
         },
         {
           name: 'E[loss], second order',
-          value: `${num(m.analytic.secondOrderExpectedLoss)} vs ${num(m.expectedLoss)}`,
-          explanation: `The loss at the mean image (${num(m.analytic.lossAtMean)}) plus the curvature along the top eigen-images, against the exact E[loss]: how much of the effect the paper's Taylor expansion captures.`,
+          value: `${num(a.secondOrderExpectedLoss)} vs ${num(m.expectedLoss)}${off(v.expectedLossGap)}`,
+          explanation: `${label}: the loss at the mean image (${num(a.lossAtMean)}) plus the curvature along the top eigen-images, against the computed E[loss]: how much of the effect the paper's Taylor expansion captures.`,
         },
       );
+      if (!v.valid) {
+        rows.push({
+          name: 'Taylor approximation',
+          value: 'not valid here',
+          explanation: `${v.reason}. The two rows above are the paper's expansion, shown for reference; use the computed values.`,
+        });
+      }
     }
     const sal = m.saliency;
     if (sal?.alignment) {

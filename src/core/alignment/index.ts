@@ -3,3 +3,4 @@ export { varianceAlignment, type AlignmentOptions, type EigenBasis, type Varianc
 export { directionalCurvature, secondOrderMeanCorrection } from './secondOrder';
 export { highFrequencyShare, powerSpectrum, radialFrequencies, radialPowerSpectrum, type RadialSpectrum } from './spectrum';
 export { saliencyVarianceMap } from './saliencyMap';
+export { taylorValidity, TAYLOR_GAP_LIMIT, type TaylorValidity } from './taylorValidity';

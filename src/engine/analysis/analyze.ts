@@ -1,6 +1,6 @@
 import { cleanPrediction, samplesForLoss, samplesForRate, zForConfidence } from '../../core/outputs/outputMoments';
 import { crossEntropy, type OutputKind } from '../../core/outputs/classifier';
-import { secondOrderMeanCorrection } from '../../core/alignment';
+import { secondOrderMeanCorrection, taylorValidity } from '../../core/alignment';
 import { imageMoments, type ImageMoments } from '../../core/moments/imageMoments';
 import { FIRST_POINTS, REPLICATES } from '../../core/moments/randomizedMoments';
 import { latticeSequence, type LatticeSequence } from '../../core/quadrature/latticeSequence';
@@ -159,6 +159,7 @@ async function analyzeModel(
   const computed = 'skipped' in sal ? null : sal;
   const e = computed?.expansion ?? null;
   const firstOrderVariance = e && m.eigen ? e.derivatives.reduce((s, d, k) => s + m.eigen!.values[k] * d * d, 0) : 0;
+  const secondOrderLoss = e && m.eigen ? e.lossAtMean + secondOrderMeanCorrection(m.eigen.values, e.curvatures) : null;
   const source: LossSource = mm.losses
     ? evaluatedOutcomes(mm.losses.weights, mm.losses.values)
     : points
@@ -204,13 +205,14 @@ async function analyzeModel(
     },
     analytic: e && {
       lossAtMean: e.lossAtMean,
-      secondOrderExpectedLoss: e.lossAtMean + secondOrderMeanCorrection(m.eigen!.values, e.curvatures),
+      secondOrderExpectedLoss: secondOrderLoss!,
       firstOrderVariance,
       firstOrderStd: Math.sqrt(firstOrderVariance),
       directionalDerivatives: e.derivatives,
       curvatures: e.curvatures,
       method: computed!.method === 'graph' ? 'gradient graph' : computed!.method,
       step: e.step,
+      validity: taylorValidity({ secondOrderExpectedLoss: secondOrderLoss!, firstOrderStd: Math.sqrt(firstOrderVariance) }, o),
     },
     saliency: salReport?.report ?? { method: 'none', requested: sal.requested, skipped: (sal as { skipped: string }).skipped },
     monteCarlo: { ...mc, exact: o.expectedLoss, source: source.kind === 'outcomes' ? 'evaluated outcomes' : 'model' },

@@ -1,3 +1,4 @@
+import type { TaylorValidity } from '../../core/alignment';
 import type { QuadratureReport } from '../../core/moments/continuousMoments';
 
 /** report.json: versioned so that readers can check what they parse. Bump on any breaking change. */
@@ -93,6 +94,8 @@ export interface ModelMomentsReport {
     /** 'gradient graph' or the finite-difference fallback's label. */
     readonly method: string;
     readonly step: number;
+    /** Whether the expansion holds here: its gaps to the computed E[loss] and Std[loss], and why not. */
+    readonly validity: TaylorValidity;
   } | null;
   readonly saliency: SaliencyReport | SkippedSaliency;
   /**

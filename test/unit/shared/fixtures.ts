@@ -67,6 +67,7 @@ export function engineImageReport(): ImageReport {
         curvatures: [0.3, 0.1],
         method: 'gradient graph',
         step: 0.002,
+        validity: { valid: true, expectedLossGap: 0.01 / 0.3, stdLossGap: 0, outOfRange: false, reason: null },
       },
       saliency: {
         method: 'graph',

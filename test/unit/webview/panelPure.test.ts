@@ -84,14 +84,28 @@ test('number lists for mean and std', () => {
 test('numbers: each row explained; unbounded sample counts said in words', () => {
   const rows = numberRows(imageResult(), null);
   const byName = new Map(rows.map((r) => [r.name, r]));
-  for (const name of ['E[loss]', 'Std[loss]', 'Samples needed', 'Flip rate', 'E[KL]', 'Analytic vs exact', 'Clean prediction', 'Outcomes']) {
+  for (const name of ['E[loss]', 'Std[loss]', 'Samples needed', 'Flip rate', 'E[KL]', 'Std[loss], first order', 'E[loss], second order', 'Clean prediction', 'Outcomes']) {
     assert.ok(byName.get(name)?.explanation.length, name);
   }
   assert.equal(byName.get('Samples needed')?.value, 'unbounded');
   assert.equal(byName.get('Flip rate')?.value, '5.0%');
   assert.match(byName.get('Alignment')?.value ?? '', /^0\.4 \(<= 0\.5\)$/);
   assert.match(byName.get('Alignment')?.explanation ?? '', /40\.0% of it lies along the top eigen-images/);
-  assert.equal(byName.get('E[loss], second order')?.value, '0.29 vs 0.3');
+  assert.equal(byName.get('E[loss], second order')?.value, '0.29 vs 0.3 (3.3% off)');
+  assert.match(byName.get('E[loss], second order')?.explanation ?? '', /^Taylor approximation: /);
+  assert.equal(byName.get('Taylor approximation'), undefined);
+});
+
+test('numbers: a Taylor expansion that does not hold says so on its rows and why', () => {
+  const result = imageResult();
+  const reason = 'the second-order E[loss] -0.936 is below 0, which the loss cannot be: the loss is far from quadratic over the augmentations';
+  const analytic = { ...result.model!.analytic!, secondOrderExpectedLoss: -0.936, validity: { valid: false, reason, expectedLossGap: 4.1, stdLossGap: null } };
+  const rows = new Map(numberRows({ ...result, model: { ...result.model!, analytic } }, null).map((r) => [r.name, r]));
+  assert.match(rows.get('E[loss], second order')?.explanation ?? '', /^Taylor approximation \(not valid here\): /);
+  assert.equal(rows.get('E[loss], second order')?.value, '-0.936 vs 0.3 (410.0% off)');
+  assert.equal(rows.get('Std[loss], first order')?.value, '0.1 vs 0.1');
+  assert.equal(rows.get('Taylor approximation')?.value, 'not valid here');
+  assert.ok(rows.get('Taylor approximation')?.explanation.startsWith(reason));
 });
 
 test('numbers: a skipped saliency is a row saying why; finite differences asked for are not called a fallback', () => {
