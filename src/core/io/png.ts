@@ -31,7 +31,6 @@ export function decodePng(bytes: Uint8Array, name: string): Image {
     throw new Error(`${name}: corrupt PNG: ${err instanceof Error ? err.message : String(err)}`);
   }
   const { width, height, depth, palette, color } = png;
-  if (width === 0 || height === 0) throw new Error(`${name}: the PNG is ${width} pixels wide and ${height} high: an image needs at least one pixel`);
   const channels = color || palette ? 3 : 1;
   const toUnit = sampleToUnit(depth, palette);
   // pngjs gives RGBA (gray replicated into R, G, B), one sample per element, unscaled when skipRescale is set.
