@@ -155,8 +155,10 @@ async function analyzeModel(
       pixelStep: opened.info.input.dtype === 'float16' ? 2e-2 : 2e-3,
     }),
   );
-  const saliencyPasses = passesSince(saliencyStart);
   const computed = 'skipped' in sal ? null : sal;
+  // The gradient graph runs its own session: each of its evaluations is a forward (and backward) pass too.
+  const graphPasses = computed?.method === 'graph' ? computed.evaluations : 0;
+  const saliencyPasses = passesSince(saliencyStart) + graphPasses;
   const e = computed?.expansion ?? null;
   const firstOrderVariance = e && m.eigen ? e.derivatives.reduce((s, d, k) => s + m.eigen!.values[k] * d * d, 0) : 0;
   const secondOrderLoss = e && m.eigen ? e.lossAtMean + secondOrderMeanCorrection(m.eigen.values, e.curvatures) : null;
@@ -184,7 +186,7 @@ async function analyzeModel(
     methodNote: mm.note,
     quadrature: mm.quadrature,
     inputSize: [model.plan.target.height, model.plan.target.width],
-    forwardPasses: forward.passes,
+    forwardPasses: forward.passes + graphPasses,
     passes: { clean: 1, exactPath: exactPasses, saliency: saliencyPasses, monteCarlo: mcPasses },
     clean: {
       top1: clean.top1,

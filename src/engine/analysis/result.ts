@@ -67,7 +67,10 @@ export interface ModelMomentsReport {
   readonly quadrature: ModelQuadrature | null;
   /** [height, width] of the tensors the model ran on (a free-size model: the policy's output size). */
   readonly inputSize: readonly [number, number];
-  /** Every forward pass run for this image, counted where the runner feeds onnxruntime; `passes` splits them by stage. */
+  /**
+   * Every forward pass run for this image, counted where the runner feeds onnxruntime, plus the gradient graph's
+   * evaluations (forward and backward); `passes` splits them by stage.
+   */
   readonly forwardPasses: number;
   readonly passes: { readonly clean: number; readonly exactPath: number; readonly saliency: number; readonly monteCarlo: number };
   readonly clean: { readonly top1: number; readonly target: number; readonly probability: number; readonly loss: number };
