@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { printable } from '../core/policy';
 import { runAnalysis } from '../engine/client';
 import { OutputError } from '../engine/report/fsErrors';
 import { reportEntries } from '../engine/report/reportEntries';
@@ -81,7 +82,7 @@ async function main(): Promise<number> {
       return SIGNAL_EXIT[stoppedBy];
     }
     const message = (e as Error).message.split('\n')[0];
-    console.error(`auglens: error: ${message}`);
+    console.error(`auglens: error: ${printable(message, 1000)}`);
     if (e instanceof PolicyInputError) console.error(e.frame);
     if (e instanceof UsageError) console.error(`run 'auglens --help' for usage`);
     return e instanceof UsageError ? 2 : 1;

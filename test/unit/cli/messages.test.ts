@@ -164,6 +164,13 @@ describe('the CLI: exit codes and what it prints', () => {
     assert.equal(r.stderr.split('\n')[0], 'auglens: error: --budget -1 is not a valid value: --budget must be an integer >= 16');
   });
 
+  it('any error line is printed with invisible characters escaped and at most 1,000 characters', () => {
+    const r = auglens('analyze', '--model', 'm.onnx', '--image', image, '--policy', 'RandomCrop(8)', '--channels', `\u001b[2J${'y'.repeat(100_000)}`);
+    assert.equal(r.code, 2, r.stderr);
+    const first = r.stderr.split('\n')[0];
+    assert.equal(first, `auglens: error: --channels \\x1b[2J${'y'.repeat(1000 - '--channels \\x1b[2J'.length - 3)}...`);
+  });
+
   it('a PNG without pixels is an error (exit 1), not NaN moments', () => {
     for (const [width, height] of [[0, 5], [5, 0]]) {
       const r = auglens('moments', '--image', file('empty.png', pngOfSize(width, height)), '--policy', 'RandomHorizontalFlip()');
