@@ -1,3 +1,4 @@
+import { MAX_IMAGE_VALUES } from '../core/image';
 import { formatBytes } from '../core/io/regularFile';
 import { ModelError } from './errors';
 import type { Dim } from './onnx/graph';
@@ -15,19 +16,13 @@ export interface ImageGeometry {
   readonly fixedBatch: number;
 }
 
-/**
- * Most values one run of the model may take (batch x channels x height x width as the graph declares them): 3 x 4096 x
- * 4096, 192 MB as float32. Checked before any input is allocated; a graph declaring more is refused.
- */
-export const MAX_INPUT_VALUES = 3 * 4096 * 4096;
-
 const isChannelDim = (d: Dim): d is 1 | 3 => d === 1 || d === 3;
 const spatial = (d: Dim): number | null => (typeof d === 'number' && d > 0 ? d : null);
 
 /**
  * Reads an image input's layout from its shape: NCHW when dimension 1 has size 1 or 3, else NHWC when the last
- * dimension does; anything else (rank != 4, no channel dimension of size 1 or 3) is not an image input, and a
- * declared size past MAX_INPUT_VALUES is refused.
+ * dimension does; anything else (rank != 4, no channel dimension of size 1 or 3) is not an image input. A graph whose
+ * declared batch x channels x height x width passes MAX_IMAGE_VALUES is refused before any input is allocated.
  */
 export function imageGeometry(name: string, shape: readonly Dim[] | undefined, modelPath: string): ImageGeometry {
   const shown = shape ? `[${shape.map((d) => d ?? '?').join(', ')}]` : 'no shape';
@@ -55,11 +50,11 @@ export function imageGeometry(name: string, shape: readonly Dim[] | undefined, m
 /** Free dimensions take the image's size, which the image pixel limit bounds; declared ones are checked here. */
 function checkedSize(g: ImageGeometry, name: string, shown: string, modelPath: string): ImageGeometry {
   const values = g.fixedBatch * g.channels * (g.height ?? 1) * (g.width ?? 1);
-  if (values <= MAX_INPUT_VALUES) return g;
+  if (values <= MAX_IMAGE_VALUES) return g;
   const count = (n: number) => n.toLocaleString('en-US');
   throw new ModelError(
     'too-large',
     `${modelPath}: input '${name}' declares shape ${shown}, ${count(values)} values per run (${formatBytes(4 * values)} as float32); ` +
-      `the limit is ${count(MAX_INPUT_VALUES)} (3 x 4096 x 4096)`,
+      `AugLens holds at most ${count(MAX_IMAGE_VALUES)} (${formatBytes(4 * MAX_IMAGE_VALUES)})`,
   );
 }
