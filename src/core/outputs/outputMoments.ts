@@ -108,3 +108,11 @@ export function samplesForLoss(expected: number, std: number, eps: number, z: nu
 export function samplesForRate(q: number, eps: number, z: number): number {
   return Math.max(1, Math.ceil((z * z * q * (1 - q)) / (eps * eps)));
 }
+
+/**
+ * value +- half cut to the quantity's range (a loss is >= 0, a rate lies in [0, 1]): the true value lies in the
+ * range, so cutting keeps the interval's coverage and never shows impossible values such as a negative rate.
+ */
+export function intervalWithin(value: number, half: number, [lo, hi]: readonly [number, number]): [number, number] {
+  return [Math.max(lo, value - half), Math.min(hi, value + half)];
+}

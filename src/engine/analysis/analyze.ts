@@ -1,4 +1,4 @@
-import { cleanPrediction, samplesForLoss, samplesForRate, zForConfidence } from '../../core/outputs/outputMoments';
+import { cleanPrediction, intervalWithin, samplesForLoss, samplesForRate, zForConfidence } from '../../core/outputs/outputMoments';
 import { crossEntropy, type OutputKind } from '../../core/outputs/classifier';
 import { secondOrderMeanCorrection, taylorValidity } from '../../core/alignment';
 import { imageMoments, type ImageMoments } from '../../core/moments/imageMoments';
@@ -176,7 +176,6 @@ async function analyzeModel(
     ),
   );
   const mcPasses = passesSince(mcStart);
-  const interval = (half: number | null, v: number): [number, number] | null => (half === null ? null : [v - half, v + half]);
   const top = Array.from(o.expectedProbabilities.keys())
     .sort((a, b) => o.expectedProbabilities[b] - o.expectedProbabilities[a])
     .slice(0, 5);
@@ -195,10 +194,10 @@ async function analyzeModel(
       loss: crossEntropy(cleanRow, clean.kind, clean.target),
     },
     expectedLoss: o.expectedLoss,
-    expectedLossInterval: interval(mm.lossHalfWidth, o.expectedLoss),
+    expectedLossInterval: mm.lossHalfWidth === null ? null : intervalWithin(o.expectedLoss, mm.lossHalfWidth, [0, Infinity]),
     stdLoss: o.stdLoss,
     flipRate: o.flipRate,
-    flipRateInterval: interval(mm.flipHalfWidth, o.flipRate),
+    flipRateInterval: mm.flipHalfWidth === null ? null : intervalWithin(o.flipRate, mm.flipHalfWidth, [0, 1]),
     expectedKL: o.expectedKL,
     topClasses: top.map((index) => ({ index, expectedProbability: o.expectedProbabilities[index], std: o.stdProbabilities[index] })),
     samplesNeeded: {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crossEntropy, probabilities } from '../../../src/core/outputs/classifier';
 import {
-  OutputMomentAccumulator, cleanPrediction, samplesForLoss, samplesForRate, zForConfidence,
+  OutputMomentAccumulator, cleanPrediction, intervalWithin, samplesForLoss, samplesForRate, zForConfidence,
 } from '../../../src/core/outputs/outputMoments';
 import { createRng } from '../../../src/core/rng';
 
@@ -50,4 +50,11 @@ test('normal quantiles and sample-size formulas', () => {
   assert.equal(samplesForLoss(1, 0.5, 0.01, 2), 10000);
   assert.equal(samplesForRate(0.5, 0.01, 2), 10000);
   assert.equal(samplesForLoss(1, 0, 0.01, 2), 1);
+});
+
+test('intervals are cut to the range of the quantity: no negative flip rate or loss, nothing above a rate of 1', () => {
+  assert.deepEqual(intervalWithin(0.0625, 0.1225, [0, 1]), [0, 0.185]);
+  assert.deepEqual(intervalWithin(0.95, 0.1, [0, 1]), [0.85, 1]);
+  assert.deepEqual(intervalWithin(0.01, 0.05, [0, Infinity]), [0, 0.060000000000000005]);
+  assert.deepEqual(intervalWithin(0.5, 0.1, [0, 1]), [0.4, 0.6]);
 });
