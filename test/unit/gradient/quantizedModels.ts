@@ -63,8 +63,8 @@ class QuantGraph {
   }
 
   /** A contrib operator (com.microsoft). */
-  contrib(type: string, inputs: readonly string[]): string {
-    const out = this.op(type, inputs);
+  contrib(type: string, inputs: readonly string[], attributes: Parameters<GraphBuilder['node']>[3] = {}): string {
+    const out = this.op(type, inputs, attributes);
     this.contribOutputs.add(out);
     return out;
   }
@@ -120,6 +120,37 @@ export function qlinearModel(o: QLinearOptions): ModelProto {
   const logits = q.op('QLinearMatMul', [flat, s4, z4, q.codes('int8', [4, K], -127, 127), q.scale([0.02, 0.03, 0.025, 0.02, 0.03]), q.zero('int8', [0, 0, 0, 0, 0]), s5, z5]);
   const out = q.op('DequantizeLinear', [logits, s5, z5]);
   return q.build(o.softmax ? q.op('Softmax', [out], { axis: attr.int(1) }) : out);
+}
+
+/**
+ * The other QOperator operators onnxruntime's quantizer emits: QuantizeLinear -> QLinearConv -> QLinearLeakyRelu ->
+ * QLinearAveragePool -> QLinearSigmoid, QLinearConcat of the pooled and the sigmoid codes -> QLinearGlobalAveragePool
+ * -> Flatten -> QGemm with a float output -> Softmax. Seven activation quantizers.
+ */
+export function qlinearExtrasModel(): ModelProto {
+  const q = new QuantGraph();
+  const tensor = (scale: number, zero: number): [string, string] => [q.scale(scale), q.zero('uint8', zero)];
+  const x = tensor(1 / 255, 0);
+  const codes = q.op('QuantizeLinear', ['x', ...x]);
+  const y1 = tensor(4 / 255, 128);
+  const conv1 = q.op('QLinearConv', [codes, ...x, q.codes('int8', [4, C, 3, 3], -127, 127), q.scale(0.003), q.zero('int8', 0), ...y1], conv);
+  const y2 = tensor(3 / 255, 100);
+  const leaky = q.contrib('QLinearLeakyRelu', [conv1, ...y1, ...y2], { alpha: attr.float(0.1) });
+  const y3 = tensor(3 / 255, 100);
+  const pooled = q.contrib('QLinearAveragePool', [leaky, ...y2, ...y3], { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]) });
+  const y4 = tensor(1 / 255, 0);
+  const sigmoid = q.contrib('QLinearSigmoid', [pooled, ...y3, ...y4]);
+  const y5 = tensor(2 / 255, 64);
+  const joined = q.contrib('QLinearConcat', [...y5, pooled, ...y3, sigmoid, ...y4], { axis: attr.int(1) });
+  const y6 = tensor(1 / 255, 0);
+  const gap = q.contrib('QLinearGlobalAveragePool', [joined, ...y5, ...y6]);
+  const bScales = [0.02, 0.03, 0.025, 0.02, 0.03];
+  const logits = q.contrib(
+    'QGemm',
+    [q.op('Flatten', [gap]), ...y6, q.codes('int8', [K, 8], -127, 127), q.scale(bScales), q.zero('int8', [0, 0, 0, 0, 0]), q.codes('int32', [K], -2000, 2000)],
+    { transB: attr.int(1) },
+  );
+  return q.build(q.op('Softmax', [logits], { axis: attr.int(1) }));
 }
 
 /**

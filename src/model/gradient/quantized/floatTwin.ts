@@ -9,7 +9,8 @@ import { dequantized, graphConstants, keepsValues, perTensor, quantParams, type 
 /** Operators only quantized models use: a model with any of them is differentiated through its float twin. */
 const QUANTIZED_OPS = new Set([
   'QuantizeLinear', 'DequantizeLinear', 'DynamicQuantizeLinear', 'QLinearConv', 'QLinearMatMul', 'QLinearAdd', 'QLinearMul',
-  'QLinearGlobalAveragePool', 'MatMulInteger', 'ConvInteger',
+  'QLinearGlobalAveragePool', 'QLinearAveragePool', 'QLinearSigmoid', 'QLinearLeakyRelu', 'QLinearConcat', 'QGemm', 'MatMulInteger',
+  'ConvInteger',
 ]);
 
 /** Operators that move or select codes without arithmetic: on real values they do the same (scales are positive). */
@@ -48,7 +49,7 @@ export interface FloatTwin {
    * names are the quantized model's; float tensors keep their names, integer codes q become real tensors.
    */
   readonly model: ModelProto;
-  /** Activation quantizers: QuantizeLinear nodes and the requantized outputs of QLinear operators. */
+  /** Activation quantizers on the way to the output: QuantizeLinear nodes and requantized outputs of QLinear operators. */
   readonly quantizers: number;
   /** Twin tensors of the quantized model's codes, each computed from the codes (the real values at its own run). */
   readonly exposures: ReadonlyMap<string, Exposure>;
@@ -76,7 +77,10 @@ class TwinBuilder {
   private readonly exposures = new Map<string, Exposure>();
   private readonly unsupported: UnsupportedNode[] = [];
   private readonly taken = new Set<string>();
-  private quantizers = 0;
+  /** Every tensor name of the quantized model. */
+  private readonly original: ReadonlySet<string>;
+  /** Twin outputs of the activation quantizers. */
+  private readonly quantizers = new Set<string>();
 
   constructor(private readonly proto: ModelProto) {
     this.graph = proto.graph!;
@@ -85,17 +89,18 @@ class TwinBuilder {
     for (const v of [...this.graph.input, ...this.graph.output]) this.taken.add(v.name!);
     for (const t of this.graph.initializer) this.taken.add(t.name!);
     for (const n of this.graph.node) for (const out of n.output) this.taken.add(out);
+    this.original = new Set(this.taken);
     const input = runtimeInputs(this.graph)[0]?.name;
     if (input) this.active.add(input);
   }
 
   build(): FloatTwin {
     this.graph.node.forEach((n, index) => this.visit(n, index));
-    for (const out of this.graph.output) {
-      if (this.codes.has(out.name!)) {
-        this.unsupported.push({ op: 'output', node: out.name!, reason: 'the model output is quantized: the float twin ends in codes' });
+    this.graph.node.forEach((n, index) => {
+      if (this.graph.output.some((o) => o.name === n.output[0] && this.codes.has(o.name))) {
+        this.unsupported.push({ op: n.op_type ?? '', node: nodeLabel(n, index), reason: 'the model output is quantized codes' });
       }
-    }
+    });
     if (this.unsupported.length > 0) throw new GradientUnsupportedError(this.unsupported);
     // The codes' weights and quantization parameters the twin no longer reads are left out, with the nodes making them.
     const read = new Set(this.graph.output.map((o) => o.name!));
@@ -107,7 +112,8 @@ class TwinBuilder {
     }
     const initializer = [...this.graph.initializer, ...this.initializers].filter((t) => read.has(t.name!));
     const model: ModelProto = { ...this.proto, graph: { ...this.graph, node, initializer, value_info: [] } };
-    return { model, quantizers: this.quantizers, exposures: this.exposures };
+    const quantizers = node.filter((n) => this.quantizers.has(n.output[0])).length;
+    return { model, quantizers, exposures: this.exposures };
   }
 
   private visit(n: NodeProto, index: number): void {
@@ -151,7 +157,7 @@ class TwinBuilder {
         const inputs = [x, w];
         if (i8) {
           const xs = this.scalar(i1, i2)[0];
-          inputs.push(this.weight(i8, { scale: wParams.scale.map((s) => Math.fround(xs * s)), zeroPoint: wParams.zeroPoint.map(() => 0) }, 0));
+          inputs.push(this.weight(i8, { scale: wParams.scale.map((s) => xs * s), zeroPoint: wParams.zeroPoint.map(() => 0) }, 0));
         }
         this.requantize(n.output[0], this.op('Conv', inputs, n.attribute), i6, i7);
         return;
@@ -167,9 +173,35 @@ class TwinBuilder {
         this.requantize(n.output[0], sum, i6, i7);
         return;
       }
-      case 'QLinearGlobalAveragePool': {
+      case 'QLinearGlobalAveragePool':
+      case 'QLinearAveragePool':
+      case 'QLinearSigmoid':
+      case 'QLinearLeakyRelu': {
         if (intAttribute(n, 'channels_last', 0) !== 0) throw new RuleError('channels_last pooling has no float twin');
-        this.requantize(n.output[0], this.op('GlobalAveragePool', [this.readAs(i0, ...this.scalar(i1, i2))]), i3, i4);
+        const attributes = n.attribute.filter((a) => a.name !== 'channels_last');
+        this.requantize(n.output[0], this.op(op.slice('QLinear'.length), [this.readAs(i0, ...this.scalar(i1, i2))], attributes), i3, i4);
+        return;
+      }
+      case 'QLinearConcat': {
+        // Y_scale, Y_zero_point, then (X, X_scale, X_zero_point) per input.
+        const parts = [];
+        for (let k = 2; k < n.input.length; k += 3) parts.push(this.operand(n.input[k], n.input[k + 1], n.input[k + 2], 0));
+        this.requantize(n.output[0], this.op('Concat', parts, n.attribute), i0, i1);
+        return;
+      }
+      case 'QGemm': {
+        // C is int32 with scale a_scale b_scale; without y_scale the output is float.
+        const transB = intAttribute(n, 'transB', 0);
+        const a = this.operand(i0, i1, i2, 0);
+        const bParams = this.params(i4, i5);
+        const inputs = [a, this.weight(i3, bParams, transB ? 0 : 1)];
+        if (i6) {
+          const as = this.scalar(i1, i2)[0];
+          inputs.push(this.weight(i6, { scale: bParams.scale.map((s) => as * s), zeroPoint: bParams.zeroPoint.map(() => 0) }, -1));
+        }
+        const product = this.op('Gemm', inputs, n.attribute);
+        if (i7) this.requantize(n.output[0], product, i7, i8);
+        else this.op('Identity', [product], [], n.output[0]);
         return;
       }
       case 'MatMulInteger':
@@ -280,8 +312,12 @@ class TwinBuilder {
     const twin = this.fresh(`${y}/real`);
     if (this.opset >= 11) this.op('Clip', [x, this.floats([lo], []), this.floats([hi], [])], [], twin);
     else this.op('Clip', [x], [{ name: 'min', ...attr.float(lo) }, { name: 'max', ...attr.float(hi) }], twin);
-    this.setCodes(y, { twin, scale: p.scale, zeroPoint: p.zeroPoint, type: p.type });
-    this.quantizers++;
+    const codes = { twin, scale: p.scale, zeroPoint: p.zeroPoint, type: p.type };
+    this.setCodes(y, codes);
+    // A float result the quantized model never computes (a QLinear operator's before requantizing) is read, where a
+    // rule needs it (Sigmoid, LeakyRelu), at its quantized value: the forward value of the straight-through rule.
+    if (!this.original.has(x)) this.expose(x, y, codes);
+    this.quantizers.add(twin);
   }
 
   /** A QLinear operator's output: its float result quantized with the output scale and zero point. */
@@ -294,25 +330,30 @@ class TwinBuilder {
     this.setCodes(y, { twin: value, scale: 1, zeroPoint: 0, type: DataType.INT32 });
   }
 
-  /** Records codes and how the quantized run computes their twin: Cast, minus the zero point, times the scale. */
+  /** Records codes and how the quantized run computes their twin. */
   private setCodes(name: string, c: Codes): void {
     this.codes.set(name, c);
+    this.expose(c.twin, name, c);
+  }
+
+  /** How the quantized run computes `output` from codes: Cast, minus the zero point, times the scale. */
+  private expose(output: string, name: string, c: Codes): void {
     const initializers: TensorProto[] = [];
     const nodes: NodeProto[] = [];
     const constant = (value: number): string => {
-      const t = this.fresh(`${c.twin}/const`);
+      const t = this.fresh(`${output}/const`);
       initializers.push(floatTensor(t, [], [value]));
       return t;
     };
-    let value = this.fresh(`${c.twin}/float`);
+    let value = this.fresh(`${output}/float`);
     nodes.push(makeNode('Cast', [name], [value], { to: attr.int(DataType.FLOAT) }, value));
     if (c.zeroPoint !== 0) {
-      const next = this.fresh(`${c.twin}/centred`);
+      const next = this.fresh(`${output}/centred`);
       nodes.push(makeNode('Sub', [value, constant(c.zeroPoint)], [next], {}, next));
       value = next;
     }
-    nodes.push(makeNode(c.scale === 1 ? 'Identity' : 'Mul', c.scale === 1 ? [value] : [value, constant(c.scale)], [c.twin], {}, c.twin));
-    this.exposures.set(c.twin, { nodes, initializers });
+    nodes.push(makeNode(c.scale === 1 ? 'Identity' : 'Mul', c.scale === 1 ? [value] : [value, constant(c.scale)], [output], {}, output));
+    this.exposures.set(output, { nodes, initializers });
   }
 
   private sameCodes(a: Codes | undefined, b: Codes): boolean {
