@@ -99,7 +99,7 @@ function imageSummary(img: ImageReport, report: Report): string[] {
     lines.push(
       `  clean prediction: class ${r.clean.top1} (p = ${n(r.clean.probability, 3)}), loss ${n(r.clean.loss)} against class ${r.clean.target}`,
       `  E[loss] = ${n(r.expectedLoss)}${pm(err?.expectedLoss, (e) => n(e, 2))}${ci(r.expectedLossInterval)}, ` +
-        `Std[loss] = ${n(r.stdLoss)}${pm(err?.stdLoss, (e) => n(e, 2))}  (${r.method}, ${int(r.forwardPasses)} forward passes)`,
+        `Std[loss] = ${n(r.stdLoss)}${pm(err?.stdLoss, (e) => n(e, 2))}  (${r.method}, ${int(r.passes.exactPath)} forward passes)`,
       `  flip rate ${pct(r.flipRate)}${pm(err?.flipRate, pct)}${r.flipRateInterval ? ` [${pct(r.flipRateInterval[0])}, ${pct(r.flipRateInterval[1])}]` : ''}, E[KL(clean || augmented)] = ${n(r.expectedKL)}`,
       `  samples needed: ${int(r.samplesNeeded.loss)} for ${pct(eps)} relative error on E[loss], ${int(r.samplesNeeded.flipRate)} for +-${pct(eps)} on the flip rate`,
     );
