@@ -18,7 +18,7 @@ const PUNCT = new Set<string>(['(', ')', '[', ']', '{', '}', ',', ':', ';', '=',
 const OPENERS = new Set(['(', '[', '{']);
 const CLOSERS = new Set([')', ']', '}']);
 // Python numeric literals: 12, 1_000, 3.5, 5., .5, 1e-3, 2.5E+4
-const NUMBER = /(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?/y;
+export const NUMBER = /(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?/y;
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 const ESCAPES = new Map([['n', '\n'], ['t', '\t'], ['r', '\r'], ['b', '\b'], ['f', '\f'], ['\\', '\\'], ["'", "'"], ['"', '"'], ['/', '/']]);
 

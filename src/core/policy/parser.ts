@@ -1,6 +1,6 @@
 import { spanOf, type CallNode, type DictEntry, type Keyword, type NameNode, type Node, type NumberNode } from './ast';
 import { PolicyError, printable } from './errors';
-import { tokenize, type Punct, type Token } from './lexer';
+import { NUMBER, tokenize, type Punct, type Token } from './lexer';
 import type { SourceSpan } from './types';
 
 export interface ParseOptions {
@@ -18,6 +18,7 @@ export const MAX_NESTING = 100;
 const NUMBER_CONSTANTS = new Map<string, number>(
   ['math', 'np', 'numpy', 'torch'].flatMap((m) => [[`${m}.inf`, Infinity], [`${m}.nan`, NaN]] as [string, number][]),
 );
+const FLOAT_TEXT = new RegExp(`^${NUMBER.source}$`);
 
 /**
  * Parses policy text into top-level expressions, separated by `;`, `,` or line breaks outside brackets.
@@ -28,6 +29,8 @@ const NUMBER_CONSTANTS = new Map<string, number>(
  *   term      := unary (('*' | '/') unary)*
  *   unary     := ('+' | '-') unary | primary
  *   primary   := NUMBER | STRING | dotted ['(' args ')'] | '(' tuple ')' | '[' list ']' | '{' dict '}'
+ * `float(x)` of a number or a numeric string, and constants such as `math.inf` or `np.nan`, are numbers.
+ * Nesting is limited to MAX_NESTING levels.
  */
 export function parseProgram(text: string, options: ParseOptions = {}): Node[] {
   return new Parser(tokenize(text, options.origin), options.onCallee).program();
@@ -303,10 +306,10 @@ function describe(t: Token): string {
 
 /** The value of Python's float() of a string, or undefined where Python raises ValueError. */
 function pythonFloat(text: string): number | undefined {
-  const t = text.trim().toLowerCase().replace(/^([+-]?)/, '');
-  const sign = text.trim().startsWith('-') ? -1 : 1;
+  const signed = text.trim();
+  const sign = signed.startsWith('-') ? -1 : 1;
+  const t = signed.replace(/^[+-]/, '').toLowerCase();
   if (t === 'nan') return NaN;
   if (t === 'inf' || t === 'infinity') return sign * Infinity;
-  if (!/^(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:e[+-]?\d(?:_?\d)*)?$/.test(t)) return undefined;
-  return sign * Number(t.replace(/_/g, ''));
+  return FLOAT_TEXT.test(t) ? sign * Number(t.replace(/_/g, '')) : undefined;
 }
