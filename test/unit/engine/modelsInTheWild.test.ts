@@ -55,9 +55,12 @@ const modelOf = async (p: AnalyzeParams): Promise<ModelMomentsReport> => (await 
 
 test('a free-size model runs at the size of the policy output (here 10x18, non-square), with no hidden resize', async () => {
   const policy = 'Compose([RandomCrop((10, 18), padding=2), RandomHorizontalFlip()])';
-  const result = await analyze(params(freeModel, wide, policy, { gradient: 'none' }), quiet);
+  const result = await analyze(params(freeModel, wide, policy), quiet);
   const r = result.report.images[0].model!;
   assert.deepEqual(r.inputSize, [10, 18]);
+  // The gradient graph is built at that size too.
+  assert.equal(r.saliency.method, 'graph');
+  assert.equal(result.arrays[0].saliency!.length, 3 * 10 * 18);
   assert.equal(result.report.preprocessing!.inputSize, null);
   // Brute force: every outcome as a [1, 3, 10, 18] tensor straight into onnxruntime.
   const img = loadInputImage(wide);
