@@ -2,8 +2,7 @@ import type { Mixture } from '../augment/mixture';
 import { outcomeGram } from './gram';
 import type { PixelMoments } from './pixelMoments';
 import { dot, fixSign, topEigen, type BlockOperator } from './topEigen';
-import { accumulateWindowSums, windowDots } from './windowSum';
-import { fftPays, fftWindowSums, type WeightedFamily } from './fftCorrelation';
+import { combineOutcomes, outcomeOperator } from './outcomeOperator';
 
 export interface CovarianceEigen {
   /** Top eigenvalues of Cov[T(x)], descending. */
@@ -26,6 +25,8 @@ export interface EigenOptions {
   /** Largest outcome count for which the dense Gram matrix is formed. */
   readonly gramLimit?: number;
   readonly tolerance?: number;
+  /** Progress of the matrix-free route (the Gram route is quick once its matrix is formed). */
+  readonly onProgress?: (fraction: number, message: string) => void;
 }
 
 /**
@@ -38,7 +39,7 @@ export function covarianceEigen(m: Mixture, moments: PixelMoments, opts: EigenOp
   const n = weights.length;
   const gramLimit = opts.gramLimit ?? DEFAULT_GRAM_LIMIT;
   const k = Math.min(opts.k, n);
-  const raw = n <= gramLimit ? viaGram(m, moments, weights, k, opts.tolerance) : matrixFree(m, moments, k, opts.tolerance);
+  const raw = n <= gramLimit ? viaGram(m, moments, weights, k, opts.tolerance) : matrixFree(m, moments, k, opts.tolerance, opts.onProgress);
   // Centring cancels E||y||^2 down to tr Cov: eigenvalues below its rounding level are zero.
   const floor = 1e-11 * (moments.totalVariance + dot(moments.mean, moments.mean));
   const keep = raw.values.filter((v) => v > floor).length;
@@ -81,35 +82,31 @@ function viaGram(m: Mixture, moments: PixelMoments, weights: number[], k: number
   return { values: small.values, vectors, residual: small.residual, method: 'gram' as const };
 }
 
-/** For each coefficient vector c: sum_i c_i (y_i - mu), outcome i running over families then offsets. */
-function combineOutcomes(m: Mixture, moments: PixelMoments, coefs: Float64Array[]): Float64Array[] {
-  const outs = coefs.map(() => new Float64Array(moments.mean.length));
-  let start = 0;
-  const parts: WeightedFamily[] = m.families.map((family) => {
-    const end = start + family.offsets.p.length;
-    const part = { family, coefs: coefs.map((c) => c.subarray(start, end)) };
-    start = end;
-    return part;
-  });
-  if (fftPays(parts, m.shape, coefs.length)) fftWindowSums(outs, parts, m.shape);
-  else for (const p of parts) accumulateWindowSums(outs, p.family, m.shape, [...p.coefs]);
-  outs.forEach((out, v) => {
-    const total = coefs[v].reduce((s, x) => s + x, 0);
-    for (let i = 0; i < out.length; i++) out[i] -= total * moments.mean[i];
-  });
-  return outs;
+/**
+ * Krylov on Cov = A W A^T without its Gram matrix, in the smaller of the two spaces: on the outcomes (K = W^1/2 A^T A
+ * W^1/2, v = A W^1/2 u / sqrt(lambda)) when there are fewer outcomes than values, else on the values.
+ */
+function matrixFree(m: Mixture, moments: PixelMoments, k: number, tolerance: number | undefined, onProgress: EigenOptions['onProgress']) {
+  const op = outcomeOperator(m, moments);
+  const weights = Float64Array.from(m.families.flatMap((f) => Array.from(f.offsets.p, (p) => f.weight * p)));
+  const sw = weights.map(Math.sqrt);
+  const d = moments.mean.length;
+  const outcomeSpace = op.outcomes <= d;
+  const apply: BlockOperator = outcomeSpace
+    ? (block) => op.combine(block.map((u) => u.map((x, i) => x * sw[i]))).map((z) => op.dots(z).map((t, i) => t * sw[i]))
+    : (block) => op.combine(block.map((v) => op.dots(v).map((t, i) => t * weights[i])));
+  const maxBasis = 20 * (k + 6);
+  const onIteration = onProgress && ((basis: number, limit: number) => onProgress(basis / limit, `eigenpairs: Krylov basis ${basis} of at most ${limit}`));
+  const res = topEigen(apply, outcomeSpace ? op.outcomes : d, k, { tolerance: tolerance ?? 1e-9, maxBasis, onIteration });
+  const vectors = outcomeSpace
+    ? op.combine(res.vectors.map((u, idx) => Float64Array.from(u, (ui, i) => (ui * sw[i]) / Math.sqrt(res.values[idx])))).map(fixSign)
+    : res.vectors;
+  return { values: res.values, vectors, residual: res.residual, method: 'matrix-free' as const };
 }
 
-function matrixFree(m: Mixture, moments: PixelMoments, k: number, tolerance?: number) {
-  const mu = moments.mean;
-  const weights = Float64Array.from(m.families.flatMap((f) => Array.from(f.offsets.p, (p) => f.weight * p)));
-  const apply: BlockOperator = (block) =>
-    block.map((v) => {
-      const muV = dot(mu, v);
-      const dots = Float64Array.from(m.families.flatMap((f) => Array.from(windowDots(f, m.shape, v))));
-      const c = dots.map((d, i) => weights[i] * (d - muV));
-      return combineOutcomes(m, moments, [c])[0];
-    });
-  const res = topEigen(apply, mu.length, k, { tolerance: tolerance ?? 1e-9, maxBasis: 20 * (k + 6) });
-  return { values: res.values, vectors: res.vectors, residual: res.residual, method: 'matrix-free' as const };
+/** Estimated multiply-adds of the matrix-free route for k pairs: every Krylov vector through A and A^T, and its basis. */
+export function matrixFreeCost(m: Mixture, moments: PixelMoments, k: number): number {
+  const op = outcomeOperator(m, moments);
+  const basis = 20 * (k + 6);
+  return basis * op.costPerVector + basis * basis * Math.min(op.outcomes, moments.mean.length) * 2;
 }

@@ -1,12 +1,15 @@
-import { compilePolicy } from '../augment/compile';
+import { compilePolicy, flattenPolicy } from '../augment/compile';
 import { outcomeCount, pointMixture, type Mixture, type Shape } from '../augment/mixture';
 import type { Step } from '../augment/step';
 import type { Image } from '../image';
 import type { MatrixProduct } from '../linalg/matrixProduct';
 import type { TransformSpec } from '../policy/types';
-import { covarianceEigen, DEFAULT_GRAM_LIMIT, type CovarianceEigen } from './covarianceEigen';
+import { covarianceEigen, DEFAULT_GRAM_LIMIT, matrixFreeCost, type CovarianceEigen } from './covarianceEigen';
 import { sigmaPoints } from './sigmaPoints';
-import { continuousMoments, type QuadratureReport } from './continuousMoments';
+import { continuousMoments, type ContinuousOptions, type QuadratureReport } from './continuousMoments';
+import { DEFAULT_ENUMERATION_BUDGET, passesBudget, type EnumerationBudget } from './enumerationBudget';
+import { flipPairedDrawer, pairedFlipIndex } from './flipPairing';
+import { randomizedContinuous } from './randomizedContinuous';
 import { pixelMoments, type PixelMoments } from './pixelMoments';
 import { samplesForMeanImage } from './sampleSize';
 import { FIRST_POINTS, REPLICATES } from './randomizedMoments';
@@ -23,6 +26,10 @@ export interface ImageMomentsOptions {
   readonly maxDraws?: number;
   readonly seed?: number;
   readonly onProgress?: (fraction: number, message: string) => void;
+  /** Exact policies: limits of the exact outcome set (default DEFAULT_ENUMERATION_BUDGET). */
+  readonly enumerationBudget?: EnumerationBudget;
+  /** Exact policies: most multiply-adds for matrix-free eigenpairs (default 4e10). */
+  readonly eigenBudget?: number;
   /** Matrix products for dense Gram matrices and RandomResizedCrop's exact moments (default: plain TypeScript). */
   readonly product?: MatrixProduct;
 }
@@ -63,16 +70,32 @@ export interface ImageMoments {
   readonly timings: { readonly momentsMs: number; readonly eigenMs: number };
 }
 
-/** The exact moments of T(x) for one image under a policy. */
+/**
+ * The exact moments of T(x) for one image under a policy. An exact policy whose outcome set would pass the enumeration
+ * budget, or whose eigenpairs would cost more than the eigen budget, is handed to the randomized lattice rule (all
+ * moments, or the eigenpairs alone beside the exact per-pixel moments), the report saying why.
+ */
 export async function imageMoments(img: Image, policy: TransformSpec, opts: ImageMomentsOptions): Promise<ImageMoments> {
   const t0 = performance.now();
   const step = compilePolicy(policy, img, { level: opts.quadratureLevel ?? 0 });
   if (step.quadrature) return withContinuous(img, policy, step, opts);
   const gramLimit = opts.gramLimit ?? DEFAULT_GRAM_LIMIT;
-  const { exact: mixture, reduced, reductions } = liftWithReductions(step, pointMixture(img), gramLimit);
+  const progress = opts.onProgress ?? (() => undefined);
+  const lifted = liftWithReductions(step, pointMixture(img), gramLimit, opts.enumerationBudget ?? DEFAULT_ENUMERATION_BUDGET, (f, message) => progress(0.3 * f, message));
+  if ('stopped' in lifted) return randomized(img, policy, step, opts, lifted.stopped, null, t0);
+  const { exact: mixture, reduced, reductions } = lifted;
+  progress(0.3, `per-pixel moments of ${outcomeCount(reduced).toLocaleString('en-US')} outcomes`);
   const pixel = pixelMoments(reduced);
   const t1 = performance.now();
-  const eigen = opts.topK > 0 ? covarianceEigen(reduced, pixel, { k: opts.topK, gramLimit }) : null;
+  if (opts.topK > 0 && outcomeCount(reduced) > gramLimit) {
+    const cost = matrixFreeCost(reduced, pixel, opts.topK);
+    const limit = opts.eigenBudget ?? EXACT_EIGEN_OPERATIONS;
+    if (cost > limit) {
+      const why = `exact eigenpairs of ${outcomeCount(reduced).toLocaleString('en-US')} outcomes would take about ${cost.toExponential(1)} multiply-adds, past the limit of ${limit.toExponential(1)}`;
+      return randomized(img, policy, step, opts, why, { mixture, pixel, reductions }, t0);
+    }
+  }
+  const eigen = opts.topK > 0 ? covarianceEigen(reduced, pixel, { k: opts.topK, gramLimit, onProgress: (f, message) => progress(0.35 + 0.65 * f, message) }) : null;
   const t2 = performance.now();
   return {
     step,
@@ -89,6 +112,42 @@ export async function imageMoments(img: Image, policy: TransformSpec, opts: Imag
   };
 }
 
+/** Multiply-adds the matrix-free eigenpairs of an exact outcome set may take (about 20 s of plain TypeScript). */
+const EXACT_EIGEN_OPERATIONS = 4e10;
+
+/**
+ * An exact policy past a budget: the randomized lattice rule with the policy's own sampler (the flip integrated
+ * exactly where it can be). With `exact`, the per-pixel moments stay exact and only the eigenpairs are drawn; the
+ * exact outcome set stays the model's. The rule in the report starts with the reason.
+ */
+async function randomized(
+  img: Image,
+  policy: TransformSpec,
+  step: Step,
+  opts: ImageMomentsOptions,
+  reason: string,
+  exact: { mixture: Mixture; pixel: PixelMoments; reductions: Reduction[] } | null,
+  started: number,
+): Promise<ImageMoments> {
+  opts.onProgress?.(exact ? 0.35 : 0, reason);
+  const sampling = { drawer: flipPairedDrawer(policy, img), paired: pairedFlipIndex(flattenPolicy(policy)) >= 0, exact: exact?.pixel ?? null, controlled: null };
+  const c = await randomizedContinuous(step, img, continuousOptions(img, opts), sampling, started);
+  const { reductions: _, ...quadrature } = c.quadrature;
+  return {
+    step,
+    mixture: exact?.mixture ?? c.mixture,
+    momentsMixture: c.momentsMixture ?? c.mixture,
+    reductions: exact?.reductions ?? [],
+    shape: step.outputShape,
+    outcomes: outcomeCount(exact?.mixture ?? c.mixture),
+    pixel: c.pixel,
+    eigen: c.eigen,
+    samplesForMean: samplesForMeanImage(c.pixel.totalVariance, c.pixel.mean, opts.tolerance),
+    quadrature: { ...quadrature, rule: `${reason}; ${quadrature.rule}` },
+    timings: { momentsMs: c.momentsMs, eigenMs: c.eigenMs },
+  };
+}
+
 /**
  * Eigenpair outcome sets of continuous policies hold at most this many values in memory, and their dense Gram matrix
  * (n^2 D / 2 multiply-adds, n^3 for its eigen-decomposition) stays within about this many operations.
@@ -99,17 +158,20 @@ const CONTINUOUS_EIGEN_OPERATIONS = 4e9;
 const PRODUCT_EIGEN_OPERATIONS = 4e11;
 const CONTINUOUS_EIGEN_MAX_OUTCOMES = 600;
 
-async function withContinuous(img: Image, policy: TransformSpec, step: Step, opts: ImageMomentsOptions): Promise<ImageMoments> {
-  const level = opts.quadratureLevel ?? 0;
-  const c = await continuousMoments(img, policy, {
+function continuousOptions(img: Image, opts: ImageMomentsOptions): ContinuousOptions {
+  return {
     topK: opts.topK,
-    level,
+    level: opts.quadratureLevel ?? 0,
     randomized: { tolerance: opts.tolerance, replicates: REPLICATES, firstPoints: FIRST_POINTS, maxDraws: opts.maxDraws ?? MAX_DRAWS, seed: opts.seed ?? 0 },
     onProgress: opts.onProgress,
     product: opts.product,
     eigenOutcomes: Math.min(CONTINUOUS_EIGEN_MAX_OUTCOMES, Math.floor(Math.sqrt((2 * (opts.product ? PRODUCT_EIGEN_OPERATIONS : CONTINUOUS_EIGEN_OPERATIONS)) / (img.channels * img.height * img.width)))),
     eigenValues: CONTINUOUS_EIGEN_VALUES,
-  });
+  };
+}
+
+async function withContinuous(img: Image, policy: TransformSpec, step: Step, opts: ImageMomentsOptions): Promise<ImageMoments> {
+  const c = await continuousMoments(img, policy, continuousOptions(img, opts));
   const { reductions, ...quadrature } = c.quadrature;
   return {
     step,
@@ -127,16 +189,25 @@ async function withContinuous(img: Image, policy: TransformSpec, step: Step, opt
 }
 
 /**
- * Lifts the steps of a Compose one by one. When a step would multiply the outcomes past the Gram limit, its input is
- * first replaced by sigma points (only if every later step is affine with a known variance gain, so the truncation
- * has a bound). The exact outcome set is kept beside it for the model.
+ * Lifts the steps of a Compose one by one, or stops (saying why) before a step that could pass the enumeration budget.
+ * When a step would multiply the outcomes past the Gram limit, its input is first replaced by sigma points (only if
+ * every later step is affine with a known variance gain, so the truncation has a bound). The exact outcome set is
+ * kept beside it for the model.
  */
-function liftWithReductions(step: Step, start: Mixture, gramLimit: number) {
+function liftWithReductions(
+  step: Step,
+  start: Mixture,
+  gramLimit: number,
+  budget: EnumerationBudget,
+  progress: (fraction: number, message: string) => void,
+): { stopped: string } | { exact: Mixture; reduced: Mixture; reductions: Reduction[] } {
   const steps = step.parts ?? [step];
   let exact = start;
   let reduced = start;
   const reductions: Reduction[] = [];
-  steps.forEach((s, i) => {
+  for (const [i, s] of steps.entries()) {
+    const over = passesBudget(s, exact, budget);
+    if (over) return { stopped: `exact enumeration stopped before step ${i + 1}: ${over}` };
     const shared = reduced === exact;
     exact = s.lift(exact);
     let next = shared ? exact : s.lift(reduced);
@@ -150,6 +221,7 @@ function liftWithReductions(step: Step, start: Mixture, gramLimit: number) {
       }
     }
     reduced = next;
-  });
+    progress((i + 1) / steps.length, `exact outcomes: ${outcomeCount(exact).toLocaleString('en-US')} after ${s.label}`);
+  }
   return { exact, reduced, reductions };
 }

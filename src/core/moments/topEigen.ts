@@ -18,6 +18,8 @@ export interface TopEigenOptions {
   readonly tolerance?: number;
   readonly maxBasis?: number;
   readonly seed?: number;
+  /** Called after each block is applied, with the basis size and its limit. */
+  readonly onIteration?: (basis: number, maxBasis: number) => void;
 }
 
 /**
@@ -43,6 +45,7 @@ export function topEigen(apply: BlockOperator, n: number, k: number, opts: TopEi
     applications += fresh.length;
     basis.push(...fresh);
     images.push(...applied);
+    opts.onIteration?.(basis.length, maxBasis);
     result = null;
     const full = basis.length >= maxBasis;
     if (full || (iteration >= 3 && iteration % 2 === 1)) {

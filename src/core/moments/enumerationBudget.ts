@@ -1,0 +1,40 @@
+import { materializedSize } from '../augment/lazyFamily';
+import { outcomeCount, pointMixture, type Mixture } from '../augment/mixture';
+import type { Step } from '../augment/step';
+import { createImage } from '../image';
+
+/** Limits of an exact outcome set: past them the moments come from the randomized lattice rule instead. */
+export interface EnumerationBudget {
+  readonly outcomes: number;
+  /** Values held by the canvases of the outcome set. */
+  readonly values: number;
+}
+
+/** 200,000 outcomes, 10^8 canvas values (400 MB of float32). */
+export const DEFAULT_ENUMERATION_BUDGET: EnumerationBudget = { outcomes: 200_000, values: 1e8 };
+
+/**
+ * Why lifting `m` through the step could pass the budget, or null when it cannot. Decided before the lift from the
+ * step's structure, which does not depend on pixel values: what it makes of one blank outcome (outcomes, canvases,
+ * values) and whether it splits a family of two windows into one family per window (padding a window is not a
+ * window of the padded canvas). Bounds, not counts: merges of identical outcomes can only lower them.
+ */
+export function passesBudget(step: Step, m: Mixture, budget: EnumerationBudget): string | null {
+  const { channels, height, width } = step.inputShape;
+  const one = step.lift(pointMixture(createImage(channels, height, width)));
+  const pair = step.lift({
+    shape: step.inputShape,
+    families: [{ weight: 1, base: createImage(channels, height + 1, width + 1), offsets: { dy: Int32Array.of(0, 1), dx: Int32Array.of(0, 1), p: Float64Array.of(0.5, 0.5) } }],
+  });
+  const splits = pair.families.length > one.families.length;
+  const n = outcomeCount(m);
+  const outcomes = n * outcomeCount(one);
+  const values = splits ? n * materializedSize(one) : materializedSize(m) * one.families.length;
+  if (outcomes > budget.outcomes) {
+    return `${step.label} would make up to ${outcomes.toLocaleString('en-US')} outcomes, past the limit of ${budget.outcomes.toLocaleString('en-US')} for exact enumeration`;
+  }
+  if (values > budget.values) {
+    return `${step.label} would hold up to ${values.toExponential(1)} canvas values, past the limit of ${budget.values.toExponential(1)} for exact enumeration`;
+  }
+  return null;
+}
