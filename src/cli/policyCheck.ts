@@ -32,7 +32,7 @@ export function checkedPolicy(spec: string, readPolicyFile: (path: string) => st
 }
 
 /** The error's source line (a window of it when long, invisible characters escaped) and carets under the span. */
-export function frame(text: string, line: number, column: number, length: number): string {
+function frame(text: string, line: number, column: number, length: number): string {
   const source = (text.split('\n')[line - 1] ?? '').replace(/\r$/, '');
   const start = column - 1;
   const from = Math.max(0, Math.min(start - FRAME_WIDTH / 4, source.length - FRAME_WIDTH));
