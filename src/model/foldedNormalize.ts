@@ -16,7 +16,8 @@ const AFFINE_OPS = new Set(['Add', 'Sub', 'Mul', 'Div']);
 /**
  * Follows the model input through its chain of Add/Sub/Mul/Div nodes by constants (scalars or one value per
  * channel), as exporters leave a Normalize or a 1/255 scaling, and composes them into one affine map per channel.
- * Null when the input's first node is anything else.
+ * A leading NHWC -> NCHW Transpose (as Keras and TensorFlow exports start) is followed, the constants then broadcast
+ * in NCHW. Null when the input's first node is anything else.
  */
 export function foldedNormalize(graph: GraphProto, inputName: string, layout: Layout, channels: number, baseDir?: string): FoldedNormalize | null {
   const readers = consumers(graph);
@@ -25,13 +26,19 @@ export function foldedNormalize(graph: GraphProto, inputName: string, layout: La
   let b = new Array<number>(channels).fill(0);
   const steps: string[] = [];
   let value = inputName;
+  let axes = layout;
+  const first = readers.get(inputName);
+  if (layout === 'NHWC' && first?.length === 1 && isToNchw(first[0])) {
+    value = first[0].output[0];
+    axes = 'NCHW';
+  }
   for (;;) {
     const next = readers.get(value);
     if (!next || next.length !== 1 || !AFFINE_OPS.has(next[0].op_type ?? '')) break;
     const node = next[0];
     const variableFirst = node.input[0] === value;
     const other = constants.get(node.input[variableFirst ? 1 : 0]);
-    const c = other && perChannel(other, layout, channels);
+    const c = other && perChannel(other, axes, channels);
     // x - c and x / c only: c - x and c / x are not a normalisation.
     if (!c || (!variableFirst && (node.op_type === 'Sub' || node.op_type === 'Div'))) break;
     if (node.op_type === 'Add') b = b.map((v, i) => v + c[i]);
@@ -45,6 +52,11 @@ export function foldedNormalize(graph: GraphProto, inputName: string, layout: La
     value = node.output[0];
   }
   return steps.length ? { a, b, description: steps.join(', ') } : null;
+}
+
+function isToNchw(node: NodeProto): boolean {
+  const perm = node.attribute.find((a) => a.name === 'perm')?.ints?.map(Number);
+  return node.op_type === 'Transpose' && perm !== undefined && perm.join() === '0,3,1,2';
 }
 
 interface Constant {

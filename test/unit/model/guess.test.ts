@@ -79,6 +79,17 @@ test('a Normalize folded into the first nodes: the model takes raw pixels, at th
   assert.equal(reversed.certainty, 'low');
 });
 
+test('NHWC models: the Normalize before or after the NHWC -> NCHW Transpose is found', async () => {
+  const toNchw = (t: TestGraph, v: string) => t.op('Transpose', [v], { perm: attr.ints([0, 3, 1, 2]) });
+  const after = await preprocessingOf(
+    classifier(['N', 32, 32, 3], (t) => t.op('Div', [t.op('Sub', [toNchw(t, 'x'), t.weight([1, 3, 1, 1], MEAN)]), t.weight([3, 1, 1], STD)])),
+  );
+  assert.deepEqual([after.name, after.certainty], ['unit', 'medium']);
+  assert.match(after.reason, /Sub by \[0.485, 0.456, 0.406\], Div by \[0.229, 0.224, 0.225\]/);
+  const before = await preprocessingOf(classifier(['N', 32, 32, 3], (t) => toNchw(t, t.op('Mul', [t.op('Sub', ['x', t.weight([3], [127.5, 127.5, 127.5])]), t.weight([], [1 / 127.5])]))));
+  assert.deepEqual([before.name, before.scale], ['raw255', 255]);
+});
+
 test('the folded model under its guess gives the numbers of the plain model under ImageNet preprocessing', async () => {
   const image = join(dir, 'image.png');
   writeFileSync(image, imageToPng(randomImage(3, 16, 16, 9)));
