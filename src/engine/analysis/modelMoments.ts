@@ -21,7 +21,7 @@ export interface ModelMomentsResult {
 }
 
 export interface SamplingSettings {
-  /** Largest number of forward passes for the exact path. */
+  /** Largest number of forward passes for the clean prediction (one, already run) and the exact path together. */
   readonly budget: number;
   readonly confidence: number;
   readonly seed: number;
@@ -39,11 +39,11 @@ export async function modelMoments(
   progress: Progress,
 ): Promise<ModelMomentsResult> {
   const { budget } = settings;
-  if (outcomes.size > budget) return stratified(outcomes, model, clean, settings, progress);
+  if (outcomes.size > budget - 1) return stratified(outcomes, model, clean, settings, progress);
   const values = new Float64Array(outcomes.size);
   return {
     method: 'exact',
-    note: `all ${outcomes.size} outcomes evaluated (forward-pass budget ${budget})`,
+    note: `all ${outcomes.size} outcomes evaluated (forward-pass budget ${budget}, the clean prediction included)`,
     moments: await weightedSum(outcomes, model, clean, progress, values),
     lossHalfWidth: null,
     flipHalfWidth: null,
@@ -81,7 +81,7 @@ export async function stratified(
 ): Promise<ModelMomentsResult> {
   const z = zForConfidence(confidence);
   const perStratum = 8;
-  const strata = Math.max(1, Math.floor(budget / perStratum));
+  const strata = Math.max(1, Math.floor((budget - 1) / perStratum));
   const cumulative = new Float64Array(outcomes.size + 1);
   for (let i = 0; i < outcomes.size; i++) cumulative[i + 1] = cumulative[i] + outcomes.weights[i];
   const total = cumulative[outcomes.size];
@@ -124,8 +124,8 @@ export async function stratified(
   return {
     method: 'stratified',
     note:
-      `${outcomes.size} outcomes exceed the forward-pass budget of ${budget}: E[loss] and the flip rate are estimated by ` +
-      `stratified sampling (${strata} strata x ${perStratum} draws) with ${(100 * confidence).toFixed(0)}% intervals`,
+      `${outcomes.size} outcomes exceed the forward-pass budget of ${budget} (the clean prediction included): E[loss] and the flip rate are estimated by ` +
+      `stratified sampling (${strata} ${strata === 1 ? 'stratum' : 'strata'} x ${perStratum} draws) with ${(100 * confidence).toFixed(0)}% intervals`,
     moments: acc.result(),
     lossHalfWidth: z * Math.sqrt(Math.max(lossVar, 0)),
     flipHalfWidth: z * Math.sqrt(Math.max(flipVar, 0)),

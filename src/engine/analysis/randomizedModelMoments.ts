@@ -2,7 +2,8 @@
 // fed with R independently shifted lattice sequences (core/quadrature/latticeSequence). Each replicate's averages are
 // unbiased; their spread gives Student-t intervals. Points per replicate double (every point already evaluated is
 // kept) until the intervals of E[loss] and Std[loss] are within the tolerance (relative) and that of the flip rate
-// within the tolerance (absolute), or the next doubling would pass the forward-pass budget.
+// within the tolerance (absolute), or the forward-pass budget is used up: the last level then takes the points that
+// still fit (a randomly shifted lattice's average is unbiased for any number of points, not only powers of two).
 import type { Image } from '../../core/image';
 import { argmax, crossEntropy } from '../../core/outputs/classifier';
 import { OutputMomentAccumulator, studentT, type CleanPrediction } from '../../core/outputs/outputMoments';
@@ -14,6 +15,7 @@ import type { QuadratureLevel } from './result';
 const BATCH = 32;
 
 export interface RandomizedSettings {
+  /** Largest number of forward passes for the clean prediction (one, already run) and the rule together. */
   readonly budget: number;
   readonly confidence: number;
   /** Relative tolerance on E[loss] and Std[loss], absolute on the flip rate. */
@@ -37,9 +39,10 @@ export async function randomizedModelMoments(
   const acc = new OutputMomentAccumulator(clean);
   const sums = Array.from({ length: R }, () => ({ loss: 0, loss2: 0, flip: 0 }));
   const levels: QuadratureLevel[] = [];
+  const most = Math.floor((budget - 1) / R);
+  if (most < 1) throw new Error(`the forward-pass budget ${budget} is below the ${R} passes of one randomized lattice point`);
   let points = 0;
-  let next = Math.max(1, Math.min(settings.firstPoints, floorPow2(budget / R)));
-  if (next * R > budget) throw new Error(`the forward-pass budget ${budget} is below the ${R} passes of one randomized lattice point`);
+  let next = Math.min(settings.firstPoints, floorPow2(most));
   let half = { expectedLoss: Infinity, stdLoss: Infinity, flipRate: Infinity };
   let stop = '';
   for (;;) {
@@ -55,7 +58,7 @@ export async function randomizedModelMoments(
         s.loss2 += loss * loss;
         s.flip += argmax(row) !== clean.top1 ? 1 : 0;
       });
-      progress(Math.min(0.99, (points * R + start + chunk.length) / budget), `randomized lattice: ${points * R + start + chunk.length} passes`);
+      progress(Math.min(0.99, (points * R + start + chunk.length) / (most * R)), `randomized lattice: ${points * R + start + chunk.length} passes`);
     }
     points = next;
     const perReplicate = sums.map((s) => {
@@ -73,11 +76,11 @@ export async function randomizedModelMoments(
       stop = `within the tolerance ${tolerance}`;
       break;
     }
-    if (2 * points * R > budget) {
-      stop = `NOT within the tolerance ${tolerance}: doubling again (${2 * points * R} passes) would pass the forward-pass budget of ${budget}`;
+    if (points === most) {
+      stop = `NOT within the tolerance ${tolerance}: more points would pass the forward-pass budget of ${budget} (the clean prediction included)`;
       break;
     }
-    next = 2 * points;
+    next = Math.min(2 * points, most);
   }
   const moments = acc.result();
   const pct = `${(100 * confidence).toFixed(0)}%`;

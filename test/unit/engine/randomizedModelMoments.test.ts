@@ -68,9 +68,11 @@ test('randomized lattice at the model level: points double, passes are counted, 
   assert.deepEqual(q.levels[q.levels.length - 1].halfWidths, q.error, 'each level carries its intervals; the last are the reported ones');
 });
 
-test('randomized lattice at the model level: the budget stops the doubling and the report says the tolerance was not met', async () => {
-  const r = await run(3, 200, 1e-6).result;
-  assert.equal(r.quadrature!.levels.length, 1);
+test('randomized lattice at the model level: the last level takes the points that still fit the budget, and the report says the tolerance was not met', async () => {
+  const { model, result } = run(3, 200, 1e-6);
+  const r = await result;
+  assert.deepEqual(r.quadrature!.levels.map((l) => l.nodes), [16 * R, 24 * R], '16 points per replicate, then the 24 that fit 200 passes with the clean one');
+  assert.equal(model.passes, 192);
   assert.equal(r.quadrature!.toleranceMet, false);
   assert.match(r.note, /NOT within the tolerance/);
 });
