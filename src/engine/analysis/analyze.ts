@@ -20,6 +20,7 @@ import { openModel, type OpenedModel } from './openModel';
 import type { MatrixProduct } from '../../core/linalg/matrixProduct';
 import { ortMatrixProduct } from '../../model/ortMatrixProduct';
 import { OutcomeIndex } from './outcomeIndex';
+import { outputWarnings } from './outputWarnings';
 import {
   REPORT_SCHEMA_VERSION,
   type AnalysisResult,
@@ -200,6 +201,7 @@ async function analyzeModel(
     flipRateInterval: mm.flipHalfWidth === null ? null : intervalWithin(o.flipRate, mm.flipHalfWidth, [0, 1]),
     expectedKL: o.expectedKL,
     topClasses: top.map((index) => ({ index, expectedProbability: o.expectedProbabilities[index], std: o.stdProbabilities[index] })),
+    warnings: outputWarnings(o.expectedProbabilities.length),
     samplesNeeded: {
       loss: samplesForLoss(o.expectedLoss, o.stdLoss, params.tolerance, z),
       flipRate: samplesForRate(o.flipRate, params.tolerance, z),

@@ -82,6 +82,8 @@ export interface ModelMomentsReport {
   readonly flipRateInterval: readonly [number, number] | null;
   readonly expectedKL: number;
   readonly topClasses: readonly { readonly index: number; readonly expectedProbability: number; readonly std: number }[];
+  /** Why these numbers say nothing about stability (e.g. a single-output model); empty when nothing is known to. */
+  readonly warnings?: readonly string[];
   readonly samplesNeeded: { readonly loss: number; readonly flipRate: number };
   /** The paper's analytic route: the loss Taylor-expanded at the mean image mu along the top-k eigenvectors. */
   readonly analytic: {

@@ -139,11 +139,11 @@ function pngOfSize(width: number, height: number): Uint8Array {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
 }
 
-/** A linear classifier on 1x3x8x8 inputs with `classes` outputs. */
-function classifier(classes: number): string {
+/** A linear classifier on 1x3x8x8 inputs with `classes` outputs, logits or (`end`) probabilities. */
+function classifier(classes: number, end?: 'Softmax'): string {
   const t = new TestGraph([1, 3, 8, 8]);
   const logits = t.op('Gemm', [t.op('Flatten', ['x']), t.weight([192, classes], undefined, 0.1), t.weight([classes])]);
-  return writeModel(dir, `classes${classes}.onnx`, t.build(logits, 13));
+  return writeModel(dir, `classes${classes}${end ?? ''}.onnx`, t.build(end ? t.op(end, [logits]) : logits, 13));
 }
 
 describe('the CLI: exit codes and what it prints', () => {
@@ -184,10 +184,20 @@ describe('the CLI: exit codes and what it prints', () => {
     const r = auglens('analyze', '--model', model, '--image', image, '--policy', 'RandomHorizontalFlip()', '--mc', '0');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /E\[loss\] = 0, Std\[loss\] = 0/);
-    assert.match(r.stdout, /\nwarning: the model has a single output, so its softmax is the constant 1: E\[loss\], Std\[loss\], the flip rate and the KL are 0/);
+    assert.match(r.stdout, /\nwarning: the model has a single output, so its class probability is the constant 1: E\[loss\], Std\[loss\], the flip rate and the KL are 0/);
     const json = auglens('analyze', '--model', model, '--image', image, '--policy', 'RandomHorizontalFlip()', '--mc', '0', '--json');
     assert.equal(json.code, 0, json.stderr);
     assert.match(json.stderr, /^auglens: warning: the model has a single output/m);
+    assert.deepEqual(JSON.parse(json.stdout).images[0].model.warnings, [
+      'the model has a single output, so its class probability is the constant 1: E[loss], Std[loss], the flip rate and the KL are 0 under any augmentation and say nothing about its stability',
+    ]);
+  });
+
+  it('a one-output model ending in Softmax (probabilities) gets the same warning', () => {
+    const r = auglens('analyze', '--model', classifier(1, 'Softmax'), '--image', image, '--policy', 'RandomHorizontalFlip()', '--mc', '0');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /model: .*, probabilities: /);
+    assert.match(r.stdout, /\nwarning: the model has a single output, so its class probability is the constant 1/);
   });
 
   it('gray on a 3-channel model is said; a 4-class model gets no single-output warning', () => {
