@@ -2,6 +2,7 @@ import { valueInfo } from '../onnx/builder';
 import { opsetVersion } from '../onnx/graph';
 import type { ModelProto } from '../onnx/types';
 import { BackwardGraph, symbolicDims } from './backwardGraph';
+import { modelParameters, parameterIndices, type Parameter } from './parameters';
 import { gradientPath, nodeContext, unsupportedNodes } from './path';
 import { GRADIENT_RULES } from './rules';
 import type { TensorInfo } from './shapes';
@@ -18,11 +19,15 @@ export interface BackwardModel {
   readonly cotangent: string;
   /** Name of the float32 output dLoss/dInput, shaped like the input. */
   readonly gradient: string;
+  /** With `parameters`: the model's parameters and the float32 outputs of their gradients (summed over the batch). */
+  readonly parameters: readonly (Parameter & { readonly gradient: string })[];
 }
 
 export interface BackwardOptions {
   readonly inputName: string;
   readonly outputName: string;
+  /** Also output dLoss/dParameter for the model's float initializers (see parameters.ts). */
+  readonly parameters?: boolean;
 }
 
 /**
@@ -40,6 +45,8 @@ export function buildBackward(source: ModelProto, shapes: ReadonlyMap<string, Te
   const unsupported = unsupportedNodes(path, opset);
   if (unsupported.length > 0) throw new GradientUnsupportedError(unsupported);
 
+  const parameters = options.parameters ? modelParameters(graph, path) : [];
+  const parameterNames = new Set(parameters.map((p) => p.name));
   const b = new BackwardGraph(graph, shapes);
   const cotangent = b.input('cotangent', b.info(options.outputName));
   const contributions = new Map<string, string[]>([[options.outputName, [cotangent]]]);
@@ -52,7 +59,9 @@ export function buildBackward(source: ModelProto, shapes: ReadonlyMap<string, Te
   for (const { node, index } of [...path.nodes].reverse()) {
     const dY = gradientOf(node.output[0]);
     if (!dY) continue;
-    const context = nodeContext(node, opset, path.active);
+    const onPath = nodeContext(node, opset, path.active);
+    const asParameter = parameterNames.size > 0 ? parameterIndices(node).filter((i) => parameterNames.has(node.input[i])) : [];
+    const context = asParameter.length === 0 ? onPath : { ...onPath, active: (i: number) => onPath.active(i) || asParameter.includes(i) };
     let grads: (string | undefined)[];
     try {
       grads = GRADIENT_RULES.get(node.op_type!)!.backward(context, dY, b);
@@ -72,6 +81,13 @@ export function buildBackward(source: ModelProto, shapes: ReadonlyMap<string, Te
   const gradient = gradientOf(options.inputName)!;
   const outputName = b.fresh('input_gradient');
   b.nodes.push({ op_type: 'Identity', input: [gradient], output: [outputName], name: outputName, attribute: [] });
+  const parameterOutputs = parameters.map((p) => {
+    const name = b.fresh('parameter_gradient');
+    // A parameter whose node got no gradient (nothing downstream reaches the output) has a zero gradient.
+    const g = gradientOf(p.name) ?? b.floatTensor(new Float32Array(p.dims.reduce((n, d) => n * d, 1)), p.dims);
+    b.nodes.push({ op_type: 'Identity', input: [g], output: [name], name, attribute: [] });
+    return { ...p, gradient: name };
+  });
   const model: ModelProto = {
     ir_version: 8,
     opset_import: [{ domain: '', version: BACKWARD_OPSET }],
@@ -84,9 +100,12 @@ export function buildBackward(source: ModelProto, shapes: ReadonlyMap<string, Te
       initializer: b.initializers,
       sparse_initializer: [],
       input: b.inputs,
-      output: [valueInfo(outputName, 'float32', symbolicDims(b.info(options.inputName)))],
+      output: [
+        valueInfo(outputName, 'float32', symbolicDims(b.info(options.inputName))),
+        ...parameterOutputs.map((p) => valueInfo(p.gradient, 'float32', p.dims)),
+      ],
       value_info: [],
     },
   };
-  return { model, feeds: b.feeds, cotangent, gradient: outputName };
+  return { model, feeds: b.feeds, cotangent, gradient: outputName, parameters: parameterOutputs };
 }

@@ -23,6 +23,8 @@ export interface GraphGradientOptions {
    * (default: the differentiated model with them as extra outputs; a quantized model for its float twin).
    */
   readonly forwardModel?: (extraOutputs: readonly string[]) => ModelProto;
+  /** Also differentiate with respect to the model's parameters (see parameterVjp). */
+  readonly parameters?: boolean;
 }
 
 /** Maps an item's output (float32) to dObjective/dOutput; called once per item, in order. */
@@ -31,6 +33,12 @@ export type Cotangent = (output: Float32Array, index: number) => Float32Array;
 export interface VectorJacobian {
   readonly outputs: Float32Array[];
   /** Per item: the cotangent pulled back to the input, in the input's layout. */
+  readonly gradients: Float32Array[];
+}
+
+/** One item's output and the cotangent pulled back to each parameter (in `GraphGradient.parameters` order). */
+export interface ParameterJacobian {
+  readonly output: Float32Array;
   readonly gradients: Float32Array[];
 }
 
@@ -85,41 +93,71 @@ export class GraphGradient {
   async vjp(inputs: readonly Float32Array[], cotangent: Cotangent): Promise<VectorJacobian> {
     const outputs: Float32Array[] = [];
     const gradients: Float32Array[] = [];
-    const itemDims = this.options.inputDims.slice(1);
-    const perItem = itemDims.reduce((n, d) => n * d, 1);
+    const perItem = this.options.inputDims.slice(1).reduce((n, d) => n * d, 1);
     for (let start = 0; start < inputs.length; start += this.batchSize) {
       const filled = Math.min(this.batchSize, inputs.length - start);
-      const batch = this.fixedBatch ? this.batchSize : filled;
-      const items = Array.from({ length: batch }, (_, i) => inputs[start + Math.min(i, filled - 1)]);
-      items.forEach((item, i) => {
-        if (item.length !== perItem) throw new Error(`input ${start + i} has ${item.length} values, expected ${perItem}`);
-      });
-      // A lone item goes in as it is (onnxruntime only reads it); a batch is packed into one array.
-      const data = batch === 1 ? items[0] : new Float32Array(batch * perItem);
-      if (batch > 1) items.forEach((item, i) => data.set(item, i * perItem));
-      const input = toOrtTensor(data, this.options.inputDtype, [batch, ...itemDims]);
-      const { outputName, inputName } = this.options;
-      const fetched = this.plan.feeds.filter((name) => name !== inputName && name !== outputName);
-      const forward = await this.forward.run({ [inputName]: input }, [outputName, ...fetched]);
-      const output = forward[outputName];
-      const values = fromOrtTensor(output);
-      const perOutput = values.length / batch;
-      const seed = new Float32Array(values.length);
-      for (let i = 0; i < filled; i++) {
-        const row = values.slice(i * perOutput, (i + 1) * perOutput);
-        outputs.push(row);
-        const c = cotangent(row, start + i);
-        if (c.length !== perOutput) throw new Error(`cotangent ${start + i} has ${c.length} values, expected ${perOutput}`);
-        seed.set(c, i * perOutput);
-      }
-      const feeds: Record<string, ort.Tensor> = { [this.plan.cotangent]: new ort.Tensor('float32', seed, output.dims) };
-      for (const name of this.plan.feeds) feeds[name] = name === inputName ? input : forward[name];
-      const result = await this.backward.run(feeds, [this.plan.gradient]);
+      const run = await this.run(inputs.slice(start, start + filled), start, cotangent, [this.plan.gradient]);
+      outputs.push(...run.outputs);
       // A new array on every run: the items' gradients can be views of it.
-      const gradient = result[this.plan.gradient].data as Float32Array;
+      const gradient = run.result[this.plan.gradient].data as Float32Array;
       for (let i = 0; i < filled; i++) gradients.push(gradient.subarray(i * perItem, (i + 1) * perItem));
     }
     return { outputs, gradients };
+  }
+
+  /** The parameters differentiated by parameterVjp (none unless created with `parameters`). */
+  get parameters(): BackwardModel['parameters'] {
+    return this.plan.parameters;
+  }
+
+  /**
+   * One item's forward and backward: the gradient of <cotangent(output), output> with respect to each parameter.
+   * One item per run, as the graph sums parameter gradients over the batch (a fixed batch's other rows get a zero
+   * cotangent).
+   */
+  async parameterVjp(input: Float32Array, cotangent: Cotangent): Promise<ParameterJacobian> {
+    const names = this.plan.parameters.map((p) => p.gradient);
+    const { outputs, result } = await this.run([input], 0, cotangent, names);
+    return { output: outputs[0], gradients: names.map((name) => result[name].data as Float32Array) };
+  }
+
+  /** Forward and backward for up to one batch of items; `fetch` names the backward outputs wanted. */
+  private async run(
+    items: readonly Float32Array[],
+    start: number,
+    cotangent: Cotangent,
+    fetch: readonly string[],
+  ): Promise<{ outputs: Float32Array[]; result: ort.InferenceSession.OnnxValueMapType }> {
+    const itemDims = this.options.inputDims.slice(1);
+    const perItem = itemDims.reduce((n, d) => n * d, 1);
+    const filled = items.length;
+    const batch = this.fixedBatch ? this.batchSize : filled;
+    const padded = Array.from({ length: batch }, (_, i) => items[Math.min(i, filled - 1)]);
+    padded.forEach((item, i) => {
+      if (item.length !== perItem) throw new Error(`input ${start + i} has ${item.length} values, expected ${perItem}`);
+    });
+    // A lone item goes in as it is (onnxruntime only reads it); a batch is packed into one array.
+    const data = batch === 1 ? padded[0] : new Float32Array(batch * perItem);
+    if (batch > 1) padded.forEach((item, i) => data.set(item, i * perItem));
+    const input = toOrtTensor(data, this.options.inputDtype, [batch, ...itemDims]);
+    const { outputName, inputName } = this.options;
+    const fetched = this.plan.feeds.filter((name) => name !== inputName && name !== outputName);
+    const forward = await this.forward.run({ [inputName]: input }, [outputName, ...fetched]);
+    const output = forward[outputName];
+    const values = fromOrtTensor(output);
+    const perOutput = values.length / batch;
+    const seed = new Float32Array(values.length);
+    const outputs: Float32Array[] = [];
+    for (let i = 0; i < filled; i++) {
+      const row = values.slice(i * perOutput, (i + 1) * perOutput);
+      outputs.push(row);
+      const c = cotangent(row, start + i);
+      if (c.length !== perOutput) throw new Error(`cotangent ${start + i} has ${c.length} values, expected ${perOutput}`);
+      seed.set(c, i * perOutput);
+    }
+    const feeds: Record<string, ort.Tensor> = { [this.plan.cotangent]: new ort.Tensor('float32', seed, output.dims) };
+    for (const name of this.plan.feeds) feeds[name] = name === inputName ? input : forward[name];
+    return { outputs, result: await this.backward.run(feeds, [...fetch]) };
   }
 
   async release(): Promise<void> {

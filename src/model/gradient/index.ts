@@ -1,6 +1,8 @@
 /** Saliency by reverse-mode differentiation of ONNX graphs (issue 6), and the finite-difference fallback. */
 export { buildGradientModel, type GradientModel, type GradientModelOptions, type GradientRequest, type ImageGradient } from './gradientModel';
 export { GraphGradient, type Cotangent, type GraphGradientOptions, type VectorJacobian } from './graphGradient';
+export { buildParameterGradientModel, type ParameterGradient, type ParameterGradientModel } from './parameterModel';
+export type { Parameter } from './parameters';
 export { objective, type GradientKind, type Objective } from './objective';
 export { supportsGradient, type GradientSupport } from './path';
 export { SUPPORTED_OPERATORS } from './rules';

@@ -8,6 +8,7 @@ function legacyBroadcast(c: NodeContext): string | undefined {
 }
 
 export const add: GradientRule = {
+  parameterInputs: 'all',
   check: legacyBroadcast,
   backward: ({ node, active }, dY, b) => {
     const y = b.info(node.output[0]);
@@ -16,6 +17,7 @@ export const add: GradientRule = {
 };
 
 export const sub: GradientRule = {
+  parameterInputs: 'all',
   check: legacyBroadcast,
   backward: ({ node, active }, dY, b) => {
     const y = b.info(node.output[0]);
@@ -27,6 +29,7 @@ export const sub: GradientRule = {
 };
 
 export const mul: GradientRule = {
+  parameterInputs: 'all',
   check: legacyBroadcast,
   backward: ({ node, active }, dY, b) => {
     const y = b.info(node.output[0]);
@@ -38,6 +41,7 @@ export const mul: GradientRule = {
 
 /** y = a / b: da = dY / b, db = -dY a / b^2. */
 export const div: GradientRule = {
+  parameterInputs: 'all',
   check: legacyBroadcast,
   backward: ({ node, active }, dY, b) => {
     const y = b.info(node.output[0]);
@@ -54,6 +58,7 @@ export const div: GradientRule = {
 };
 
 export const sum: GradientRule = {
+  parameterInputs: 'all',
   backward: ({ node, active }, dY, b) => {
     const y = b.info(node.output[0]);
     return node.input.map((name, i) => (active(i) ? unbroadcast(b, dY, y, b.info(name)) : undefined));

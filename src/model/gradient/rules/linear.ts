@@ -9,6 +9,7 @@ import { hasInput, type GradientRule } from './rule';
  * transposed back when the operand was transposed; dC = beta dY summed over C's broadcast axes.
  */
 export const gemm: GradientRule = {
+  parameterInputs: 'all',
   backward: ({ node, active }, dY, b) => {
     const alpha = floatAttribute(node, 'alpha', 1);
     const beta = floatAttribute(node, 'beta', 1);
@@ -39,6 +40,7 @@ function transposeLast(b: BackwardGraph, t: string, rank: number): string {
 
 /** Y = A B with numpy batch broadcasting: dA = dY B^T, dB = A^T dY, each summed over its broadcast batch axes. */
 export const matMul: GradientRule = {
+  parameterInputs: 'all',
   backward: ({ node, active }, dY, b) => {
     const a = b.info(node.input[0]);
     const bInfo = b.info(node.input[1]);

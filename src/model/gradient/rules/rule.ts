@@ -19,6 +19,11 @@ export interface GradientRule {
    * (undefined elsewhere). May throw a RuleError when shapes turn out to be unsupported.
    */
   readonly backward: (c: NodeContext, dY: string, b: BackwardGraph) => (string | undefined)[];
+  /**
+   * The inputs whose gradient the rule also gives when they are constants (weights, biases: see parameters.ts),
+   * by index, or 'all'; none when absent.
+   */
+  readonly parameterInputs?: readonly number[] | 'all';
 }
 
 /** Whether input i is present (optional inputs may be omitted or given as ''). */

@@ -1,0 +1,71 @@
+import type { Image } from '../../core/image';
+import type { LoadedModel } from '../model-info';
+import { preprocess, type PreprocessPlan } from '../preprocess';
+import { GraphGradient } from './graphGradient';
+import { objective } from './objective';
+import type { Parameter } from './parameters';
+import { supportsGradient } from './path';
+import { isQuantized } from './quantized/floatTwin';
+import { selfContained } from './selfContained';
+import { GradientUnsupportedError } from './unsupported';
+
+/** The loss at one image and its gradient with respect to every parameter. */
+export interface ParameterGradient {
+  readonly loss: number;
+  readonly output: Float32Array;
+  /** One array per parameter, in `parameters` order (float32, the parameter's own shape). */
+  readonly gradients: Float32Array[];
+}
+
+export interface ParameterGradientModel {
+  readonly parameters: readonly Parameter[];
+  /** Cross-entropy of the first output against `target` at a [0, 1] image, and its parameter gradients. */
+  evaluate(image: Image, target: number): Promise<ParameterGradient>;
+  release(): Promise<void>;
+}
+
+/**
+ * dLoss/dParameter for the model's float initializers (parameters.ts), from the gradient graph built with its
+ * parameter outputs, one image per run. Quantized models are refused: their float twin's dequantized weights are
+ * not the integers training would update.
+ */
+export async function buildParameterGradientModel(
+  loaded: LoadedModel,
+  plan: PreprocessPlan,
+  options: { readonly threads?: number } = {},
+): Promise<ParameterGradientModel> {
+  const proto = selfContained(loaded.proto, loaded.baseDir);
+  if (isQuantized(proto)) {
+    throw new Error('parameter gradients of quantized models are not supported (their weights are integers: train the float model)');
+  }
+  const support = supportsGradient(proto, loaded.output.name);
+  if (!support.ok) throw new GradientUnsupportedError(support.unsupported);
+  const { layout, channels, height, width } = plan.target;
+  const batch = loaded.dynamicBatch ? 1 : loaded.fixedBatch;
+  const graph = await GraphGradient.create(proto, {
+    inputName: loaded.input.name,
+    outputName: loaded.output.name,
+    inputDtype: loaded.input.dtype,
+    inputDims: layout === 'NCHW' ? [batch, channels, height, width] : [batch, height, width, channels],
+    dynamicBatch: loaded.dynamicBatch,
+    threads: options.threads,
+    parameters: true,
+  });
+  if (graph.parameters.length === 0) {
+    await graph.release();
+    throw new Error('the model has no float initializers the gradient reaches (no parameters to differentiate)');
+  }
+  return {
+    parameters: graph.parameters,
+    evaluate: async (image, target) => {
+      let loss = 0;
+      const { output, gradients } = await graph.parameterVjp(preprocess(image, plan), (row) => {
+        const o = objective(row, loaded.outputKind, 'loss', target);
+        loss = o.value;
+        return o.cotangent;
+      });
+      return { loss, output, gradients };
+    },
+    release: () => graph.release(),
+  };
+}
