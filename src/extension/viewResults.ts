@@ -135,14 +135,21 @@ function saliencyView(s: ModelMomentsReport['saliency'] | undefined): SaliencyVi
   };
 }
 
-/** `saliency` and `quadrature` are optional here: results stored by earlier versions lack them. */
-function modelNumbersView(m: Omit<ModelMomentsReport, 'saliency' | 'quadrature'> & { saliency?: ModelMomentsReport['saliency']; quadrature?: ModelQuadrature | null }): ModelNumbersView {
+/** `saliency`, `quadrature` and `passes` are optional here: results stored by earlier versions lack them. */
+function modelNumbersView(
+  m: Omit<ModelMomentsReport, 'saliency' | 'quadrature' | 'passes'> & {
+    saliency?: ModelMomentsReport['saliency'];
+    quadrature?: ModelQuadrature | null;
+    passes?: ModelMomentsReport['passes'];
+  },
+): ModelNumbersView {
   const mc = m.monteCarlo;
   return {
     method: m.method,
     methodNote: m.methodNote,
     quadratureError: m.quadrature?.error ? { ...m.quadrature.error } : null,
-    forwardPasses: m.forwardPasses,
+    // The exact path's passes (reports before schema 4 give only the total).
+    forwardPasses: m.passes?.exactPath ?? m.forwardPasses,
     clean: { ...m.clean },
     expectedLoss: m.expectedLoss,
     expectedLossInterval: m.expectedLossInterval && [m.expectedLossInterval[0], m.expectedLossInterval[1]],

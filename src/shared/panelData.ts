@@ -260,6 +260,7 @@ export interface ModelNumbersView {
   methodNote: string;
   /** Continuous policies: the error estimates of E[loss], Std[loss] and the flip rate from refining the rule. */
   quadratureError: { expectedLoss: number; stdLoss: number; flipRate: number } | null;
+  /** Forward passes of the exact path (or quadrature / stratified sample) behind the numbers. */
   forwardPasses: number;
   clean: { top1: number; target: number; probability: number; loss: number };
   expectedLoss: number;

@@ -111,6 +111,7 @@ test('a skipped saliency reaches the panel as its reason, with no saliency view'
   const [view] = resultViews({ ...result, report: { ...result.report, images: [{ ...result.report.images[0], model }] } }, ['cat.png']);
   assert.equal(view.model?.saliency, null);
   assert.equal(view.model?.saliencySkipped, 'switched off (--gradient none)');
+  assert.equal(view.model?.forwardPasses, 18, "the exact path's passes, not the total of 19 with the clean pass");
   assert.deepEqual(parseImageResult(view)?.model?.saliencySkipped, 'switched off (--gradient none)');
 });
 
