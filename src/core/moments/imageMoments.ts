@@ -46,6 +46,12 @@ export interface Reduction {
   readonly varianceBound: number;
 }
 
+/**
+ * Most outcomes replaced by sigma points: finding them is a dense eigen-decomposition of up to half the outcomes,
+ * O(n^3) (a few seconds at 1,000, hours at 6,000); larger sets go to the matrix-free eigenpairs and their budget.
+ */
+const SIGMA_POINT_INPUTS = 1000;
+
 /** Share of the variance a reduction may drop. */
 const REDUCTION_TOLERANCE = 1e-9;
 
@@ -81,7 +87,7 @@ export async function imageMoments(img: Image, policy: TransformSpec, opts: Imag
   if (step.quadrature) return withContinuous(img, policy, step, opts);
   const gramLimit = opts.gramLimit ?? DEFAULT_GRAM_LIMIT;
   const progress = opts.onProgress ?? (() => undefined);
-  const lifted = liftWithReductions(step, pointMixture(img), gramLimit, opts.enumerationBudget ?? DEFAULT_ENUMERATION_BUDGET, (f, message) => progress(0.3 * f, message));
+  const lifted = liftWithReductions(step, pointMixture(img), opts.topK > 0 ? gramLimit : Infinity, opts.enumerationBudget ?? DEFAULT_ENUMERATION_BUDGET, (f, message) => progress(0.3 * f, message));
   if ('stopped' in lifted) return randomized(img, policy, step, opts, lifted.stopped, null, t0);
   const { exact: mixture, reduced, reductions } = lifted;
   progress(0.3, `per-pixel moments of ${outcomeCount(reduced).toLocaleString('en-US')} outcomes`);
@@ -191,7 +197,7 @@ async function withContinuous(img: Image, policy: TransformSpec, step: Step, opt
 /**
  * Lifts the steps of a Compose one by one, or stops (saying why) before a step that could pass the enumeration budget.
  * When a step would multiply the outcomes past the Gram limit, its input is first replaced by sigma points (only if
- * every later step is affine with a known variance gain, so the truncation has a bound). The exact outcome set is
+ * every later step is affine with a known variance gain, so the truncation has a bound, and the input is small enough). The exact outcome set is
  * kept beside it for the model.
  */
 function liftWithReductions(
@@ -213,7 +219,7 @@ function liftWithReductions(
     let next = shared ? exact : s.lift(reduced);
     const later = steps.slice(i);
     const gain = later.reduce<number | undefined>((g, t) => (g === undefined || t.varianceGain === undefined || !t.affine ? undefined : g * t.varianceGain), 1);
-    if (outcomeCount(next) > gramLimit && gain !== undefined) {
+    if (outcomeCount(next) > gramLimit && gain !== undefined && outcomeCount(reduced) <= SIGMA_POINT_INPUTS) {
       const sigma = sigmaPoints(reduced, pixelMoments(reduced), Math.floor(gramLimit / 2), REDUCTION_TOLERANCE);
       if (sigma) {
         reductions.push({ before: s.label, outcomesBefore: outcomeCount(reduced), rank: sigma.rank, varianceBound: sigma.droppedVariance * gain });
