@@ -215,3 +215,19 @@ export function dynamicModel(): ModelProto {
   const logits = q.op('Mul', [q.op('Cast', [product], { to: attr.int(DataType.FLOAT) }), scale]);
   return q.build(logits);
 }
+
+/**
+ * Two quantizers and a sum: QuantizeLinear (scale 0.1, zero point 0) -> QLinearAdd of a zero constant, requantized
+ * with the same parameters, or DequantizeLinear straight away -> Flatten -> MatMul by ones (every logit the sum of
+ * the pixels).
+ */
+export function maskModel(qlinear: boolean): ModelProto {
+  const q = new QuantGraph();
+  const [s, z] = [q.scale(0.1), q.zero('uint8', 0)];
+  let codes = q.op('QuantizeLinear', ['x', s, z]);
+  if (qlinear) codes = q.contrib('QLinearAdd', [codes, s, z, q.zero('uint8', 0), s, z, s, z]);
+  const flat = q.op('Flatten', [q.op('DequantizeLinear', [codes, s, z])]);
+  const ones = q.name('f');
+  q.g.initializer(floatTensor(ones, [C * H * W, K], new Array<number>(C * H * W * K).fill(1)));
+  return q.build(q.op('MatMul', [flat, ones]));
+}

@@ -306,18 +306,47 @@ class TwinBuilder {
     return twin;
   }
 
-  /** y = quantize(x): in the twin, x clipped to the real range of the codes. */
+  /**
+   * y = quantize(x): in the twin, x clipped to the real range of the codes. Where the quantized model computes x
+   * (QuantizeLinear), the range is that of the values rounding into the codes' range (half a step wider at each
+   * end), and the mask is read off x clipped to it, computed at the quantized run: the gradient passes where x
+   * rounds into the range, as PyTorch's FakeQuantize lets it. Inside a QLinear operator only the code is known, and
+   * the end codes count as clipped (a fused ReLU puts its zero point there).
+   */
   private quantize(y: string, x: string, p: TensorQuant): void {
-    const [lo, hi] = p.range.map((q) => Math.fround(p.scale * (q - p.zeroPoint)));
+    const known = this.original.has(x);
+    const half = known ? p.scale / 2 : 0;
+    const lo = Math.fround(p.scale * (p.range[0] - p.zeroPoint) - half);
+    const hi = Math.fround(p.scale * (p.range[1] - p.zeroPoint) + half);
     const twin = this.fresh(`${y}/real`);
-    if (this.opset >= 11) this.op('Clip', [x, this.floats([lo], []), this.floats([hi], [])], [], twin);
-    else this.op('Clip', [x], [{ name: 'min', ...attr.float(lo) }, { name: 'max', ...attr.float(hi) }], twin);
+    const clip = this.clip(x, lo, hi, known ? this.fresh(`${y}/clipped`) : twin);
+    this.nodes.push(...clip.nodes);
+    this.initializers.push(...clip.initializers);
     const codes = { twin, scale: p.scale, zeroPoint: p.zeroPoint, type: p.type };
     this.setCodes(y, codes);
-    // A float result the quantized model never computes (a QLinear operator's before requantizing) is read, where a
-    // rule needs it (Sigmoid, LeakyRelu), at its quantized value: the forward value of the straight-through rule.
-    if (!this.original.has(x)) this.expose(x, y, codes);
+    if (known) {
+      this.op('Identity', [clip.output], [], twin);
+      this.exposures.set(clip.output, clip);
+    } else {
+      // A float result the quantized model never computes (a QLinear operator's before requantizing) is read, where
+      // a rule needs it (Sigmoid, LeakyRelu), at its quantized value: the forward value of the straight-through rule.
+      this.expose(x, y, codes);
+    }
     this.quantizers.add(twin);
+  }
+
+  /** Clip(x, lo, hi) at the model's opset: bounds as attributes before 11, as inputs after. */
+  private clip(x: string, lo: number, hi: number, output: string): Exposure & { readonly output: string } {
+    if (this.opset < 11) {
+      const attributes = { min: attr.float(lo), max: attr.float(hi) };
+      return { output, nodes: [makeNode('Clip', [x], [output], attributes, output)], initializers: [] };
+    }
+    const [min, max] = [this.fresh(`${output}/min`), this.fresh(`${output}/max`)];
+    return {
+      output,
+      nodes: [makeNode('Clip', [x, min, max], [output], {}, output)],
+      initializers: [floatTensor(min, [], [lo]), floatTensor(max, [], [hi])],
+    };
   }
 
   /** A QLinear operator's output: its float result quantized with the output scale and zero point. */
