@@ -133,3 +133,13 @@ test('numbers of a continuous policy carry the quadrature error estimate', () =>
   assert.match(explain(0.05), /, within 5\.0%\)/);
   assert.match(explain(0.001), /NOT within 0\.1%: the forward-pass budget ran out first/);
 });
+
+test('policy check: a long line is framed as a window around the error, as in the CLI', () => {
+  const text = `Compose([${'RandomHorizontalFlip(), '.repeat(4000)}RandomCrp(24)])`;
+  const bad = checkPolicy(text);
+  assert.ok(!bad.ok);
+  const [source, carets] = bad.frame.split('\n');
+  assert.ok(source.length <= 86, `frame line of ${source.length} characters`);
+  assert.ok(source.startsWith('...'));
+  assert.equal(source.slice(carets.indexOf('^'), carets.lastIndexOf('^') + 1), 'RandomCrp');
+});
