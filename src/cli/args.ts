@@ -13,7 +13,7 @@ export const USAGE = `usage:
   auglens analyze --model M.onnx --image PATH... --policy SPEC [--size N|HxW] [--preprocess PRESET]
                   [--mean a,b,c --std a,b,c --scale 1|255 --channels rgb|bgr|gray] [--label N]
                   [--tolerance EPS] [--max-draws N] [--confidence C] [--top-k K] [--budget N] [--mc M] [--mc-seconds S]
-                  [--seed N] [--threads N] [--gradient auto|graph|fd|none] [--out DIR] [--json]
+                  [--seed N] [--threads N] [--gradient auto|graph|fd|none] [--parameters] [--out DIR] [--json]
   auglens example [--out DIR]      run the built-in example (a generated image and model)
 
 SPEC is a torchvision-style policy, e.g. "Compose([RandomCrop(32, padding=4), RandomHorizontalFlip()])",
@@ -34,6 +34,7 @@ const options = {
   seed: { type: 'string' },
   threads: { type: 'string' },
   gradient: { type: 'string' },
+  parameters: { type: 'boolean' },
   preprocess: { type: 'string' },
   mean: { type: 'string' },
   std: { type: 'string' },
@@ -91,6 +92,7 @@ export function parseCommandLine(argv: readonly string[], readPolicyFile: (path:
   if (!v.policy) throw new UsageError('--policy is required');
   if (command === 'analyze' && !v.model) throw new UsageError('--model is required for analyze');
   if (command === 'moments' && v.model) throw new UsageError('moments takes no --model (use analyze)');
+  if (command === 'moments' && v.parameters) throw new UsageError('moments takes no --parameters (use analyze with a model)');
   const policy = checkedPolicy(v.policy, readPolicyFile);
   const channels = v.channels;
   if (channels !== undefined && channels !== 'rgb' && channels !== 'bgr' && channels !== 'gray') {
@@ -117,6 +119,7 @@ export function parseCommandLine(argv: readonly string[], readPolicyFile: (path:
       threads: v.threads === undefined ? undefined : capped(num('threads', 0, (x) => Number.isInteger(x) && x >= 1), availableParallelism(), (x, cap) =>
         `--threads ${x} is more than this machine's ${cap} CPU cores (more threads than cores only slow onnxruntime down)`),
       gradient: gradientMode(v.gradient),
+      ...(v.parameters ? { parameters: true } : {}),
       label: v.label === undefined ? undefined : num('label', 0, (x) => Number.isInteger(x) && x >= 0),
       preprocess:
         [v.preprocess, v.mean, v.std, v.scale, channels].some((x) => x !== undefined)

@@ -1,4 +1,5 @@
 import type { ImageReport, ModelMomentsReport, Report } from '../engine/analysis/result';
+import { parameterSummary } from './parameterSummary';
 import { summaryNotes } from './summaryNotes';
 
 const n = (v: number, digits = 4) => (Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : String(v));
@@ -115,6 +116,7 @@ function imageSummary(img: ImageReport, report: Report): string[] {
       );
     }
     lines.push(...saliencyLines(r.saliency));
+    if (r.parameters) lines.push(...parameterSummary(r.parameters));
     const mc = r.monteCarlo;
     if (mc.samples.length) {
       const last = mc.samples.length - 1;

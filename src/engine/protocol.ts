@@ -34,6 +34,8 @@ export interface AnalyzeParams {
   readonly threads?: number;
   /** Saliency by the gradient graph ('graph'), finite differences ('fd'), the graph when possible ('auto', default), or none. */
   readonly gradient?: GradientMode;
+  /** Also the gradient noise on the model's parameters over the policy's outcomes (analyze --parameters). */
+  readonly parameters?: boolean;
 }
 
 export type HostToEngine =
@@ -95,6 +97,7 @@ export function parseHostMessage(msg: unknown): HostToEngine {
     ['monteCarloTimeMs', optional(p.monteCarloTimeMs, isNumber)],
     ['seed', isNumber(p.seed)],
     ['threads', optional(p.threads, isCount)],
+    ['parameters', p.parameters === undefined || typeof p.parameters === 'boolean'],
     ['gradient', p.gradient === undefined || p.gradient === 'auto' || p.gradient === 'graph' || p.gradient === 'fd' || p.gradient === 'none'],
   ];
   const bad = fields.find(([, ok]) => !ok);

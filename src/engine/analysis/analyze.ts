@@ -20,6 +20,7 @@ import { openModel, type OpenedModel } from './openModel';
 import type { MatrixProduct } from '../../core/linalg/matrixProduct';
 import { ortMatrixProduct } from '../../model/ortMatrixProduct';
 import { OutcomeIndex } from './outcomeIndex';
+import { parameterGradients } from './parameterGradients';
 import { outputWarnings } from './outputWarnings';
 import {
   REPORT_SCHEMA_VERSION,
@@ -177,6 +178,11 @@ async function analyzeModel(
     ),
   );
   const mcPasses = passesSince(mcStart);
+  const parameters = params.parameters
+    ? await timed('parameters', () =>
+        parameterGradients({ info: opened.info, plan: model.plan, img, moments: m, clean, quadrature: mm.quadrature }, params, sub('analytic')),
+      )
+    : undefined;
   const top = Array.from(o.expectedProbabilities.keys())
     .sort((a, b) => o.expectedProbabilities[b] - o.expectedProbabilities[a])
     .slice(0, 5);
@@ -219,6 +225,7 @@ async function analyzeModel(
     },
     saliency: salReport?.report ?? { method: 'none', requested: sal.requested, skipped: (sal as { skipped: string }).skipped },
     monteCarlo: { ...mc, exact: o.expectedLoss, source: source.kind === 'outcomes' ? 'evaluated outcomes' : 'model' },
+    ...(parameters ? { parameters } : {}),
   };
   return { report, arrays: computed ? { saliency: computed.atClean, saliencyMean: computed.atMean, saliencyTimesStd: salReport!.timesStd } : {} };
 }

@@ -1,8 +1,9 @@
 import type { TaylorValidity } from '../../core/alignment';
 import type { QuadratureReport } from '../../core/moments/continuousMoments';
+import type { ParametersReport, SkippedParameters } from './parameterReport';
 
 /** report.json: versioned so that readers can check what they parse. Bump on any breaking change. */
-export const REPORT_SCHEMA_VERSION = 4;
+export const REPORT_SCHEMA_VERSION = 5;
 
 export interface ImageMomentsReport {
   /** Shape of the augmented image, [C, H, W]. */
@@ -108,6 +109,8 @@ export interface ModelMomentsReport {
    * (no forward pass); 'model': augmentations sampled and run through the model.
    */
   readonly monteCarlo: ConvergenceSeries & { readonly exact: number; readonly draws: number; readonly source: 'evaluated outcomes' | 'model' };
+  /** Gradient noise on the model's parameters under the policy (`--parameters` only). */
+  readonly parameters?: ParametersReport | SkippedParameters;
 }
 
 /** How the saliency was asked for: `--gradient`. */
