@@ -46,7 +46,7 @@ export interface FloatTwin {
   /**
    * The float model the quantized one encodes: weights and biases dequantized, each activation quantizer a Clip to
    * its real range (the rounding dropped), QLinear and integer operators their float operators. Input and output
-   * names are the quantized model's; float tensors keep their names, integer codes q become real tensors.
+   * names are the quantized model's; float tensors keep their names, integer codes q become real tensors (q/real).
    */
   readonly model: ModelProto;
   /** Activation quantizers on the way to the output: QuantizeLinear nodes and requantized outputs of QLinear operators. */
@@ -57,9 +57,10 @@ export interface FloatTwin {
 
 /**
  * The float twin of a quantized model (throws GradientUnsupportedError naming the nodes it cannot rewrite). Its
- * gradient under the existing float rules is the straight-through estimate: rounding counts as the identity, and a
- * quantizer passes the gradient only where its code is strictly inside its range (Clip's rule), so a saturated or
- * ReLU-fused (zero point at the range's end) activation stops it as the quantized model does.
+ * gradient under the existing float rules, fed the quantized model's own activations (quantizedForward), is the
+ * straight-through estimate: rounding counts as the identity, and a quantizer passes the gradient only inside its
+ * range (Clip's rule), so a saturated or ReLU-fused (zero point at the range's end) activation stops it as the
+ * quantized model does (see quantize for where the range ends).
  */
 export function floatTwin(proto: ModelProto): FloatTwin {
   return new TwinBuilder(proto).build();
