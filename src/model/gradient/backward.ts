@@ -45,8 +45,10 @@ export function buildBackward(source: ModelProto, shapes: ReadonlyMap<string, Te
   const unsupported = unsupportedNodes(path, opset);
   if (unsupported.length > 0) throw new GradientUnsupportedError(unsupported);
 
-  const parameters = options.parameters ? modelParameters(graph, path) : [];
-  const parameterNames = new Set(parameters.map((p) => p.name));
+  const plan = options.parameters ? modelParameters(graph, path) : { parameters: [], carriers: new Set<string>(), reshaping: [] };
+  const { parameters, carriers } = plan;
+  const reshaping = new Set(plan.reshaping.map((n) => n.index));
+  const visited = reshaping.size === 0 ? path.nodes : [...path.nodes, ...plan.reshaping].sort((x, y) => x.index - y.index);
   const b = new BackwardGraph(graph, shapes);
   const cotangent = b.input('cotangent', b.info(options.outputName));
   const contributions = new Map<string, string[]>([[options.outputName, [cotangent]]]);
@@ -56,11 +58,11 @@ export function buildBackward(source: ModelProto, shapes: ReadonlyMap<string, Te
     return parts.length === 1 ? parts[0] : b.op1('Sum', parts);
   };
 
-  for (const { node, index } of [...path.nodes].reverse()) {
+  for (const { node, index } of [...visited].reverse()) {
     const dY = gradientOf(node.output[0]);
     if (!dY) continue;
     const onPath = nodeContext(node, opset, path.active);
-    const asParameter = parameterNames.size > 0 ? parameterIndices(node).filter((i) => parameterNames.has(node.input[i])) : [];
+    const asParameter = reshaping.has(index) ? [0] : carriers.size > 0 ? parameterIndices(node).filter((i) => carriers.has(node.input[i])) : [];
     const context = asParameter.length === 0 ? onPath : { ...onPath, active: (i: number) => onPath.active(i) || asParameter.includes(i) };
     let grads: (string | undefined)[];
     try {

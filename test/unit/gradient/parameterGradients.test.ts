@@ -36,7 +36,7 @@ async function objective(model: ModelProto): Promise<number> {
   }
 }
 
-test('parameters: every trainable initializer, grouped by the node reading it (BatchNormalization mean and variance left out)', async () => {
+test('parameters: every trainable initializer, grouped by the node reading it, also through a Reshape (BatchNormalization mean and variance left out)', async () => {
   const model = convModel();
   const { parameters } = await parameterGradients(model);
   assert.deepEqual(
@@ -46,6 +46,8 @@ test('parameters: every trainable initializer, grouped by the node reading it (B
   const bn = model.graph!.node.find((n) => n.op_type === 'BatchNormalization')!;
   assert.deepEqual(parameters.filter((p) => p.op === 'BatchNormalization').map((p) => p.name), bn.input.slice(1, 3));
   assert.equal(new Set(parameters.map((p) => p.layer)).size, 6);
+  const flat = model.graph!.node.find((n) => n.op_type === 'Reshape')!.input[0];
+  assert.deepEqual(parameters.find((p) => p.name === flat)?.dims, [15], 'a weight read through a Reshape is the initializer itself');
 });
 
 test('parameter gradients match central differences along random directions of each parameter', async () => {

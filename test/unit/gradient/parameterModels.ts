@@ -8,7 +8,7 @@ export const CONV_INPUT = [1, 4, 9, 9];
 /**
  * A small classifier with every parameter kind: a grouped, strided, asymmetrically padded Conv with bias; inference
  * BatchNormalization; Tanh (smooth, for central differences); a dilated depthwise Conv; a per-channel Mul;
- * a 1 x 1 Conv; global pooling; Gemm with transB and bias.
+ * a 1 x 1 Conv; global pooling; Gemm with transB and bias, its weight stored flat and reshaped in the graph.
  */
 export function convModel(dtype: 'float32' | 'float16' = 'float32'): ModelProto {
   const t = new TestGraph(CONV_INPUT, dtype);
@@ -27,7 +27,8 @@ export function convModel(dtype: 'float32' | 'float16' = 'float32'): ModelProto 
   const scaled = t.op('Mul', [depthwise, t.weight([1, 6, 1, 1])]);
   const pointwise = t.op('Conv', [scaled, t.weight([5, 6, 1, 1]), t.weight([5], undefined, 0.2)]);
   const pooled = t.op('Flatten', [t.op('GlobalAveragePool', [pointwise])]);
-  return t.build(t.op('Gemm', [pooled, t.weight([3, 5]), t.weight([3], undefined, 0.2)], { transB: attr.int(1) }), 13);
+  const weight = t.op('Reshape', [t.weight([15]), t.ints([3, 5])]);
+  return t.build(t.op('Gemm', [pooled, weight, t.weight([3], undefined, 0.2)], { transB: attr.int(1) }), 13);
 }
 
 /** The model with one initializer's values replaced. */
