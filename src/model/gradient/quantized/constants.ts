@@ -34,6 +34,7 @@ export function graphConstants(graph: GraphProto): Map<string, TensorProto> {
 export function quantParams(constants: ReadonlyMap<string, TensorProto>, scaleName: string, zeroPointName: string | undefined): QuantParams {
   const scale = constants.get(scaleName);
   if (!scale) throw new RuleError(`scale '${scaleName}' is computed at run time (dynamic quantization)`);
+  if (scale.data_type !== DataType.FLOAT) throw new RuleError(`scale '${scaleName}' is not float32: the float twin is float32`);
   const values = tensorToFloat32(scale);
   if (!zeroPointName) return { scale: values, zeroPoint: Array.from(values, () => 0), type: DataType.UINT8, range: CODE_RANGES.get(DataType.UINT8)! };
   const zeroPoint = constants.get(zeroPointName);

@@ -178,7 +178,7 @@ class TwinBuilder {
       case 'QLinearAveragePool':
       case 'QLinearSigmoid':
       case 'QLinearLeakyRelu': {
-        if (intAttribute(n, 'channels_last', 0) !== 0) throw new RuleError('channels_last pooling has no float twin');
+        if (intAttribute(n, 'channels_last', 0) !== 0) throw new RuleError('channels_last layout has no float twin');
         const attributes = n.attribute.filter((a) => a.name !== 'channels_last');
         this.requantize(n.output[0], this.op(op.slice('QLinear'.length), [this.readAs(i0, ...this.scalar(i1, i2))], attributes), i3, i4);
         return;
