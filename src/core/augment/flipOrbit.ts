@@ -1,4 +1,5 @@
 import type { Image } from '../image';
+import { knownContent, rememberContent } from './constantPadLift';
 import { flipHorizontal, flipVertical } from './geometry';
 
 /**
@@ -25,6 +26,11 @@ export function flippedCanvas(img: Image, horizontal: boolean): Image {
   let canvas = members.get(key);
   if (!canvas) {
     canvas = horizontal ? flipHorizontal(img) : flipVertical(img);
+    const c = knownContent(img);
+    if (c) {
+      const { height: h, width: w } = img;
+      rememberContent(canvas, horizontal ? { ...c, left: w - c.right, right: w - c.left } : { ...c, top: h - c.bottom, bottom: h - c.top });
+    }
     members.set(key, canvas);
     orbitOf.set(canvas, element);
   }

@@ -1,5 +1,6 @@
 import { createImage, type Image } from '../image';
 import type { Mixture, Shape, WindowFamily } from './mixture';
+import { knownContent, rememberContent, type CanvasContent } from './constantPadLift';
 import { singleOffset, type OffsetSet } from './offsets';
 
 /**
@@ -9,13 +10,16 @@ import { singleOffset, type OffsetSet } from './offsets';
  */
 export interface LazyFamily extends WindowFamily {
   readonly canvasShape: Shape;
+  /** The fill margins its canvas will have (a constant pad made it), as structure. */
+  readonly content?: CanvasContent;
 }
 
-export function lazyFamily(weight: number, canvas: () => Image, canvasShape: Shape, offsets: OffsetSet = singleOffset()): LazyFamily {
+export function lazyFamily(weight: number, canvas: () => Image, canvasShape: Shape, offsets: OffsetSet = singleOffset(), content?: CanvasContent): LazyFamily {
   return {
     weight,
     offsets,
     canvasShape,
+    content,
     get base() {
       return canvas();
     },
@@ -33,7 +37,7 @@ export function canvasShapeOf(f: WindowFamily): Shape {
 
 /** The same family with another weight, still lazy if it was. */
 export function reweighted(f: WindowFamily, weight: number): WindowFamily {
-  return isLazy(f) ? lazyFamily(weight, () => f.base, f.canvasShape, f.offsets) : { weight, base: f.base, offsets: f.offsets };
+  return isLazy(f) ? lazyFamily(weight, () => f.base, f.canvasShape, f.offsets, f.content) : { weight, base: f.base, offsets: f.offsets };
 }
 
 /** Values a mixture holds once every canvas is computed. */
@@ -65,11 +69,14 @@ export function liftKeepingLazy(lift: (m: Mixture) => Mixture, m: Mixture): Mixt
     const c = f.canvasShape;
     const key = `${c.channels}x${c.height}x${c.width}`;
     if (!blanks.has(key)) blanks.set(key, createImage(c.channels, c.height, c.width));
-    const structure = lift({ shape: m.shape, families: [{ weight: f.weight, base: blanks.get(key)!, offsets: f.offsets }] });
+    // A canvas with known fill margins gets a blank of its own that knows them too: lifts read them as structure.
+    const blank = f.content ? rememberContent(createImage(c.channels, c.height, c.width), f.content) : blanks.get(key)!;
+    const structure = lift({ shape: m.shape, families: [{ weight: f.weight, base: blank, offsets: f.offsets }] });
     shape = structure.shape;
     structure.families.forEach((g, j) => {
       // The canvas is read once, so lifts that merge families over the same canvas object see what the blank saw.
-      families.push(lazyFamily(g.weight, () => lift({ shape: m.shape, families: [{ weight: f.weight, base: f.base, offsets: f.offsets }] }).families[j].base, g.base, g.offsets));
+      const read = () => lift({ shape: m.shape, families: [{ weight: f.weight, base: f.base, offsets: f.offsets }] }).families[j].base;
+      families.push(lazyFamily(g.weight, read, g.base, g.offsets, knownContent(g.base)));
     });
   }
   return { shape, families };

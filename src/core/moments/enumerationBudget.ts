@@ -17,7 +17,8 @@ export const DEFAULT_ENUMERATION_BUDGET: EnumerationBudget = { outcomes: 200_000
  * Why lifting `m` through the step could pass the budget, or null when it cannot. Decided before the lift from the
  * step's structure, which does not depend on pixel values: what it makes of one blank outcome (outcomes, canvases,
  * values) and whether it splits a family of two windows into one family per window (padding a window is not a
- * window of the padded canvas). Bounds, not counts: merges of identical outcomes can only lower them.
+ * window of the padded canvas). Bounds, not counts: merges of identical outcomes can only lower them. The values
+ * actually held are checked again after each lift (heldPastBudget).
  */
 export function passesBudget(step: Step, m: Mixture, budget: EnumerationBudget): string | null {
   const { channels, height, width } = step.inputShape;
@@ -29,7 +30,8 @@ export function passesBudget(step: Step, m: Mixture, budget: EnumerationBudget):
   const splits = pair.families.length > one.families.length;
   const n = outcomeCount(m);
   const outcomes = n * outcomeCount(one);
-  const values = splits ? n * materializedSize(one) : materializedSize(m) * one.families.length;
+  // A constant-padded crop keeps up to four cut variants of a window (each side that shows) beside the uncut canvas.
+  const values = (splits ? 4 * n * materializedSize(one) : 0) + materializedSize(m) * one.families.length;
   if (outcomes > budget.outcomes) {
     return `${step.label} would make up to ${outcomes.toLocaleString('en-US')} outcomes, past the limit of ${budget.outcomes.toLocaleString('en-US')} for exact enumeration`;
   }
@@ -37,4 +39,10 @@ export function passesBudget(step: Step, m: Mixture, budget: EnumerationBudget):
     return `${step.label} would hold up to ${values.toExponential(1)} canvas values, past the limit of ${budget.values.toExponential(1)} for exact enumeration`;
   }
   return null;
+}
+
+/** Why an outcome set holds more canvas values than the budget allows, or null. */
+export function heldPastBudget(label: string, m: Mixture, budget: EnumerationBudget): string | null {
+  const values = materializedSize(m);
+  return values > budget.values ? `${label} made ${values.toExponential(1)} canvas values, past the limit of ${budget.values.toExponential(1)} for exact enumeration` : null;
 }

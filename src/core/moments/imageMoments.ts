@@ -7,7 +7,7 @@ import type { TransformSpec } from '../policy/types';
 import { covarianceEigen, DEFAULT_GRAM_LIMIT, matrixFreeCost, type CovarianceEigen } from './covarianceEigen';
 import { sigmaPoints } from './sigmaPoints';
 import { continuousMoments, type ContinuousOptions, type QuadratureReport } from './continuousMoments';
-import { DEFAULT_ENUMERATION_BUDGET, passesBudget, type EnumerationBudget } from './enumerationBudget';
+import { DEFAULT_ENUMERATION_BUDGET, heldPastBudget, passesBudget, type EnumerationBudget } from './enumerationBudget';
 import { flipPairedDrawer, pairedFlipIndex } from './flipPairing';
 import { randomizedContinuous } from './randomizedContinuous';
 import { pixelMoments, type PixelMoments } from './pixelMoments';
@@ -216,6 +216,8 @@ function liftWithReductions(
     if (over) return { stopped: `exact enumeration stopped before step ${i + 1}: ${over}` };
     const shared = reduced === exact;
     exact = s.lift(exact);
+    const held = heldPastBudget(s.label, exact, budget);
+    if (held) return { stopped: `exact enumeration stopped at step ${i + 1}: ${held}` };
     let next = shared ? exact : s.lift(reduced);
     const later = steps.slice(i);
     const gain = later.reduce<number | undefined>((g, t) => (g === undefined || t.varianceGain === undefined || !t.affine ? undefined : g * t.varianceGain), 1);

@@ -73,3 +73,42 @@ test('flips after a continuous step keep their lazy canvases consistent with the
   const m = pixelMoments(lifted);
   assert.ok(maxAbsDiff(m.mean, b.mean) < 1e-6 && maxAbsDiff(m.variance, b.variance) < 1e-6);
 });
+
+const square = randomImage(3, 6, 6, 12);
+
+test('stacked constant-padded crops: outcomes alike in offset and in the cuts that show are merged, and only those', () => {
+  for (const policy of [
+    'Compose([RandomCrop(6, padding=2), RandomCrop(6, padding=2)])',
+    'Compose([RandomCrop(6, padding=1), RandomCrop(6, padding=2), RandomCrop(5, padding=1)])',
+    'Compose([RandomCrop(6, padding=2), RandomCrop(4, padding=1), RandomCrop(4, padding=(1, 2, 0, 3))])',
+    'Compose([RandomCrop(6, padding=2), RandomHorizontalFlip(), RandomCrop(6, padding=2), RandomVerticalFlip(), RandomCrop(6, padding=1)])',
+    'Compose([RandomCrop(6, padding=2), RandomCrop(8, pad_if_needed=True), RandomCrop(6, padding=1)])',
+  ]) {
+    const { lifted, bruteCount } = checkMerged(policy, square);
+    assert.ok(outcomeCount(lifted) < bruteCount, `${policy}: ${outcomeCount(lifted)} of ${bruteCount}`);
+  }
+  // Each pad fills with another value than the margins it meets: those margins are content, every outcome distinct.
+  const { lifted, bruteCount } = checkMerged('Compose([RandomCrop(6, padding=2, fill=0.5), RandomCrop(6, padding=2), RandomCrop(6, padding=1, fill=0.5)])', square);
+  assert.equal(outcomeCount(lifted), bruteCount);
+});
+
+test('two RandomCrop(32, padding=4) on a 32 x 32 image: 2,401 distinct outcomes of 6,561 draws, moments exact', () => {
+  const img32 = randomImage(1, 32, 32, 2);
+  const step = compilePolicy(parsePolicy('Compose([RandomCrop(32, padding=4), RandomCrop(32, padding=4)])'), img32);
+  const brute = step.enumerate(img32);
+  const lifted = step.lift(pointMixture(img32));
+  assert.equal(brute.length, 6561);
+  assert.equal(distinct(brute).size, 2401);
+  assert.equal(outcomeCount(lifted), 2401);
+  const b = bruteMoments(brute);
+  const exact = pixelMoments(lifted);
+  assert.ok(maxAbsDiff(exact.mean, b.mean) < 1e-12 && maxAbsDiff(exact.variance, b.variance) < 1e-12);
+});
+
+test('padded crops after a continuous step: the lazy canvases keep their fill margins as structure', () => {
+  const policy = parsePolicy('Compose([RandomRotation(10), RandomCrop(6, padding=1), RandomHorizontalFlip(), RandomCrop(6, padding=1)])');
+  const step = compilePolicy(policy, square);
+  const b = bruteMoments(step.enumerate(square));
+  const m = pixelMoments(materialize(step.lift(pointMixture(square))));
+  assert.ok(maxAbsDiff(m.mean, b.mean) < 1e-6 && maxAbsDiff(m.variance, b.variance) < 1e-6);
+});

@@ -4,6 +4,7 @@ import { randInt } from '../../rng';
 import type { Shape } from '../mixture';
 import { offsetGrid, uniformIntegers } from '../offsets';
 import type { Step } from '../step';
+import { liftConstantPadWindow } from '../constantPadLift';
 import { enumerateWindowOp, liftWindowOp, validatePadding, windowAt, windowGain, type WindowOp } from '../windowOp';
 
 /** RandomCrop: pad (then pad again where pad_if_needed asks), then a window whose corner is uniform on the integers. */
@@ -48,6 +49,6 @@ export function randomCropStep(spec: RandomCropSpec, input: Shape, label: string
     varianceGain: windowGain(op, input),
     sample: (img, rng) => windowAt(op, img, randInt(rng, 0, h - th), randInt(rng, 0, w - tw)),
     enumerate: (img) => enumerateWindowOp(op, img),
-    lift: (m) => liftWindowOp(op, m),
+    lift: (m) => (op.mode === 'constant' && padding.some((pad) => pad.some((v) => v > 0)) ? liftConstantPadWindow(op, m) : liftWindowOp(op, m)),
   };
 }
