@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { momentsBench } from './momentsBench';
 import { modelBench } from './modelBench';
 import { describeGradientBench, gradientBench } from './gradientBench';
+import { describeParameterBench, parameterBench } from './parameterBench';
 import { describeSuite, parseSuiteArgs, suiteBench } from './suite';
 
 /**
@@ -48,6 +49,11 @@ async function main() {
     );
   }
   if (run('gradient')) await gradient();
+  if (run('parameters')) {
+    const results = await parameterBench(fixtures);
+    save('parameters', { results });
+    console.log(describeParameterBench(results));
+  }
   if (run('suite')) {
     const r = await suiteBench(parseSuiteArgs(options));
     save('suite', r);

@@ -1,3 +1,4 @@
+import { attr } from '../onnx/attributes';
 import { valueInfo } from '../onnx/builder';
 import { opsetVersion } from '../onnx/graph';
 import type { ModelProto } from '../onnx/types';
@@ -17,10 +18,15 @@ export interface BackwardModel {
   readonly feeds: readonly string[];
   /** Name of the float32 input receiving dLoss/dOutput, shaped like the output. */
   readonly cotangent: string;
-  /** Name of the float32 output dLoss/dInput, shaped like the input. */
-  readonly gradient: string;
-  /** With `parameters`: the model's parameters and the float32 outputs of their gradients (summed over the batch). */
-  readonly parameters: readonly (Parameter & { readonly gradient: string })[];
+  /** Name of the float32 output dLoss/dInput, shaped like the input (null with `parameters`). */
+  readonly gradient: string | null;
+  /** With `parameters`: the model's parameters, and where each one's gradient starts in `parameterGradients`. */
+  readonly parameters: readonly (Parameter & { readonly offset: number })[];
+  /**
+   * With `parameters`: the float32 output holding every parameter's gradient (summed over the batch) end to end, the
+   * graph's only output (onnxruntime then skips what only the input gradient needs); null otherwise.
+   */
+  readonly parameterGradients: string | null;
 }
 
 export interface BackwardOptions {
@@ -49,7 +55,7 @@ export function buildBackward(source: ModelProto, shapes: ReadonlyMap<string, Te
   const { parameters, carriers } = plan;
   const reshaping = new Set(plan.reshaping.map((n) => n.index));
   const visited = reshaping.size === 0 ? path.nodes : [...path.nodes, ...plan.reshaping].sort((x, y) => x.index - y.index);
-  const b = new BackwardGraph(graph, shapes);
+  const b = new BackwardGraph(graph, shapes, Boolean(options.parameters) && shapes.get(options.inputName)?.dims[0] === 1);
   const cotangent = b.input('cotangent', b.info(options.outputName));
   const contributions = new Map<string, string[]>([[options.outputName, [cotangent]]]);
   const gradientOf = (name: string): string | undefined => {
@@ -63,7 +69,9 @@ export function buildBackward(source: ModelProto, shapes: ReadonlyMap<string, Te
     if (!dY) continue;
     const onPath = nodeContext(node, opset, path.active);
     const asParameter = reshaping.has(index) ? [0] : carriers.size > 0 ? parameterIndices(node).filter((i) => carriers.has(node.input[i])) : [];
-    const context = asParameter.length === 0 ? onPath : { ...onPath, active: (i: number) => onPath.active(i) || asParameter.includes(i) };
+    // Parameter gradients need no gradient of the model input itself.
+    const wanted = (i: number) => (onPath.active(i) && !(options.parameters && node.input[i] === options.inputName)) || asParameter.includes(i);
+    const context = options.parameters ? { ...onPath, active: wanted } : onPath;
     let grads: (string | undefined)[];
     try {
       grads = GRADIENT_RULES.get(node.op_type!)!.backward(context, dY, b);
@@ -80,16 +88,25 @@ export function buildBackward(source: ModelProto, shapes: ReadonlyMap<string, Te
     });
   }
 
-  const gradient = gradientOf(options.inputName)!;
-  const outputName = b.fresh('input_gradient');
-  b.nodes.push({ op_type: 'Identity', input: [gradient], output: [outputName], name: outputName, attribute: [] });
+  let outputName: string | null = null;
+  if (!options.parameters) {
+    outputName = b.fresh('input_gradient');
+    b.nodes.push({ op_type: 'Identity', input: [gradientOf(options.inputName)!], output: [outputName], name: outputName, attribute: [] });
+  }
+  let offset = 0;
   const parameterOutputs = parameters.map((p) => {
-    const name = b.fresh('parameter_gradient');
-    // A parameter whose node got no gradient (nothing downstream reaches the output) has a zero gradient.
-    const g = gradientOf(p.name) ?? b.floatTensor(new Float32Array(p.dims.reduce((n, d) => n * d, 1)), p.dims);
-    b.nodes.push({ op_type: 'Identity', input: [g], output: [name], name, attribute: [] });
-    return { ...p, gradient: name };
+    const size = p.dims.reduce((n, d) => n * d, 1);
+    offset += size;
+    return { ...p, offset: offset - size };
   });
+  let parameterGradients: string | null = null;
+  if (options.parameters) {
+    // A parameter whose node got no gradient (nothing downstream reaches the output) has a zero gradient.
+    const flat = parameterOutputs.map(
+      (p) => b.op1('Reshape', [gradientOf(p.name) ?? b.floatTensor(new Float32Array(p.dims.reduce((n, d) => n * d, 1)), p.dims), b.ints([-1])]),
+    );
+    parameterGradients = flat.length === 1 ? flat[0] : b.op1('Concat', flat, { axis: attr.int(0) });
+  }
   const model: ModelProto = {
     ir_version: 8,
     opset_import: [{ domain: '', version: BACKWARD_OPSET }],
@@ -102,12 +119,11 @@ export function buildBackward(source: ModelProto, shapes: ReadonlyMap<string, Te
       initializer: b.initializers,
       sparse_initializer: [],
       input: b.inputs,
-      output: [
-        valueInfo(outputName, 'float32', symbolicDims(b.info(options.inputName))),
-        ...parameterOutputs.map((p) => valueInfo(p.gradient, 'float32', p.dims)),
-      ],
+      output: outputName
+        ? [valueInfo(outputName, 'float32', symbolicDims(b.info(options.inputName)))]
+        : [valueInfo(parameterGradients!, 'float32', [offset])],
       value_info: [],
     },
   };
-  return { model, feeds: b.feeds, cotangent, gradient: outputName, parameters: parameterOutputs };
+  return { model, feeds: b.feeds, cotangent, gradient: outputName, parameters: parameterOutputs, parameterGradients };
 }

@@ -30,6 +30,8 @@ export class BackwardGraph {
   constructor(
     source: GraphProto,
     private readonly shapes: ReadonlyMap<string, TensorInfo>,
+    /** Every run has one item (parameter gradients of a model probed at batch 1): no batch sums needed. */
+    readonly singleItem = false,
   ) {
     for (const t of source.initializer) this.sourceConstants.set(t.name!, t);
     for (const n of source.node) {

@@ -23,7 +23,7 @@ export interface GraphGradientOptions {
    * (default: the differentiated model with them as extra outputs; a quantized model for its float twin).
    */
   readonly forwardModel?: (extraOutputs: readonly string[]) => ModelProto;
-  /** Also differentiate with respect to the model's parameters (see parameterVjp). */
+  /** Differentiate with respect to the model's parameters instead of the input (see parameterVjp). */
   readonly parameters?: boolean;
 }
 
@@ -91,15 +91,17 @@ export class GraphGradient {
    * and the gradient of <cotangent(output), output> with respect to the input.
    */
   async vjp(inputs: readonly Float32Array[], cotangent: Cotangent): Promise<VectorJacobian> {
+    const name = this.plan.gradient;
+    if (!name) throw new Error('this gradient graph was built for the parameters (no input gradient)');
     const outputs: Float32Array[] = [];
     const gradients: Float32Array[] = [];
     const perItem = this.options.inputDims.slice(1).reduce((n, d) => n * d, 1);
     for (let start = 0; start < inputs.length; start += this.batchSize) {
       const filled = Math.min(this.batchSize, inputs.length - start);
-      const run = await this.run(inputs.slice(start, start + filled), start, cotangent, [this.plan.gradient]);
+      const run = await this.run(inputs.slice(start, start + filled), start, cotangent, [name]);
       outputs.push(...run.outputs);
       // A new array on every run: the items' gradients can be views of it.
-      const gradient = run.result[this.plan.gradient].data as Float32Array;
+      const gradient = run.result[name].data as Float32Array;
       for (let i = 0; i < filled; i++) gradients.push(gradient.subarray(i * perItem, (i + 1) * perItem));
     }
     return { outputs, gradients };
@@ -116,9 +118,12 @@ export class GraphGradient {
    * cotangent).
    */
   async parameterVjp(input: Float32Array, cotangent: Cotangent): Promise<ParameterJacobian> {
-    const names = this.plan.parameters.map((p) => p.gradient);
-    const { outputs, result } = await this.run([input], 0, cotangent, names);
-    return { output: outputs[0], gradients: names.map((name) => result[name].data as Float32Array) };
+    const name = this.plan.parameterGradients;
+    if (!name) throw new Error('this gradient graph was built for the input gradient (no parameters)');
+    const { outputs, result } = await this.run([input], 0, cotangent, [name]);
+    const flat = result[name].data as Float32Array;
+    const gradients = this.plan.parameters.map((p) => flat.subarray(p.offset, p.offset + p.dims.reduce((n, d) => n * d, 1)));
+    return { output: outputs[0], gradients };
   }
 
   /** Forward and backward for up to one batch of items; `fetch` names the backward outputs wanted. */

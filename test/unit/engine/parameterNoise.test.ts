@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Image } from '../../../src/core/image';
 import { zForConfidence } from '../../../src/core/outputs/outputMoments';
 import { createRng, type Rng } from '../../../src/core/rng';
 import { parameterNoise, type WeightedOutcomes } from '../../../src/engine/analysis/parameterNoise';
+import { analyze } from '../../../src/engine/analysis/analyze';
+import type { ParametersReport } from '../../../src/engine/analysis/parameterReport';
+import { defaults } from '../../../src/cli/args';
+import { FIXTURES, fixturesMissing } from '../model/fixtures';
 import { GraphGradient } from '../../../src/model/gradient/graphGradient';
 import { objective } from '../../../src/model/gradient/objective';
 import type { ModelProto } from '../../../src/model/onnx/types';
@@ -170,4 +176,38 @@ test('samples needed: Monte-Carlo averages of N augmented gradients reach the to
   } finally {
     await graph.release();
   }
+});
+
+test('analyze with parameters on the CIFAR fixture: exact over crop + flip, sampled past the budget, every key of the schema', { skip: fixturesMissing }, async () => {
+  const schema = JSON.parse(readFileSync(join(__dirname, '../../../schemas/report-parameters.schema.json'), 'utf8'));
+  const params = {
+    ...defaults([join(FIXTURES, 'images', 'kitten_224.png')], 'RandomCrop(32, padding=4); RandomHorizontalFlip()'),
+    modelPath: join(FIXTURES, 'models', 'cifar10-tutorial.onnx'),
+    size: [32, 32] as [number, number],
+    preprocess: { preset: 'cifar' },
+    topK: 0,
+    monteCarloSamples: 0,
+    gradient: 'none' as const,
+    parameters: true,
+  };
+  const run = async (budget: number) => (await analyze({ ...params, forwardBudget: budget }, { progress: () => {}, log: () => {} })).report.images[0].model!.parameters as ParametersReport;
+  const exact = await run(4096);
+  assert.equal(exact.method, 'exact');
+  assert.equal(exact.outcomes, 162);
+  assert.equal(exact.gradientRuns, 2 * 162 + 1);
+  assert.deepEqual(Object.keys(exact).sort(), [...schema.oneOf[0].required].sort());
+  const statsKeys = [...schema.definitions.stats.required].sort();
+  assert.deepEqual(Object.keys(exact.total).sort(), statsKeys);
+  assert.deepEqual(Object.keys(exact.layers[0]).sort(), [...statsKeys, 'layer', 'op', 'parameters'].sort());
+  assert.equal(exact.total.size, 50182);
+  const sum = (f: (l: ParametersReport['layers'][number]) => number) => exact.layers.reduce((a, l) => a + f(l), 0);
+  assert.equal(sum((l) => l.size), exact.total.size);
+  assert.ok(Math.abs(sum((l) => l.traceCovariance) - exact.total.traceCovariance) <= 1e-9 * exact.total.traceCovariance);
+  assert.ok(Math.abs(sum((l) => l.meanNorm ** 2) - exact.total.meanNorm ** 2) <= 1e-9 * exact.total.meanNorm ** 2);
+  const sampled = await run(64);
+  assert.equal(sampled.method, 'sampled');
+  assert.equal(sampled.outcomes, 64);
+  assert.ok(sampled.error && sampled.error.replicates === 8);
+  // The sampled E[g] is within its stated half-width of the exact one (a 95% statement: checked with 2x margin).
+  assert.ok(Math.abs(sampled.total.meanNorm - exact.total.meanNorm) <= 2 * sampled.error.meanRelative * exact.total.meanNorm);
 });

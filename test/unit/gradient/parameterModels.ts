@@ -8,10 +8,10 @@ export const CONV_INPUT = [1, 4, 9, 9];
 /**
  * A small classifier with every parameter kind: a grouped, strided, asymmetrically padded Conv with bias; inference
  * BatchNormalization; Tanh (smooth, for central differences); a dilated depthwise Conv; a per-channel Mul;
- * a 1 x 1 Conv; global pooling; Gemm with transB and bias, its weight stored flat and reshaped in the graph.
+ * an ungrouped Conv with a 3 x 2 kernel, strides (2, 1), dilations (1, 2) and asymmetric pads; a 1 x 1 Conv; global pooling; Gemm with transB and bias, its weight stored flat and reshaped in the graph.
  */
-export function convModel(dtype: 'float32' | 'float16' = 'float32'): ModelProto {
-  const t = new TestGraph(CONV_INPUT, dtype);
+export function convModel(dtype: 'float32' | 'float16' = 'float32', inputDims: readonly number[] = CONV_INPUT): ModelProto {
+  const t = new TestGraph(inputDims, dtype);
   const a = t.op('Conv', ['x', t.weight([6, 2, 3, 3], undefined, 0.5), t.weight([6], undefined, 0.2)], {
     group: attr.int(2),
     strides: attr.ints([2, 2]),
@@ -25,7 +25,12 @@ export function convModel(dtype: 'float32' | 'float16' = 'float32'): ModelProto 
     pads: attr.ints([2, 2, 2, 2]),
   });
   const scaled = t.op('Mul', [depthwise, t.weight([1, 6, 1, 1])]);
-  const pointwise = t.op('Conv', [scaled, t.weight([5, 6, 1, 1]), t.weight([5], undefined, 0.2)]);
+  const strided = t.op('Conv', [scaled, t.weight([5, 6, 3, 2], undefined, 0.5), t.weight([5], undefined, 0.2)], {
+    strides: attr.ints([2, 1]),
+    dilations: attr.ints([1, 2]),
+    pads: attr.ints([1, 0, 0, 1]),
+  });
+  const pointwise = t.op('Conv', [t.op('Tanh', [strided]), t.weight([5, 5, 1, 1])]);
   const pooled = t.op('Flatten', [t.op('GlobalAveragePool', [pointwise])]);
   const weight = t.op('Reshape', [t.weight([15]), t.ints([3, 5])]);
   return t.build(t.op('Gemm', [pooled, weight, t.weight([3], undefined, 0.2)], { transB: attr.int(1) }), 13);

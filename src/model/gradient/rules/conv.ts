@@ -19,9 +19,10 @@ export const conv: GradientRule = {
     const outSize = y.slice(2);
     const window = windowOf(node, kernel, inSize, outSize);
     const group = intAttribute(node, 'group', 1);
-    const weight = b.ref(node.input[1]);
-    const dX = flippedConv(b, dY, weight, window, x[1], group) ?? windowTranspose(b, dY, weight, window, inSize, outSize, group);
-    const dW = active(1) ? convWeightGradient(b, node.input[0], dY, window, x[1], group) : undefined;
+    const inputGradient = (weight: string) =>
+      flippedConv(b, dY, weight, window, x[1], group) ?? windowTranspose(b, dY, weight, window, inSize, outSize, group);
+    const dX = active(0) ? inputGradient(b.ref(node.input[1])) : undefined;
+    const dW = active(1) ? convWeightGradient(b, node.input[0], node.output[0], dY, window, x[1], group) : undefined;
     const allButChannels = [0, ...outSize.map((_, i) => i + 2)];
     const dB = hasInput(node, 2) && active(2) ? b.op1('ReduceSum', [dY, b.ints(allButChannels)], { keepdims: attr.int(0) }) : undefined;
     return [dX, dW, dB];
