@@ -145,3 +145,18 @@ test('seconds of silent computation are not taken for a hang: the heartbeat keep
   assert.ok(longestQuiet > silenceLimitMs, `the engine computed ${longestQuiet} ms without a message besides its heartbeat`);
   assert.equal(liveEngineCount(), 0);
 });
+
+test('a host whose own event loop stalls past the silence limit does not blame the engine', { skip, timeout: 30_000 }, async () => {
+  let stalled = false;
+  const result = await runAnalysis(enginePath, params(), {
+    silenceLimitMs: 1500,
+    onProgress: (stage) => {
+      if (stage !== 'moments' || stalled) return;
+      stalled = true;
+      const start = Date.now();
+      while (Date.now() - start < 4000); // the host busy for 4 s: the engine's beats wait unread
+    },
+  });
+  assert.ok(stalled);
+  assert.equal(result.report.images[0].moments.outcomes, 1250);
+});
