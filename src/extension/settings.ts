@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { PRESET_CHOICES, type PresetChoice } from '../shared/panelData';
 import { DIVERGING_MAPS, type DisplaySettings, SEQUENTIAL_MAPS } from '../shared/panelProtocol';
+import { MAX_MONTE_CARLO_DRAWS } from '../engine/protocol';
 
 export const SETTINGS_SECTION = 'auglens';
 
@@ -37,7 +38,7 @@ export function readSettings(): AnalysisSettings {
     confidence: read(c, 'analysis.confidence', 0.95, between(0.5, 0.9999)),
     topK: read(c, 'analysis.topK', 8, between(0, 64, true)),
     forwardBudget: read(c, 'analysis.forwardBudget', 4096, between(16, 10_000_000, true)),
-    monteCarloSamples: read(c, 'analysis.monteCarloSamples', 1000, between(0, 10_000_000, true)),
+    monteCarloSamples: read(c, 'analysis.monteCarloSamples', 1000, between(0, MAX_MONTE_CARLO_DRAWS, true)),
     seed: read(c, 'analysis.seed', 0, between(0, 2 ** 31 - 1, true)),
     threads: threads === 0 ? undefined : threads,
     defaultPreprocessing: read(c, 'preprocessing.default', 'auto', oneOf(PRESET_CHOICES)),
