@@ -1,4 +1,4 @@
-import type { ParameterNoiseStats, ParametersReport, SkippedParameters } from '../engine/analysis/parameterReport';
+import type { ParameterNoiseStats, ParametersReport, PooledParametersReport, SkippedParameters } from '../engine/analysis/parameterReport';
 
 const n = (v: number, digits = 3) => (Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : v > 0 ? 'inf' : String(v));
 const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : 'infinite');
@@ -35,5 +35,19 @@ export function parameterSummary(p: ParametersReport | SkippedParameters): strin
   const rows = [header, ...p.layers.map((l) => row(l.layer, l.op, l))];
   const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   for (const r of rows) lines.push(`    ${r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')}`);
+  return lines;
+}
+
+/** The images' gradients pooled: which part of the noise more images, and which more views per image, reduce. */
+export function pooledParameterSummary(p: PooledParametersReport): string[] {
+  const t = p.total;
+  const lines = [
+    `  parameter gradients pooled over ${p.images} images: ||E g|| ${n(t.meanNorm)}, tr Cov ${n(t.acrossImages + t.withinAugmentations)} = ` +
+      `${n(t.acrossImages)} across images + ${n(t.withinAugmentations)} within augmentations (SNR ${n(t.snr)}); ` +
+      `a batch of B images x V views averages to tr Cov = across / B + within / (B V)`,
+  ];
+  for (const l of p.layers) {
+    lines.push(`    ${l.layer} (${l.op}): across ${n(l.acrossImages)}, within ${n(l.withinAugmentations)}, SNR ${n(l.snr)}`);
+  }
   return lines;
 }

@@ -1,5 +1,5 @@
 import type { ImageReport, ModelMomentsReport, Report } from '../engine/analysis/result';
-import { parameterSummary } from './parameterSummary';
+import { parameterSummary, pooledParameterSummary } from './parameterSummary';
 import { summaryNotes } from './summaryNotes';
 
 const n = (v: number, digits = 4) => (Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : String(v));
@@ -30,6 +30,7 @@ export function formatSummary(report: Report): string {
     if (a.meanExpectedLoss !== null) {
       lines.push(`  mean E[loss] ${n(a.meanExpectedLoss)}, mean Std[loss] ${n(a.meanStdLoss!)}, mean flip rate ${pct(a.meanFlipRate!)}`);
     }
+    if (a.parameters) lines.push(...pooledParameterSummary(a.parameters));
   }
   return lines.join('\n');
 }

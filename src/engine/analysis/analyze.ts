@@ -21,6 +21,8 @@ import type { MatrixProduct } from '../../core/linalg/matrixProduct';
 import { ortMatrixProduct } from '../../model/ortMatrixProduct';
 import { OutcomeIndex } from './outcomeIndex';
 import { parameterGradients } from './parameterGradients';
+import { ParameterPool } from './parameterPool';
+import type { PooledParametersReport } from './parameterReport';
 import { outputWarnings } from './outputWarnings';
 import {
   REPORT_SCHEMA_VERSION,
@@ -49,17 +51,18 @@ export async function analyze(params: AnalyzeParams, hooks: AnalysisHooks): Prom
   try {
     const images: ImageReport[] = [];
     const arrays: ImageArrays[] = [];
+    const pool = params.parameters ? new ParameterPool() : undefined;
     for (const [index, path] of params.imagePaths.entries()) {
       const sub = (stage: EngineStage) => (fraction: number, message: string) =>
         hooks.progress(stage, (index + fraction) / params.imagePaths.length, `${basename(path)}: ${message}`);
       const img = loadInputImage(path, params.size);
       const partial = (moments: ImageMomentsReport, a: ImageArrays) => hooks.partial?.(index, moments, a);
-      const { report, arrays: a } = await analyzeImage(path, img, policy, params, model, product, sub, partial);
+      const { report, arrays: a } = await analyzeImage(path, img, policy, params, model, product, sub, partial, pool);
       images.push(report);
       arrays.push(a);
     }
     hooks.progress('done', 1, 'done');
-    return { report: buildReport(params, policy, model, images), arrays };
+    return { report: buildReport(params, policy, model, images, pool?.result()), arrays };
   } finally {
     await model?.release();
     await product.dispose();
@@ -75,6 +78,7 @@ async function analyzeImage(
   product: MatrixProduct,
   sub: (stage: EngineStage) => (fraction: number, message: string) => void,
   partial: (moments: ImageMomentsReport, arrays: ImageArrays) => void,
+  pool?: ParameterPool,
 ): Promise<{ report: ImageReport; arrays: ImageArrays }> {
   const timings: Record<string, number> = {};
   const timed = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
@@ -113,7 +117,7 @@ async function analyzeImage(
     cleanShape: [img.channels, img.height, img.width],
   };
   partial(moments, arrays);
-  const analysed = model ? await timed('model', () => analyzeModel(img, m, params, model, sub, timed)) : null;
+  const analysed = model ? await timed('model', () => analyzeModel(img, m, params, model, sub, timed, pool)) : null;
   return {
     report: { path, inputShape: [img.channels, img.height, img.width], moments, model: analysed?.report ?? null, timingsMs: timings },
     arrays: { ...arrays, ...analysed?.arrays },
@@ -127,6 +131,7 @@ async function analyzeModel(
   opened: OpenedModel,
   sub: (stage: EngineStage) => (fraction: number, message: string) => void,
   timed: <T>(name: string, f: () => Promise<T> | T) => Promise<T>,
+  pool?: ParameterPool,
 ): Promise<{ report: ModelMomentsReport; arrays: Pick<ImageArrays, 'saliency' | 'saliencyMean' | 'saliencyTimesStd'> }> {
   const model = opened.at(m.shape.height, m.shape.width);
   const forward = model.forward();
@@ -180,7 +185,7 @@ async function analyzeModel(
   const mcPasses = passesSince(mcStart);
   const parameters = params.parameters
     ? await timed('parameters', () =>
-        parameterGradients({ info: opened.info, plan: model.plan, img, moments: m, clean, quadrature: mm.quadrature }, params, sub('analytic')),
+        parameterGradients({ info: opened.info, plan: model.plan, img, moments: m, clean, quadrature: mm.quadrature }, params, sub('analytic'), pool),
       )
     : undefined;
   const top = Array.from(o.expectedProbabilities.keys())
@@ -251,7 +256,7 @@ function drawsOf(step: Step, img: Image, sequence: LatticeSequence): (r: number,
   return (r, k) => step.sample(img, sequence.point(r, k));
 }
 
-function buildReport(params: AnalyzeParams, policy: TransformSpec, model: OpenedModel | null, images: ImageReport[]): Report {
+function buildReport(params: AnalyzeParams, policy: TransformSpec, model: OpenedModel | null, images: ImageReport[], pooled?: PooledParametersReport | null): Report {
   const withModel = images.filter((i) => i.model);
   const avg = (f: (r: ImageReport) => number) => (withModel.length ? withModel.reduce((s, r) => s + f(r), 0) / withModel.length : null);
   return {
@@ -276,6 +281,7 @@ function buildReport(params: AnalyzeParams, policy: TransformSpec, model: Opened
       meanStdLoss: avg((r) => r.model!.stdLoss),
       meanFlipRate: avg((r) => r.model!.flipRate),
       meanTotalVariance: images.reduce((s, r) => s + r.moments.totalVariance, 0) / images.length,
+      ...(pooled ? { parameters: pooled } : {}),
     },
   };
 }

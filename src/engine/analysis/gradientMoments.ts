@@ -42,6 +42,11 @@ export class GradientMoments {
     return this.totalWeight;
   }
 
+  /** Values in group g. */
+  groupSize(g: number): number {
+    return this.sizes.reduce((n, s, p) => n + (this.groups[p] === g ? s : 0), 0);
+  }
+
   /** tr Cov per group. */
   traces(): number[] {
     return Array.from(this.m2, (v) => v / this.totalWeight);

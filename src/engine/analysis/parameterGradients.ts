@@ -9,6 +9,7 @@ import type { Progress } from './forward';
 import { OutcomeIndex } from './outcomeIndex';
 import { enumeratedOutcomes, latticeOutcomes } from './parameterOutcomes';
 import { parameterNoise } from './parameterNoise';
+import type { ParameterPool } from './parameterPool';
 import type { ParametersReport, SkippedParameters } from './parameterReport';
 import type { ModelQuadrature } from './result';
 
@@ -25,12 +26,13 @@ export interface ParameterStageInputs {
 /**
  * `analyze --parameters`: the gradient noise on the model's parameters over the policy's outcomes (exact, sampled
  * past the budget, or the randomized lattice rule's points), the loss against the clean top-1 or --label. A model
- * the parameter gradient cannot be built for gives the reason instead.
+ * the parameter gradient cannot be built for gives the reason instead. `pool` collects E[g] across images.
  */
 export async function parameterGradients(
   inputs: ParameterStageInputs,
   params: AnalyzeParams,
   progress: Progress,
+  pool?: ParameterPool,
 ): Promise<ParametersReport | SkippedParameters> {
   let model;
   try {
@@ -47,7 +49,7 @@ export async function parameterGradients(
     const atClean = await gradientAt(img);
     const settings = { confidence: params.confidence, tolerance: params.tolerance };
     const noise = await parameterNoise(model.parameters, outcomes, gradientAt, atClean, settings, progress);
-    return {
+    const report: ParametersReport = {
       method: outcomes.method,
       note: outcomes.note,
       outcomes: outcomes.size,
@@ -59,6 +61,8 @@ export async function parameterGradients(
       layers: noise.layers,
       error: noise.error,
     };
+    pool?.add(model.parameters, noise.mean, report);
+    return report;
   } finally {
     await model.release();
   }

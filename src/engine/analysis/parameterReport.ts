@@ -52,3 +52,26 @@ export interface ParametersReport {
 export interface SkippedParameters {
   readonly skipped: string;
 }
+
+/** Across-image and within-augmentation parts of the pooled gradient's variance (law of total variance). */
+export interface PooledNoiseStats {
+  readonly size: number;
+  /** ||mean over images of E_i[g]||: the gradient a batch of these images under the policy follows. */
+  readonly meanNorm: number;
+  /** tr Cov over images of E_i[g] (images equally likely). */
+  readonly acrossImages: number;
+  /** The mean over images of tr Cov_i[g] (augmentations of one image). */
+  readonly withinAugmentations: number;
+  /** ||pooled E g||^2 / (acrossImages + withinAugmentations): one (image, augmentation) sample's SNR. */
+  readonly snr: number;
+}
+
+/**
+ * The report's `aggregate.parameters` (several images with `--parameters`): a batch of B images with V augmented
+ * views each averages gradients with tr Cov = acrossImages / B + withinAugmentations / (B V).
+ */
+export interface PooledParametersReport {
+  readonly images: number;
+  readonly total: PooledNoiseStats;
+  readonly layers: readonly (PooledNoiseStats & { readonly layer: string; readonly op: string })[];
+}

@@ -1,6 +1,6 @@
 import type { TaylorValidity } from '../../core/alignment';
 import type { QuadratureReport } from '../../core/moments/continuousMoments';
-import type { ParametersReport, SkippedParameters } from './parameterReport';
+import type { ParametersReport, PooledParametersReport, SkippedParameters } from './parameterReport';
 
 /** report.json: versioned so that readers can check what they parse. Bump on any breaking change. */
 export const REPORT_SCHEMA_VERSION = 5;
@@ -211,6 +211,8 @@ export interface Report {
     readonly meanStdLoss: number | null;
     readonly meanFlipRate: number | null;
     readonly meanTotalVariance: number;
+    /** Several images with `--parameters`: their gradients pooled, across-image and within-augmentation variance. */
+    readonly parameters?: PooledParametersReport;
   };
 }
 

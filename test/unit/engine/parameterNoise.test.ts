@@ -6,6 +6,7 @@ import type { Image } from '../../../src/core/image';
 import { zForConfidence } from '../../../src/core/outputs/outputMoments';
 import { createRng, type Rng } from '../../../src/core/rng';
 import { parameterNoise, type WeightedOutcomes } from '../../../src/engine/analysis/parameterNoise';
+import { ParameterPool } from '../../../src/engine/analysis/parameterPool';
 import { analyze } from '../../../src/engine/analysis/analyze';
 import type { ParametersReport } from '../../../src/engine/analysis/parameterReport';
 import { defaults } from '../../../src/cli/args';
@@ -210,4 +211,30 @@ test('analyze with parameters on the CIFAR fixture: exact over crop + flip, samp
   assert.ok(sampled.error && sampled.error.replicates === 8);
   // The sampled E[g] is within its stated half-width of the exact one (a 95% statement: checked with 2x margin).
   assert.ok(Math.abs(sampled.total.meanNorm - exact.total.meanNorm) <= 2 * sampled.error.meanRelative * exact.total.meanNorm);
+});
+
+test('pooled over images: across-image plus within-augmentation variance is the variance of the pooled outcome set (law of total variance)', async () => {
+  const rng = createRng(13);
+  const graph = await parameterGraph(convModel(), CONV_INPUT);
+  try {
+    const sets = [randomOutcomes(rng, 6, CONV_INPUT), randomOutcomes(rng, 9, CONV_INPUT)];
+    const gradientAt = async (img: Image) => (await convGradients(graph, [img]))[0];
+    const pool = new ParameterPool();
+    for (const { outcomes, images } of sets) {
+      const noise = await parameterNoise(graph.parameters, outcomes, gradientAt, await gradientAt(images[0]), settings, quiet);
+      pool.add(graph.parameters, noise.mean, { ...noise, method: 'exact', note: '', outcomes: outcomes.size, target: 1, tolerance: 0.01, confidence: 0.95 });
+    }
+    const images = sets.flatMap((s) => s.images);
+    const weights = Float64Array.from(sets.flatMap((s) => Array.from(s.outcomes.weights as Float64Array, (w) => w / sets.length)));
+    const all = await parameterNoise(graph.parameters, { size: images.length, weights, image: (i) => images[i], replicates: null }, gradientAt, await gradientAt(images[0]), settings, quiet);
+    const pooled = pool.result()!;
+    assert.equal(pooled.images, 2);
+    const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-9 * Math.abs(b), `${what}: ${a} vs ${b}`);
+    close(pooled.total.meanNorm, all.total.meanNorm, '||E g||');
+    close(pooled.total.acrossImages + pooled.total.withinAugmentations, all.total.traceCovariance, 'tr Cov');
+    pooled.layers.forEach((l, i) => close(l.acrossImages + l.withinAugmentations, all.layers[i].traceCovariance, `${l.layer} tr Cov`));
+    assert.ok(pooled.total.acrossImages > 0 && pooled.total.withinAugmentations > 0);
+  } finally {
+    await graph.release();
+  }
 });
