@@ -1,7 +1,7 @@
 import type { Step } from '../../core/augment/step';
 import type { Image } from '../../core/image';
 import { REPLICATES } from '../../core/moments/randomizedMoments';
-import { floorPow2, latticeSequence } from '../../core/quadrature/latticeSequence';
+import { latticeSequence } from '../../core/quadrature/latticeSequence';
 import { createRng } from '../../core/rng';
 import type { OutcomeIndex } from './outcomeIndex';
 import type { WeightedOutcomes } from './parameterNoise';
@@ -42,10 +42,11 @@ export function enumeratedOutcomes(index: OutcomeIndex, budget: number, seed: nu
 
 /**
  * A continuous policy: the randomized lattice rule's first `points` points of REPLICATES shifted sequences (the
- * points E[loss] converged with), cut to a power of two within the budget.
+ * points E[loss] converged with), within the budget. Every point of a shifted sequence is uniform on the cube, so
+ * each replicate's average is unbiased.
  */
 export function latticeOutcomes(step: Step, img: Image, points: number, budget: number, seed: number): ParameterOutcomes {
-  const perReplicate = Math.max(1, floorPow2(Math.min(points, budget / REPLICATES)));
+  const perReplicate = Math.max(1, Math.min(points, Math.floor(budget / REPLICATES)));
   const sequence = latticeSequence(REPLICATES, seed);
   const size = perReplicate * REPLICATES;
   return {

@@ -179,7 +179,7 @@ test('samples needed: Monte-Carlo averages of N augmented gradients reach the to
   }
 });
 
-test('analyze with parameters on the CIFAR fixture: exact over crop + flip, sampled past the budget, every key of the schema', { skip: fixturesMissing }, async () => {
+test('analyze with parameters on the CIFAR fixture: exact over crop + flip, sampled past the budget, the lattice rule for a rotation, every key of the schema', { skip: fixturesMissing }, async () => {
   const schema = JSON.parse(readFileSync(join(__dirname, '../../../schemas/report-parameters.schema.json'), 'utf8'));
   const params = {
     ...defaults([join(FIXTURES, 'images', 'kitten_224.png')], 'RandomCrop(32, padding=4); RandomHorizontalFlip()'),
@@ -211,6 +211,11 @@ test('analyze with parameters on the CIFAR fixture: exact over crop + flip, samp
   assert.ok(sampled.error && sampled.error.replicates === 8);
   // The sampled E[g] is within its stated half-width of the exact one (a 95% statement: checked with 2x margin).
   assert.ok(Math.abs(sampled.total.meanNorm - exact.total.meanNorm) <= 2 * sampled.error.meanRelative * exact.total.meanNorm);
+  const rotated = (await analyze({ ...params, policy: 'RandomRotation(10); RandomHorizontalFlip()', forwardBudget: 128 }, { progress: () => {}, log: () => {} })).report.images[0].model!;
+  const lattice = rotated.parameters as ParametersReport;
+  assert.equal(lattice.method, 'quadrature');
+  assert.equal(lattice.outcomes, rotated.quadrature!.levels[rotated.quadrature!.levels.length - 1].nodes, 'the points E[loss] converged with');
+  assert.ok(lattice.error && lattice.error.meanRelative > 0 && lattice.error.traceRelative > 0);
 });
 
 test('pooled over images: across-image plus within-augmentation variance is the variance of the pooled outcome set (law of total variance)', async () => {
