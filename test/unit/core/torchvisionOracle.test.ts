@@ -8,7 +8,7 @@ import { decodeNpy, encodeNpyFloat32 } from '../../../src/core/io/npy';
 import { imageMoments } from '../../../src/core/moments/imageMoments';
 import { parsePolicy } from '../../../src/core/policy';
 import type { Image } from '../../../src/core/image';
-import { pythonWith } from '../io/python';
+import { torchvisionOracle } from '../io/python';
 import { randomImage } from './bruteForce';
 
 /**
@@ -20,8 +20,7 @@ import { randomImage } from './bruteForce';
  * tensor resizes by default, so RandomResizedCrop passes antialias=True, AugLens's (and torchvision >= 0.17's) default.
  */
 const SAMPLES = 4000;
-const python = pythonWith('torchvision');
-const skip = python ? false : 'Python with torchvision not found (apt-get install python3-torchvision)';
+const oracle = torchvisionOracle();
 
 const small = randomImage(3, 16, 18, 31);
 const large = randomImage(3, 40, 44, 32);
@@ -45,7 +44,8 @@ const cases: [string, Image][] = [
   ['T.Compose([T.RandomResizedCrop(12, antialias=True), T.RandomHorizontalFlip(), T.ColorJitter(0.4, 0.4, 0.4, 0.1)])', large],
 ];
 
-test('per-pixel moments agree with a large sampling run of torchvision', { skip }, async () => {
+test('per-pixel moments agree with a large sampling run of torchvision', { skip: oracle.skip }, async () => {
+  const python = oracle.python();
   const dir = mkdtempSync(join(tmpdir(), 'auglens-oracle-'));
   try {
     const images = [small, large];
@@ -56,7 +56,7 @@ test('per-pixel moments agree with a large sampling run of torchvision', { skip 
       writeFileSync(join(dir, `job${i}.json`), JSON.stringify({ image: join(dir, `image${i}.npy`), samples: SAMPLES, seed: 5 + i, policies }));
       const out = join(dir, `out${i}`);
       spawnSync('mkdir', [out]);
-      const run = spawnSync(python!, [script, join(dir, `job${i}.json`), out], { encoding: 'utf8' });
+      const run = spawnSync(python, [script, join(dir, `job${i}.json`), out], { encoding: 'utf8' });
       assert.equal(run.status, 0, run.stderr);
     }
     const failures: string[] = [];

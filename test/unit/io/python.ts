@@ -23,3 +23,20 @@ export function runPython(python: string, script: string, args: string[] = []): 
 export function skipWithout(module: string, debianPackage: string): string | false {
   return pythonWith(module) ? false : `Python with ${module} not found (apt-get install ${debianPackage})`;
 }
+
+const TORCHVISION_MISSING = 'Python with torchvision not found (apt-get install python3-torchvision)';
+
+/**
+ * torchvision as a test oracle: without it the oracle tests skip with the reason, except on CI (CI=true), where they
+ * run and fail on the missing oracle instead of silently dropping the strongest checks.
+ */
+export function torchvisionOracle(): { skip: string | false; python(): string } {
+  const python = pythonWith('torchvision');
+  return {
+    skip: python || process.env.CI === 'true' ? false : TORCHVISION_MISSING,
+    python: () => {
+      if (!python) throw new Error(`${TORCHVISION_MISSING}; CI=true requires the oracle`);
+      return python;
+    },
+  };
+}
