@@ -28,19 +28,21 @@ export function outcomeOperator(m: Mixture, moments: PixelMoments): OutcomeOpera
   const transform = 5 * grid.size * Math.log2(grid.size);
   const direct = n * d;
   const channels = m.shape.channels;
-  const fftDots = (channels + Math.ceil(m.families.length / 2)) * transform + 4 * m.families.length * channels * grid.size;
-  const fftCombine = (m.families.length + Math.ceil(channels / 2)) * transform;
-  let spectra: Spectrum[][] | null = null;
+  // Real inputs go two to a complex transform: two channels of v, two families' kernels.
+  const pointwise = 4 * m.families.length * channels * grid.size;
+  const fftDots = (Math.ceil(channels / 2) + Math.ceil(m.families.length / 2)) * transform + pointwise;
+  const fftCombine = (Math.ceil(m.families.length / 2) + Math.ceil(channels / 2)) * transform + pointwise;
+  let cached: Spectrum[][] | null = null;
+  const spectra = () => (cached ??= m.families.map((f) => canvasSpectra(f.base, grid)));
   return {
     outcomes: n,
     costPerVector: Math.min(direct, fftDots) + Math.min(direct, fftCombine),
-    combine: (coefs) => combineOutcomes(m, moments, coefs),
+    combine: (coefs) => (fftCombine < direct ? correlationSums(m, moments, spectra(), grid, coefs) : combineOutcomes(m, moments, coefs)),
     dots: (v) => {
       const muV = dot(moments.mean, v);
       let raw: Float64Array;
       if (fftDots < direct) {
-        spectra ??= m.families.map((f) => canvasSpectra(f.base, grid));
-        raw = correlationDots(m, spectra, grid, v);
+        raw = correlationDots(m, spectra(), grid, v);
       } else {
         raw = Float64Array.from(m.families.flatMap((f) => Array.from(windowDots(f, m.shape, v))));
       }
@@ -105,14 +107,10 @@ function canvasSpectra(base: WindowFamily['base'], grid: Grid): Spectrum[] {
  */
 function correlationDots(m: Mixture, spectra: Spectrum[][], grid: Grid, v: Float64Array): Float64Array {
   const shape: Shape = m.shape;
-  const vs = Array.from({ length: shape.channels }, (_, c) => {
-    const re = new Float64Array(grid.size);
-    const im = new Float64Array(grid.size);
+  const vs = realSpectra(shape.channels, grid, (c, re) => {
     for (let y = 0; y < shape.height; y++) {
       for (let x = 0; x < shape.width; x++) re[y * grid.cols + x] = v[(c * shape.height + y) * shape.width + x];
     }
-    fft2d(re, im, grid.rows, grid.cols, false);
-    return { re, im };
   });
   const out = new Float64Array(m.families.reduce((s, f) => s + f.offsets.p.length, 0));
   const starts: number[] = [];
@@ -149,4 +147,86 @@ function correlationDots(m: Mixture, spectra: Spectrum[][], grid: Grid, v: Float
     }
   }
   return out;
+}
+
+/**
+ * Transforms of `count` real planes, two per complex transform: with Z the transform of a + i b,
+ * A = (Z[w] + conj Z[-w]) / 2 and B = (Z[w] - conj Z[-w]) / 2i.
+ */
+function realSpectra(count: number, grid: Grid, write: (index: number, plane: Float64Array) => void): Spectrum[] {
+  const out: Spectrum[] = [];
+  for (let a = 0; a < count; a += 2) {
+    const re = new Float64Array(grid.size);
+    const im = new Float64Array(grid.size);
+    write(a, re);
+    if (a + 1 < count) write(a + 1, im);
+    fft2d(re, im, grid.rows, grid.cols, false);
+    if (a + 1 >= count) {
+      out.push({ re, im });
+      continue;
+    }
+    const A = { re: new Float64Array(grid.size), im: new Float64Array(grid.size) };
+    const B = { re: new Float64Array(grid.size), im: new Float64Array(grid.size) };
+    for (let u = 0; u < grid.rows; u++) {
+      const nu = ((grid.rows - u) % grid.rows) * grid.cols;
+      for (let v = 0; v < grid.cols; v++) {
+        const i = u * grid.cols + v;
+        const j = nu + ((grid.cols - v) % grid.cols);
+        A.re[i] = (re[i] + re[j]) / 2;
+        A.im[i] = (im[i] - im[j]) / 2;
+        B.re[i] = (im[i] + im[j]) / 2;
+        B.im[i] = (re[j] - re[i]) / 2;
+      }
+    }
+    out.push(A, B);
+  }
+  return out;
+}
+
+/**
+ * combineOutcomes by the correlation theorem on the cached canvas spectra: out_c = sum_f corr(f_c, kernel_f), whose
+ * transform is sum_f conj(K_f) F_c; two output channels share one inverse transform (real and imaginary parts).
+ */
+function correlationSums(m: Mixture, moments: PixelMoments, spectra: Spectrum[][], grid: Grid, coefs: readonly Float64Array[]): Float64Array[] {
+  const { channels, height, width } = m.shape;
+  const starts: number[] = [];
+  m.families.reduce((s, f) => (starts.push(s), s + f.offsets.p.length), 0);
+  const acc = Array.from({ length: Math.ceil(channels / 2) }, () => ({ re: new Float64Array(grid.size), im: new Float64Array(grid.size) }));
+  return coefs.map((c) => {
+    for (const a of acc) {
+      a.re.fill(0);
+      a.im.fill(0);
+    }
+    const kernels = realSpectra(m.families.length, grid, (f, plane) => {
+      const { dy, dx } = m.families[f].offsets;
+      for (let k = 0; k < dy.length; k++) plane[dy[k] * grid.cols + dx[k]] += c[starts[f] + k];
+    });
+    kernels.forEach((K, f) => {
+      for (let ch = 0; ch < channels; ch += 2) {
+        const a = spectra[f][ch];
+        const b = ch + 1 < channels ? spectra[f][ch + 1] : null;
+        const t = acc[ch / 2];
+        for (let i = 0; i < grid.size; i++) {
+          // conj(K) A + i conj(K) B
+          const kr = K.re[i];
+          const ki = -K.im[i];
+          t.re[i] += kr * a.re[i] - ki * a.im[i] - (b ? kr * b.im[i] + ki * b.re[i] : 0);
+          t.im[i] += kr * a.im[i] + ki * a.re[i] + (b ? kr * b.re[i] - ki * b.im[i] : 0);
+        }
+      }
+    });
+    const out = new Float64Array(moments.mean.length);
+    const total = c.reduce((s, x) => s + x, 0);
+    acc.forEach((t, pair) => {
+      fft2d(t.re, t.im, grid.rows, grid.cols, true);
+      for (const [ch, plane] of [[2 * pair, t.re], [2 * pair + 1, t.im]] as const) {
+        if (ch >= channels) continue;
+        for (let y = 0; y < height; y++) {
+          const o = (ch * height + y) * width;
+          for (let x = 0; x < width; x++) out[o + x] = plane[y * grid.cols + x] - total * moments.mean[o + x];
+        }
+      }
+    });
+    return out;
+  });
 }
