@@ -1,7 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { MAX_IMAGE_MEGAPIXELS, MAX_IMAGE_PIXELS } from '../core/io/limits';
-import { MAX_MONTE_CARLO_DRAWS, type AnalyzeParams } from '../engine/protocol';
+import type { AnalyzeParams } from '../engine/protocol';
+import { ANALYSIS_LIMITS, describeRange, inRange } from '../shared/analysisLimits';
+import { CHANNEL_ORDERS, type ChannelOrder } from '../shared/presets';
 import type { GradientMode } from '../engine/analysis/result';
 import { checkedPolicy } from './policyCheck';
 
@@ -95,7 +97,7 @@ export function parseCommandLine(argv: readonly string[], readPolicyFile: (path:
   if (command === 'moments' && v.parameters) throw new UsageError('moments takes no --parameters (use analyze with a model)');
   const policy = checkedPolicy(v.policy, readPolicyFile);
   const channels = v.channels;
-  if (channels !== undefined && channels !== 'rgb' && channels !== 'bgr' && channels !== 'gray') {
+  if (channels !== undefined && !(CHANNEL_ORDERS as readonly string[]).includes(channels)) {
     throw new UsageError(`--channels ${channels} must be rgb, bgr or gray`);
   }
   const base = defaults(v.image.flatMap(listImages), policy);
@@ -107,17 +109,17 @@ export function parseCommandLine(argv: readonly string[], readPolicyFile: (path:
       ...base,
       modelPath: v.model,
       size: v.size === undefined ? undefined : parseSize(v.size),
-      topK: num('top-k', base.topK, (x) => Number.isInteger(x) && x >= 0 && x <= 64),
-      tolerance: num('tolerance', base.tolerance, (x) => x > 0 && x < 1),
-      confidence: num('confidence', base.confidence, (x) => x > 0 && x < 1),
-      forwardBudget: num('budget', base.forwardBudget, (x) => Number.isInteger(x) && x >= 16),
-      maxDraws: v['max-draws'] === undefined ? undefined : num('max-draws', 0, (x) => Number.isInteger(x) && x >= 16 && x <= 1 << 23),
-      monteCarloSamples: capped(num('mc', base.monteCarloSamples, (x) => Number.isInteger(x) && x >= 0), MAX_MONTE_CARLO_DRAWS, (x, cap) =>
+      topK: num('top-k', base.topK, (x) => inRange('topK', x)),
+      tolerance: num('tolerance', base.tolerance, (x) => inRange('tolerance', x)),
+      confidence: num('confidence', base.confidence, (x) => inRange('confidence', x)),
+      forwardBudget: num('budget', base.forwardBudget, (x) => inRange('forwardBudget', x)),
+      maxDraws: v['max-draws'] === undefined ? undefined : num('max-draws', 0, (x) => inRange('maxDraws', x)),
+      monteCarloSamples: capped(num('mc', base.monteCarloSamples, (x) => Number.isInteger(x) && x >= 0), ANALYSIS_LIMITS.monteCarloSamples.max, (x, cap) =>
         `--mc ${x} is more than the ${cap} Monte-Carlo draws allowed (one forward pass each; --mc-seconds bounds the time instead)`),
       monteCarloTimeMs: v['mc-seconds'] === undefined ? undefined : 1000 * num('mc-seconds', 0, (x) => x > 0),
-      seed: num('seed', base.seed, Number.isInteger),
-      threads: v.threads === undefined ? undefined : capped(num('threads', 0, (x) => Number.isInteger(x) && x >= 1), availableParallelism(), (x, cap) =>
-        `--threads ${x} is more than this machine's ${cap} CPU cores (more threads than cores only slow onnxruntime down)`),
+      seed: num('seed', base.seed, (x) => inRange('seed', x)),
+      threads: v.threads === undefined ? undefined : autoThreads(capped(num('threads', 0, (x) => Number.isInteger(x) && x >= 0), availableParallelism(), (x, cap) =>
+        `--threads ${x} is more than this machine's ${cap} CPU cores (more threads than cores only slow onnxruntime down)`)),
       gradient: gradientMode(v.gradient),
       ...(v.parameters ? { parameters: true } : {}),
       label: v.label === undefined ? undefined : num('label', 0, (x) => Number.isInteger(x) && x >= 0),
@@ -128,7 +130,7 @@ export function parseCommandLine(argv: readonly string[], readPolicyFile: (path:
               mean: list('mean'),
               std: list('std'),
               scale: v.scale === undefined ? undefined : num('scale', 1, (x) => x === 1 || x === 255),
-              channels,
+              channels: channels as ChannelOrder | undefined,
             }
           : undefined,
     },
@@ -137,13 +139,13 @@ export function parseCommandLine(argv: readonly string[], readPolicyFile: (path:
 
 /** What a numeric option accepts, for its error message. */
 const REQUIREMENTS: Partial<Record<keyof typeof options, string>> = {
-  'top-k': 'an integer from 0 to 64',
-  tolerance: 'a number between 0 and 1',
-  confidence: 'a number between 0 and 1',
-  budget: 'an integer >= 16',
-  'max-draws': 'an integer from 16 to 8388608',
+  'top-k': describeRange('topK'),
+  tolerance: describeRange('tolerance'),
+  confidence: describeRange('confidence'),
+  budget: describeRange('forwardBudget'),
+  'max-draws': describeRange('maxDraws'),
   'mc-seconds': 'a positive number',
-  seed: 'an integer',
+  seed: describeRange('seed'),
   label: 'an integer >= 0 (a class index)',
   scale: '1 or 255',
 };
@@ -165,6 +167,11 @@ function capped(value: number, limit: number, message: (value: string, limit: st
   return value;
 }
 
+/** 0 threads: onnxruntime decides. */
+function autoThreads(threads: number): number | undefined {
+  return threads === 0 ? undefined : threads;
+}
+
 function helpCommand(): CliCommand {
   return { command: 'help', params: defaults([], ''), json: false };
 }
@@ -173,12 +180,12 @@ export function defaults(imagePaths: string[], policy: string): AnalyzeParams {
   return {
     imagePaths,
     policy,
-    tolerance: 0.01,
-    confidence: 0.95,
-    topK: 8,
-    forwardBudget: 4096,
-    monteCarloSamples: 1000,
-    seed: 0,
+    tolerance: ANALYSIS_LIMITS.tolerance.default,
+    confidence: ANALYSIS_LIMITS.confidence.default,
+    topK: ANALYSIS_LIMITS.topK.default,
+    forwardBudget: ANALYSIS_LIMITS.forwardBudget.default,
+    monteCarloSamples: ANALYSIS_LIMITS.monteCarloSamples.default,
+    seed: ANALYSIS_LIMITS.seed.default,
   };
 }
 

@@ -2,6 +2,8 @@
  * Messages between a host (CLI or extension) and the engine child process, one discriminated union per direction,
  * validated on receipt. Sent with Node's 'advanced' IPC serialisation, so typed arrays travel as binary.
  */
+import { ANALYSIS_LIMITS, MAX_MONTE_CARLO_DRAWS, inRange } from '../shared/analysisLimits';
+import type { ChannelOrder } from '../shared/presets';
 import type { AnalysisResult, GradientMode, ImageArrays, ImageMomentsReport } from './analysis/result';
 import type { ModelInspection } from './inspect';
 
@@ -10,7 +12,7 @@ export interface PreprocessParams {
   readonly mean?: readonly number[];
   readonly std?: readonly number[];
   readonly scale?: number;
-  readonly channels?: 'rgb' | 'bgr' | 'gray';
+  readonly channels?: ChannelOrder;
 }
 
 export interface AnalyzeParams {
@@ -49,9 +51,6 @@ export type EngineStage = 'load' | 'moments' | 'eigen' | 'model' | 'analytic' | 
 /** How often the engine says it is alive, even while its worker thread computes. */
 export const HEARTBEAT_INTERVAL_MS = 500;
 
-/** Most Monte-Carlo draws one analysis may ask for (each is a forward pass; --mc-seconds bounds the time instead). */
-export const MAX_MONTE_CARLO_DRAWS = 1_000_000;
-
 export type EngineToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'heartbeat' }
@@ -88,14 +87,14 @@ export function parseHostMessage(msg: unknown): HostToEngine {
     ['size', optional(p.size, (v): v is number[] => numberArray(v) && v.length === 2)],
     ['preprocess', optional(p.preprocess, isObject)],
     ['label', optional(p.label, isNumber)],
-    ['tolerance', isNumber(p.tolerance) && p.tolerance > 0],
-    ['confidence', isNumber(p.confidence) && p.confidence > 0 && p.confidence < 1],
-    ['topK', isNumber(p.topK) && p.topK >= 0],
-    ['forwardBudget', isNumber(p.forwardBudget) && p.forwardBudget >= 1],
-    ['maxDraws', optional(p.maxDraws, (v): v is number => isNumber(v) && v >= 16)],
-    ['monteCarloSamples', isNumber(p.monteCarloSamples) && p.monteCarloSamples >= 0],
+    ['tolerance', inRange('tolerance', p.tolerance)],
+    ['confidence', inRange('confidence', p.confidence)],
+    ['topK', inRange('topK', p.topK)],
+    ['forwardBudget', inRange('forwardBudget', p.forwardBudget)],
+    ['maxDraws', optional(p.maxDraws, (v): v is number => inRange('maxDraws', v))],
+    ['monteCarloSamples', Number.isInteger(p.monteCarloSamples) && (p.monteCarloSamples as number) >= ANALYSIS_LIMITS.monteCarloSamples.min],
     ['monteCarloTimeMs', optional(p.monteCarloTimeMs, isNumber)],
-    ['seed', isNumber(p.seed)],
+    ['seed', inRange('seed', p.seed)],
     ['threads', optional(p.threads, isCount)],
     ['parameters', p.parameters === undefined || typeof p.parameters === 'boolean'],
     ['gradient', p.gradient === undefined || p.gradient === 'auto' || p.gradient === 'graph' || p.gradient === 'fd' || p.gradient === 'none'],

@@ -10,7 +10,7 @@ import type {
   Report,
 } from '../engine/analysis/result';
 import type { ModelInspection } from '../engine/inspect';
-import { PRESETS } from '../model/preprocess';
+import { PRESETS } from '../shared/presets';
 import {
   type ImageArraysView,
   type ImageResultView,

@@ -1,12 +1,11 @@
 import type { InferenceSession } from 'onnxruntime-node';
+import type { OutputKind } from '../core/outputs/classifier';
 import type { Dim } from './onnx/graph';
 import type { ModelProto } from './onnx/types';
 import type { ImageGeometry } from './image-input';
 import type { ModelDtype } from './ort-tensors';
 
 export type Layout = 'NCHW' | 'NHWC';
-export type OutputKind = 'logits' | 'probabilities';
-
 export interface TensorSpec {
   readonly name: string;
   /** onnxruntime's spelling: 'float32', 'float16', 'int64', ... */

@@ -1,6 +1,6 @@
 import { producers } from './onnx/graph';
 import type { GraphProto } from './onnx/types';
-import type { OutputKind } from './model-info';
+import type { OutputKind } from '../core/outputs/classifier';
 
 export interface OutputKindDecision {
   readonly kind: OutputKind;

@@ -1,31 +1,10 @@
 import type { Image } from '../core/image';
 import { fitToInput } from './fit';
 import type { ModelInfo } from './model-info';
+import { GRAY_WEIGHTS } from '../core/augment/color/hsv';
+import { PRESETS, type ChannelOrder, type PresetName, type PreprocessValues } from '../shared/presets';
 
-/** The colour order the model expects; 'gray' feeds luma (replicated when the model has 3 channels). */
-export type ChannelOrder = 'rgb' | 'bgr' | 'gray';
-export type PresetName = 'imagenet' | 'unit' | 'raw255' | 'raw255-bgr' | 'cifar';
-
-/**
- * model_value[c] = (scale * pixel[c] - mean[c]) / std[c], pixel in [0, 1] after the channel order is applied;
- * mean and std are in scaled units (0..255 when scale is 255). One value applies to every channel.
- */
-export interface PreprocessValues {
-  readonly channels: ChannelOrder;
-  readonly scale: number;
-  readonly mean: readonly number[];
-  readonly std: readonly number[];
-}
-
-export const PRESETS: Readonly<Record<PresetName, PreprocessValues>> = {
-  imagenet: { channels: 'rgb', scale: 1, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
-  unit: { channels: 'rgb', scale: 1, mean: [0], std: [1] },
-  raw255: { channels: 'rgb', scale: 255, mean: [0], std: [1] },
-  'raw255-bgr': { channels: 'bgr', scale: 255, mean: [0], std: [1] },
-  cifar: { channels: 'rgb', scale: 1, mean: [0.5], std: [0.5] },
-};
-
-export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
+export { PRESET_NAMES, PRESETS, type ChannelOrder, type PresetName, type PreprocessValues } from '../shared/presets';
 
 /** A preset and/or explicit values; explicit values override the preset's. */
 export interface PreprocessRequest extends Partial<PreprocessValues> {
@@ -54,9 +33,6 @@ export interface PreprocessPlan extends PreprocessValues {
   readonly std: readonly number[];
   readonly target: InputTarget;
 }
-
-/** ITU-R 601 luma weights, as torchvision's rgb_to_grayscale. */
-export const GRAY_WEIGHTS = [0.2989, 0.587, 0.114] as const;
 
 /** Values under a name: a preset's, or a guess's read from the model file. */
 export interface NamedValues {

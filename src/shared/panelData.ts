@@ -14,13 +14,9 @@ import {
   isShape,
   isText,
 } from './validate';
+import { CHANNEL_CHOICES, CHANNEL_ORDERS, PRESET_CHOICES, type ChannelChoice, type ChannelOrder, type PresetChoice } from './presets';
 
 //#region inputs (what the user edits)
-
-export const PRESET_CHOICES = ['auto', 'imagenet', 'unit', 'raw255', 'raw255-bgr', 'cifar'] as const;
-export type PresetChoice = (typeof PRESET_CHOICES)[number];
-export const CHANNEL_CHOICES = ['auto', 'rgb', 'bgr', 'gray'] as const;
-export type ChannelChoice = (typeof CHANNEL_CHOICES)[number];
 
 /** Preprocessing between the [0, 1] image and the model; null fields take the preset's value. */
 export interface PreprocessingInput {
@@ -126,8 +122,6 @@ export function parseInputs(value: unknown): PanelInputs | undefined {
 
 //#region model summary
 
-export type ChannelOrder = 'rgb' | 'bgr' | 'gray';
-
 export interface PreprocessingValues {
   channels: ChannelOrder;
   scale: number;
@@ -165,7 +159,7 @@ function parseTensor(value: unknown): { name: string; shape: (number | string)[]
 function parseValues(value: unknown): PreprocessingValues | undefined {
   if (!isFields(value)) return undefined;
   const { channels, scale, mean, std } = value;
-  if (!isOneOf(channels, ['rgb', 'bgr', 'gray'] as const) || !isFiniteNumber(scale)) return undefined;
+  if (!isOneOf(channels, CHANNEL_ORDERS) || !isFiniteNumber(scale)) return undefined;
   if (!isNumberList(mean, 4) || !isNumberList(std, 4)) return undefined;
   return { channels, scale, mean, std };
 }

@@ -1,14 +1,7 @@
 // The model summary (inputs, dtype, shapes, layout, output kind, opset) and the preprocessing: the engine's guess,
 // editable (preset, channel order, scale, mean, std).
-import {
-  CHANNEL_CHOICES,
-  type ChannelChoice,
-  type ModelSummaryView,
-  PRESET_CHOICES,
-  type PresetChoice,
-  type PreprocessingInput,
-  type PreprocessingValues,
-} from '../../src/shared/panelData';
+import type { ModelSummaryView, PreprocessingInput, PreprocessingValues } from '../../src/shared/panelData';
+import { CHANNEL_CHOICES, PRESET_CHOICES, type ChannelChoice, type PresetChoice } from '../../src/shared/presets';
 import type { ModelSummaryMessage, PanelCommand } from '../../src/shared/panelProtocol';
 import { el } from '../dom';
 import { list, parseNumberList } from '../format';

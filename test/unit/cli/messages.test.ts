@@ -101,10 +101,10 @@ describe('policy errors carry their position', () => {
 
 describe('option values', () => {
   for (const [options, message] of [
-    [['--budget', '-1'], '--budget -1 is not a valid value: --budget must be an integer >= 16'],
-    [['--budget=-1'], '--budget -1 is not a valid value: --budget must be an integer >= 16'],
+    [['--budget', '-1'], '--budget -1 is not a valid value: --budget must be an integer from 16 to 10000000'],
+    [['--budget=-1'], '--budget -1 is not a valid value: --budget must be an integer from 16 to 10000000'],
     [['--label', '-1'], '--label -1 is not a valid value: --label must be an integer >= 0 (a class index)'],
-    [['--tolerance', '-.5'], '--tolerance -.5 is not a valid value: --tolerance must be a number between 0 and 1'],
+    [['--tolerance', '-.5'], '--tolerance -.5 is not a valid value: --tolerance must be a number from 0.000001 to 0.5'],
     [['--mean', ''], "--mean '' has an empty value: give 1 number, or 1 per model channel, separated by commas"],
     [['--std', '0.5,,0.5'], "--std '0.5,,0.5' has an empty value: give 1 number, or 1 per model channel, separated by commas"],
   ] as const) {
@@ -161,7 +161,7 @@ describe('the CLI: exit codes and what it prints', () => {
   it('--budget -1 exits 2 with the accepted values', () => {
     const r = auglens('analyze', '--model', 'm.onnx', '--image', image, '--policy', 'RandomCrop(8)', '--budget', '-1');
     assert.equal(r.code, 2, r.stderr);
-    assert.equal(r.stderr.split('\n')[0], 'auglens: error: --budget -1 is not a valid value: --budget must be an integer >= 16');
+    assert.equal(r.stderr.split('\n')[0], 'auglens: error: --budget -1 is not a valid value: --budget must be an integer from 16 to 10000000');
   });
 
   it('any error line is printed with invisible characters escaped and at most 1,000 characters', () => {
