@@ -1,7 +1,7 @@
 // Stands in for VS Code's webview API in an exported report page: when the panel script says it is ready, the host
 // messages embedded in the page (JSON with base64 arrays) are delivered as if the extension had sent them.
 import { parseWithArrays } from '../src/shared/binaryJson';
-import type { WebviewApi } from './vscodeApi';
+import type { WebviewApi } from './webviewApi';
 
 export const REPORT_DATA_ID = 'auglens-report-data';
 

@@ -3,12 +3,7 @@
 import { type PanelState, type ViewOptions, type WebviewToHostMessage, parsePanelState } from '../src/shared/panelProtocol';
 import type { HostLink } from './app';
 import { offlineApi } from './offlineApi';
-
-export interface WebviewApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
+import type { WebviewApi } from './webviewApi';
 
 declare function acquireVsCodeApi(): WebviewApi;
 

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { parseEngineMessage, type AnalyzeParams, type EngineStage, type EngineToHost, type HostToEngine } from './protocol';
 import type { AnalysisResult, ImageArrays, ImageMomentsReport } from './analysis/result';
-import type { ModelInspection } from './inspect';
+import type { ModelInspection } from './modelInspection';
 
 export interface RunHandlers {
   readonly onProgress?: (stage: EngineStage, fraction: number, message: string) => void;

@@ -5,7 +5,7 @@
 import { ANALYSIS_LIMITS, MAX_MONTE_CARLO_DRAWS, inRange } from '../shared/analysisLimits';
 import type { ChannelOrder } from '../shared/presets';
 import type { AnalysisResult, GradientMode, ImageArrays, ImageMomentsReport } from './analysis/result';
-import type { ModelInspection } from './inspect';
+import type { ModelInspection } from './modelInspection';
 
 export interface PreprocessParams {
   readonly preset?: string;

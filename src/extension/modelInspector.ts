@@ -2,7 +2,7 @@
 // the answer is kept until the file changes (size or modification time).
 import * as vscode from 'vscode';
 import { inspectModel } from '../engine/client';
-import type { ModelInspection } from '../engine/inspect';
+import type { ModelInspection } from '../engine/modelInspection';
 
 interface Entry {
   readonly stamp: string;

@@ -9,7 +9,7 @@ import type {
   ModelQuadrature,
   Report,
 } from '../engine/analysis/result';
-import type { ModelInspection } from '../engine/inspect';
+import type { ModelInspection } from '../engine/modelInspection';
 import { PRESETS } from '../shared/presets';
 import {
   type ImageArraysView,

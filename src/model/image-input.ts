@@ -2,7 +2,8 @@ import { MAX_IMAGE_VALUES } from '../core/image';
 import { formatBytes } from '../core/io/regularFile';
 import { ModelError } from './errors';
 import type { Dim } from './onnx/graph';
-import type { Layout } from './model-info';
+
+export type Layout = 'NCHW' | 'NHWC';
 
 export interface ImageGeometry {
   readonly layout: Layout;

@@ -5,7 +5,6 @@ import type { ModelProto } from './onnx/types';
 import type { ImageGeometry } from './image-input';
 import type { ModelDtype } from './ort-tensors';
 
-export type Layout = 'NCHW' | 'NHWC';
 export interface TensorSpec {
   readonly name: string;
   /** onnxruntime's spelling: 'float32', 'float16', 'int64', ... */

@@ -2,7 +2,7 @@ import { outcomeCount, type Mixture, type WeightedImage } from '../augment/mixtu
 import { singleOffset } from '../augment/offsets';
 import type { Step } from '../augment/step';
 import type { Image } from '../image';
-import type { ContinuousMoments, ContinuousOptions } from './continuousMoments';
+import type { ContinuousMoments, ContinuousOptions } from './continuousTypes';
 import { denseGramEigen } from './denseGramEigen';
 import { productGramEigen } from './productGramEigen';
 import type { ControlledDrawer } from './controlVariates';

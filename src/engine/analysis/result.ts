@@ -1,5 +1,5 @@
 import type { TaylorValidity } from '../../core/alignment';
-import type { QuadratureReport } from '../../core/moments/continuousMoments';
+import type { QuadratureReport } from '../../core/moments/continuousTypes';
 import type { ParametersReport, PooledParametersReport, SkippedParameters } from './parameterReport';
 
 /** report.json: versioned so that readers can check what they parse. Bump on any breaking change. */
