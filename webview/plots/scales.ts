@@ -1,4 +1,5 @@
 // Axis scales and ticks for the SVG plots. Pure.
+import { finiteRange } from '../../src/core/render/finiteRange';
 
 export interface Scale {
   (value: number): number;
@@ -51,14 +52,9 @@ export function logScale(domain: readonly [number, number], range: readonly [num
 
 /** [min, max] of the finite values, padded by `pad` of the span (or around a single value). */
 export function extent(values: Iterable<number>, pad = 0): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (!Number.isFinite(v)) continue;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  if (lo > hi) return [0, 1];
+  const finite = finiteRange(values);
+  if (!finite) return [0, 1];
+  const { lo, hi } = finite;
   if (lo === hi) return [lo - (Math.abs(lo) || 1) * 0.1, hi + (Math.abs(hi) || 1) * 0.1];
   const margin = (hi - lo) * pad;
   return [lo - margin, hi + margin];

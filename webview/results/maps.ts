@@ -4,6 +4,7 @@
 // eigen-images and the saliency are summed over channels (signed), and |saliency| x std (the engine's
 // |g_c| sqrt(Var_c) at the mean image) is summed over channels: the first-order size of the loss change each pixel
 // contributes.
+import { finiteRange } from '../../src/core/render/finiteRange';
 import type { ImageResultView } from '../../src/shared/panelData';
 import type { ScaleMode } from '../../src/shared/panelProtocol';
 import { num, percent } from '../format';
@@ -135,17 +136,6 @@ export function displayMaps(result: ImageResultView): DisplayMap[] {
   return maps;
 }
 
-function finiteExtent(values: Float32Array): Range {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (!Number.isFinite(v)) continue;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return lo > hi ? { lo: 0, hi: 0 } : { lo, hi };
-}
-
 /**
  * The colour range of every map, keyed by `${column}:${key}`. The same map of the compared policies always shares
  * its range; with 'shared', all maps of a group (all eigen-images, say) share one too. Sequential maps of
@@ -156,7 +146,7 @@ export function mapRanges(columns: readonly (readonly DisplayMap[])[], mode: Sca
   const poolKey = (m: DisplayMap) => (mode === 'shared' ? m.group : m.key);
   for (const maps of columns) {
     for (const m of maps) {
-      const e = finiteExtent(m.values);
+      const e = finiteRange(m.values) ?? { lo: 0, hi: 0 };
       const prev = pooled.get(poolKey(m));
       pooled.set(poolKey(m), prev ? { lo: Math.min(prev.lo, e.lo), hi: Math.max(prev.hi, e.hi) } : e);
     }

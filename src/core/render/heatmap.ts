@@ -1,6 +1,7 @@
 import type { Image } from '../image';
 import { colormapIndex, colormapTable, COLORMAP_SIZE, type ColormapName, type Rgb } from './colormap';
 import { BLACK, createCanvas, fillRect, setPixel, strokeFrame, unitToByte, type RgbaImage } from './canvas';
+import { finiteRange } from './finiteRange';
 import { drawText, textHeight, textWidth } from './font';
 import { formatTicks } from './ticks';
 
@@ -62,16 +63,9 @@ export function renderImage(img: Image, opts: ImageRenderOptions = {}): RgbaImag
 
 /** The value range a heatmap uses for `opts`, from the finite values of `map`. */
 export function heatmapRange(map: Float32Array, opts: Pick<HeatmapOptions, 'lo' | 'hi' | 'symmetric'>): { lo: number; hi: number } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of map) {
-    if (!Number.isFinite(v)) continue;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  if (min > max) min = max = 0;
-  const lo = opts.lo ?? min;
-  const hi = opts.hi ?? max;
+  const finite = finiteRange(map) ?? { lo: 0, hi: 0 };
+  const lo = opts.lo ?? finite.lo;
+  const hi = opts.hi ?? finite.hi;
   if (!opts.symmetric) return { lo, hi };
   const m = Math.max(Math.abs(lo), Math.abs(hi));
   return { lo: -m, hi: m };
