@@ -41,10 +41,11 @@ export function liftConstantPadWindow(op: WindowOp, m: Mixture): Mixture {
   const { height: h, width: w } = m.shape;
   const { height: oh, width: ow } = op.output;
   const families = m.families.flatMap((f): WindowFamily[] => {
-    const fill = fillValues(op.fill, f.base.channels);
-    const known = knownContent(f.base);
-    const c = known && sameFill(known.fill, fill) ? known : { top: 0, bottom: f.base.height, left: 0, right: f.base.width, fill };
-    const padded = padImage(f.base, pad, 'constant', op.fill);
+    const base = f.base;
+    const fill = fillValues(op.fill, base.channels);
+    const known = knownContent(base);
+    const c = known && sameFill(known.fill, fill) ? known : { top: 0, bottom: base.height, left: 0, right: base.width, fill };
+    const padded = padImage(base, pad, 'constant', op.fill);
     const groups = new Map<string, { sides: Sides; s: number[]; p: number[] }>();
     for (let i = 0; i < f.offsets.p.length; i++) {
       const ay = f.offsets.dy[i];
