@@ -11,6 +11,27 @@ export interface WarpWindow {
 }
 
 /**
+ * grid_sample's sampling grid (align_corners=False) of a warp about the image centre, for an output window of an
+ * image-sized grid: output column j lies at x[j] = j + left + 0.5 - w / 2 from the centre (row i at y[i], alike),
+ * and the centre is the source pixel (centreX, centreY) = ((w - 1) / 2, (h - 1) / 2). An inverse affine matrix m maps
+ * the output pixel to the source point (m0 x + m1 y + centreX + m2, m3 x + m4 y + centreY + m5).
+ */
+export interface SourceGrid {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly centreX: number;
+  readonly centreY: number;
+}
+
+export function sourceGrid(height: number, width: number, window: WarpWindow): SourceGrid {
+  const x = new Float64Array(window.width);
+  const y = new Float64Array(window.height);
+  for (let j = 0; j < window.width; j++) x[j] = j + window.left + 0.5 - width / 2;
+  for (let i = 0; i < window.height; i++) y[i] = i + window.top + 0.5 - height / 2;
+  return { x, y, centreX: (width - 1) / 2, centreY: (height - 1) / 2 };
+}
+
+/**
  * torchvision's `_apply_grid_transform` for a float image and a fill (tensor backend, F.affine / F.rotate):
  * grid_sample with zero padding and align_corners=False on the image with an extra all-ones mask channel, then
  * nearest: out = mask < 0.5 ? fill : value; bilinear: out = value * mask + (1 - mask) * fill, where value is the
@@ -24,19 +45,19 @@ export function warpImage(img: Image, m: Float64Array, mode: WarpMode, fills: Fl
   const dst = out.data;
   const plane = h * w;
   const outPlane = win.height * win.width;
-  const cx = (w - 1) / 2 + m[2];
-  const cy = (h - 1) / 2 + m[5];
+  const grid = sourceGrid(h, w, win);
+  const cx = grid.centreX + m[2];
+  const cy = grid.centreY + m[5];
   // sx = m0 bx + m1 by + cx and sy = m3 bx + m4 by + cy, with the bx products per column and the by ones per row.
   const colX = new Float64Array(win.width);
   const colY = new Float64Array(win.width);
   for (let j = 0; j < win.width; j++) {
-    const bx = j + win.left + 0.5 - w / 2;
-    colX[j] = m[0] * bx;
-    colY[j] = m[3] * bx;
+    colX[j] = m[0] * grid.x[j];
+    colY[j] = m[3] * grid.x[j];
   }
   const corners = new Float64Array(4);
   for (let i = 0; i < win.height; i++) {
-    const by = i + win.top + 0.5 - h / 2;
+    const by = grid.y[i];
     const rowX = m[1] * by;
     const rowY = m[4] * by;
     for (let j = 0, o = i * win.width; j < win.width; j++, o++) {

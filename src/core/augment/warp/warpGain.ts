@@ -1,4 +1,4 @@
-import { cornerWeights, nearbyint, type WarpMode, type WarpWindow } from './gridSample';
+import { cornerWeights, nearbyint, sourceGrid, type WarpMode, type WarpWindow } from './gridSample';
 
 /**
  * A bound on ||L||_2^2 for the linear part L of a warp (out = L x + fill terms): ||L||_2^2 <= ||L||_1 ||L||_inf, the
@@ -8,13 +8,14 @@ import { cornerWeights, nearbyint, type WarpMode, type WarpWindow } from './grid
 export function warpGain(m: Float64Array, mode: WarpMode, height: number, width: number, window: WarpWindow): number {
   const columns = new Float64Array(height * width);
   let maxRow = 0;
-  const cx = (width - 1) / 2 + m[2];
-  const cy = (height - 1) / 2 + m[5];
+  const grid = sourceGrid(height, width, window);
+  const cx = grid.centreX + m[2];
+  const cy = grid.centreY + m[5];
   const corners = new Float64Array(4);
   for (let i = 0; i < window.height; i++) {
-    const by = i + window.top + 0.5 - height / 2;
+    const by = grid.y[i];
     for (let j = 0; j < window.width; j++) {
-      const bx = j + window.left + 0.5 - width / 2;
+      const bx = grid.x[j];
       const sx = m[0] * bx + m[1] * by + cx;
       const sy = m[3] * bx + m[4] * by + cy;
       if (mode === 'nearest') {

@@ -2,7 +2,7 @@ import { gaussLegendre } from '../../quadrature/gaussLegendre';
 import { crossMoments, type PixelLaw } from '../../moments/pixelLaw';
 import { inverseAffineMatrix, type AffineParams } from './affineMatrix';
 import { foldUniform, type FoldedInterval } from './foldedRange';
-import { cornerWeights, nearbyint, type WarpMode, type WarpWindow } from './gridSample';
+import { cornerWeights, nearbyint, sourceGrid, type WarpMode, type WarpWindow } from './gridSample';
 import { appendCrossings, crossingLevels, maxCrossings, type SourceLine } from './warpCrossings';
 
 /**
@@ -47,17 +47,18 @@ export function warpPixelMoments(law: PixelLaw, warp: OneParameterWarp, window: 
   const offset = warp.mode === 'nearest' ? 0.5 : 0;
   const xLevels = crossingLevels(offset, w);
   const yLevels = crossingLevels(offset, h);
-  const xc = warp.center[0] + (w - 1) / 2;
-  const yc = warp.center[1] + (h - 1) / 2;
+  const grid = sourceGrid(h, w, window);
+  const xc = warp.center[0] + grid.centreX;
+  const yc = warp.center[1] + grid.centreY;
   const size = window.height * window.width;
   const mean = new Float64Array(channels * size);
   const second = new Float64Array(channels * size);
   const breaks = new Float64Array(maxCrossings(angle, xLevels) + maxCrossings(angle, yLevels) + 2);
   const acc = new Float64Array(2 * channels);
   for (let i = 0; i < window.height; i++) {
-    const by = i + window.top + 0.5 - h / 2;
+    const by = grid.y[i];
     for (let j = 0; j < window.width; j++) {
-      const bx = j + window.left + 0.5 - w / 2;
+      const bx = grid.x[j];
       const u = bx - warp.center[0];
       const v = by - warp.center[1];
       const xs: SourceLine = { angle, a: coef.x[0] * u + coef.x[1] * v, b: coef.x[2] * u + coef.x[3] * v, c: xc };
