@@ -1,6 +1,7 @@
 // The offline report page: the panel's own stylesheet and script inlined, its messages embedded as JSON (arrays in
 // base64), and the PNG heatmaps as data URIs for readers without JavaScript. Loads nothing from anywhere.
 // Pure: no vscode, no file system.
+import { escapeHtml, renderPanelPage } from './panelPage';
 
 export interface ReportPageParts {
   title: string;
@@ -87,11 +88,7 @@ const THEME_FALLBACK = `:root {
   }
 }`;
 
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; font-src data:";
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+const CSP = ["default-src 'none'", "style-src 'unsafe-inline'", "script-src 'unsafe-inline'", 'img-src data:', 'font-src data:'];
 
 /** Text safe inside a <script> element: no "</script" or "<!--" can end or alter it. */
 function scriptSafe(text: string): string {
@@ -102,30 +99,19 @@ export function renderReportHtml(parts: ReportPageParts): string {
   const pictures = parts.pictures
     .map(({ name, png }) => `<figure><img alt="${escapeHtml(name)}" src="data:image/png;base64,${Buffer.from(png).toString('base64')}"><figcaption>${escapeHtml(name)}</figcaption></figure>`)
     .join('\n');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(parts.title)}</title>
-<style>
+  return renderPanelPage({
+    csp: CSP,
+    title: parts.title,
+    head: `<style>
 ${THEME_FALLBACK}
 ${parts.css.replace(/<\/(style)/gi, '<\\/$1')}
-</style>
-</head>
-<body class="auglens-report">
-<main id="auglens-panel" aria-live="polite">
-  <h1 id="model-name"></h1>
-  <div id="status-line" class="status" role="status"></div>
-</main>
-<noscript>
+</style>`,
+    bodyClass: 'auglens-report',
+    body: `<noscript>
 <pre>${escapeHtml(parts.summaryText)}</pre>
 ${pictures}
 </noscript>
 <script type="application/json" id="auglens-report-data">${parts.messagesJson.replace(/</g, '\\u003c')}</script>
-<script>${scriptSafe(parts.script)}</script>
-</body>
-</html>
-`;
+<script>${scriptSafe(parts.script)}</script>`,
+  });
 }
