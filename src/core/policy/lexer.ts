@@ -1,5 +1,6 @@
 import { PolicyError, printable } from './errors';
 import type { SourceSpan } from './types';
+import { CLOSERS, DECIMAL_NUMBER, OPENERS, commentEnd, continuationLength, isBlank } from '../python/lexical';
 
 export type Punct = '(' | ')' | '[' | ']' | '{' | '}' | ',' | ':' | ';' | '=' | '.' | '+' | '-' | '*' | '/';
 
@@ -15,10 +16,7 @@ export type Token =
   | { readonly type: 'error'; readonly error: PolicyError; readonly span: SourceSpan };
 
 const PUNCT = new Set<string>(['(', ')', '[', ']', '{', '}', ',', ':', ';', '=', '.', '+', '-', '*', '/']);
-const OPENERS = new Set(['(', '[', '{']);
-const CLOSERS = new Set([')', ']', '}']);
-// Python numeric literals: 12, 1_000, 3.5, 5., .5, 1e-3, 2.5E+4
-export const NUMBER = /(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?/y;
+export const NUMBER = new RegExp(DECIMAL_NUMBER, 'y');
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 const ESCAPES = new Map([['n', '\n'], ['t', '\t'], ['r', '\r'], ['b', '\b'], ['f', '\f'], ['\\', '\\'], ["'", "'"], ['"', '"'], ['/', '/']]);
 
@@ -51,12 +49,12 @@ function scan(text: string, origin: readonly number[] | undefined, tokens: Token
   let i = 0;
   while (i < text.length) {
     const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\f') {
+    if (isBlank(c)) {
       i++;
     } else if (c === '#') {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (c === '\\' && text[i + 1] === '\n') {
-      i += 2; // Python line continuation
+      i = commentEnd(text, i);
+    } else if (continuationLength(text, i) > 0) {
+      i += continuationLength(text, i);
     } else if (c === '\n') {
       if (depth === 0) tokens.push({ type: 'newline', span: span(i, i + 1) });
       i++;
@@ -81,8 +79,8 @@ function scan(text: string, origin: readonly number[] | undefined, tokens: Token
       tokens.push({ type: 'name', text: raw, span: span(i, i + raw.length) });
       i += raw.length;
     } else if (PUNCT.has(c)) {
-      if (OPENERS.has(c)) depth++;
-      if (CLOSERS.has(c)) depth = Math.max(0, depth - 1);
+      if (OPENERS.includes(c)) depth++;
+      if (CLOSERS.includes(c)) depth = Math.max(0, depth - 1);
       tokens.push({ type: 'punct', text: c as Punct, span: span(i, i + 1) });
       i++;
     } else {

@@ -1,4 +1,5 @@
 import type { SourceSpan } from '../policy/types';
+import { CLOSERS, DECIMAL_NUMBER, OPENERS, commentEnd, continuationLength, isBlank } from './lexical';
 
 /**
  * A tolerant Python tokenizer: enough of Python's lexical rules to find calls and their literal arguments in
@@ -25,16 +26,13 @@ export interface PyStringToken extends PyToken {
 }
 
 const NAME = /[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*/uy;
-const NUMBER =
-  /(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?[jJ]?)/y;
+const NUMBER = new RegExp(String.raw`(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|${DECIMAL_NUMBER}[jJ]?)`, 'y');
 const STRING_PREFIX = /(?:[rR][bBfF]?|[bBfF][rR]?|[uU])?(?='|")/y;
 /** Longest operators first. */
 const OPERATORS = [
   '**=', '//=', '>>=', '<<=', '...', '->', ':=', '==', '!=', '<=', '>=', '**', '//', '<<', '>>', '+=', '-=', '*=', '/=',
   '%=', '&=', '|=', '^=', '@=',
 ];
-const OPENERS = '([{';
-const CLOSERS = ')]}';
 
 export function tokenizePython(source: string): PyToken[] {
   const tokens: PyToken[] = [];
@@ -45,12 +43,12 @@ export function tokenizePython(source: string): PyToken[] {
   };
   while (i < source.length) {
     const c = source[i];
-    if (c === ' ' || c === '\t' || c === '\f' || c === '\r') {
+    if (isBlank(c)) {
       i++;
     } else if (c === '#') {
-      while (i < source.length && source[i] !== '\n') i++;
-    } else if (c === '\\' && (source[i + 1] === '\n' || (source[i + 1] === '\r' && source[i + 2] === '\n'))) {
-      i += source[i + 1] === '\n' ? 2 : 3;
+      i = commentEnd(source, i);
+    } else if (continuationLength(source, i) > 0) {
+      i += continuationLength(source, i);
     } else if (c === '\n') {
       if (depth === 0 && tokens.length > 0 && tokens[tokens.length - 1].kind !== 'newline') push('newline', i, i + 1);
       i++;
