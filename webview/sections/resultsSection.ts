@@ -1,5 +1,6 @@
 // The results: per policy (two columns side by side when comparing, on the same colour scales) the numbers, the
 // table of images, the heatmaps; below them the plots. A toolbar switches shared/per-map scales and the zoom.
+import { ANALYSIS_LIMITS } from '../../src/shared/analysisLimits';
 import type { ImageResultView, RunSummaryView } from '../../src/shared/panelData';
 import { type CanvasFact, type ScaleMode, type ViewOptions, ZOOM_LEVELS } from '../../src/shared/panelProtocol';
 import { el } from '../dom';
@@ -98,7 +99,7 @@ export class ResultsSection {
     if (spectrum) figures.push(plotFigure('Eigen-spectrum of Cov[T(x)]', 'How the augmentation variance spreads over directions (log scale).', spectrum));
     selected.forEach((r, i) => {
       const convergence = r?.model?.convergence;
-      const confidence = columns[i].summary?.settings.confidence ?? 0.95;
+      const confidence = columns[i].summary?.settings.confidence ?? ANALYSIS_LIMITS.confidence.default;
       const reference = r?.model?.method ?? 'exact';
       const plot = convergence && convergencePlot(convergence, confidence, reference);
       if (plot) figures.push(plotFigure(`Monte-Carlo convergence (${name(i)})`, `Sampling approaches the ${reference} E[loss] (dashed) slowly; the band is the confidence interval.`, plot));

@@ -4,7 +4,9 @@ import type { Step } from '../augment/step';
 import type { Image } from '../image';
 import type { MatrixProduct } from '../linalg/matrixProduct';
 import type { TransformSpec } from '../policy/types';
+import { ANALYSIS_LIMITS } from '../../shared/analysisLimits';
 import { covarianceEigen, DEFAULT_GRAM_LIMIT, matrixFreeCost, type CovarianceEigen } from './covarianceEigen';
+import { outcomeGramCost } from './gram';
 import { sigmaPoints } from './sigmaPoints';
 import { continuousMoments } from './continuousMoments';
 import type { ContinuousOptions, QuadratureReport } from './continuousTypes';
@@ -34,8 +36,6 @@ export interface ImageMomentsOptions {
   /** Matrix products for dense Gram matrices and RandomResizedCrop's exact moments (default: plain TypeScript). */
   readonly product?: MatrixProduct;
 }
-
-const MAX_DRAWS = 16384;
 
 /** Sigma-point reductions made between steps to keep a composition's outcome set small (math notes, section 2). */
 export interface Reduction {
@@ -94,15 +94,18 @@ export async function imageMoments(img: Image, policy: TransformSpec, opts: Imag
   progress(0.3, `per-pixel moments of ${outcomeCount(reduced).toLocaleString('en-US')} outcomes`);
   const pixel = pixelMoments(reduced);
   const t1 = performance.now();
-  if (opts.topK > 0 && outcomeCount(reduced) > gramLimit) {
-    const cost = matrixFreeCost(reduced, pixel, opts.topK);
-    const limit = opts.eigenBudget ?? EXACT_EIGEN_OPERATIONS;
-    if (cost > limit) {
-      const why = `exact eigenpairs of ${outcomeCount(reduced).toLocaleString('en-US')} outcomes would take about ${cost.toExponential(1)} multiply-adds, past the limit of ${limit.toExponential(1)}`;
-      return randomized(img, policy, step, opts, why, { mixture, pixel, reductions }, t0);
-    }
+  // The Gram route where it is allowed and cheaper, else matrix-free; past the eigen budget, drawn eigenpairs.
+  const n = outcomeCount(reduced);
+  const gramCost = n <= gramLimit ? outcomeGramCost(reduced) + n * n * opts.topK * 20 : Infinity;
+  const freeCost = opts.topK > 0 && gramCost > (opts.eigenBudget ?? EXACT_EIGEN_OPERATIONS) / 10 ? matrixFreeCost(reduced, pixel, opts.topK) : Infinity;
+  const cost = Math.min(gramCost, freeCost);
+  const limit = opts.eigenBudget ?? EXACT_EIGEN_OPERATIONS;
+  if (opts.topK > 0 && cost > limit) {
+    const why = `exact eigenpairs of ${n.toLocaleString('en-US')} outcomes would take about ${cost.toExponential(1)} multiply-adds, past the limit of ${limit.toExponential(1)}`;
+    return randomized(img, policy, step, opts, why, { mixture, pixel, reductions }, t0);
   }
-  const eigen = opts.topK > 0 ? covarianceEigen(reduced, pixel, { k: opts.topK, gramLimit, onProgress: (f, message) => progress(0.35 + 0.65 * f, message) }) : null;
+  const route = { k: opts.topK, gramLimit: freeCost < gramCost ? 0 : gramLimit, onProgress: (f: number, message: string) => progress(0.35 + 0.65 * f, message) };
+  const eigen = opts.topK > 0 ? covarianceEigen(reduced, pixel, route) : null;
   const t2 = performance.now();
   return {
     step,
@@ -119,7 +122,7 @@ export async function imageMoments(img: Image, policy: TransformSpec, opts: Imag
   };
 }
 
-/** Multiply-adds the matrix-free eigenpairs of an exact outcome set may take (about 20 s of plain TypeScript). */
+/** Multiply-adds the exact eigenpairs of an exact outcome set may take (about 20 s of plain TypeScript). */
 const EXACT_EIGEN_OPERATIONS = 4e10;
 
 /**
@@ -169,7 +172,7 @@ function continuousOptions(img: Image, opts: ImageMomentsOptions): ContinuousOpt
   return {
     topK: opts.topK,
     level: opts.quadratureLevel ?? 0,
-    randomized: { tolerance: opts.tolerance, replicates: REPLICATES, firstPoints: FIRST_POINTS, maxDraws: opts.maxDraws ?? MAX_DRAWS, seed: opts.seed ?? 0 },
+    randomized: { tolerance: opts.tolerance, replicates: REPLICATES, firstPoints: FIRST_POINTS, maxDraws: opts.maxDraws ?? ANALYSIS_LIMITS.maxDraws.default, seed: opts.seed ?? 0 },
     onProgress: opts.onProgress,
     product: opts.product,
     eigenOutcomes: Math.min(CONTINUOUS_EIGEN_MAX_OUTCOMES, Math.floor(Math.sqrt((2 * (opts.product ? PRODUCT_EIGEN_OPERATIONS : CONTINUOUS_EIGEN_OPERATIONS)) / (img.channels * img.height * img.width)))),
