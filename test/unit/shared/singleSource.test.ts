@@ -72,6 +72,23 @@ test("the README's --preprocess line names every preset, in order", () => {
   assert.deepEqual(named, [...PRESET_NAMES]);
 });
 
+test("the README's option ranges are the module's", () => {
+  const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+  const OPTION_OF: Readonly<Record<Exclude<AnalysisParameter, 'threads'>, string>> = {
+    tolerance: '--tolerance',
+    confidence: '--confidence',
+    topK: '--top-k',
+    forwardBudget: '--budget',
+    maxDraws: '--max-draws',
+    monteCarloSamples: '--mc',
+    seed: '--seed',
+  };
+  for (const [name, option] of Object.entries(OPTION_OF) as [AnalysisParameter, string][]) {
+    const { min, max } = ANALYSIS_LIMITS[name];
+    assert.ok(readme.includes(`\`${option}\` ${min} to ${max}`), `README: ${option} ${min} to ${max}`);
+  }
+});
+
 test('every default is inside its own range, and the bounds are inclusive', () => {
   for (const name of Object.keys(ANALYSIS_LIMITS) as AnalysisParameter[]) {
     const { default: value, min, max, integer } = ANALYSIS_LIMITS[name];
