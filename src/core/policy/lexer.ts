@@ -1,6 +1,6 @@
 import { PolicyError, printable } from './errors';
 import type { SourceSpan } from './types';
-import { CLOSERS, DECIMAL_NUMBER, OPENERS, commentEnd, continuationLength, isBlank } from '../python/lexical';
+import { CLOSERS, DECIMAL_NUMBER, OPENERS, triviaEnd } from '../python/lexical';
 
 export type Punct = '(' | ')' | '[' | ']' | '{' | '}' | ',' | ':' | ';' | '=' | '.' | '+' | '-' | '*' | '/';
 
@@ -48,14 +48,13 @@ function scan(text: string, origin: readonly number[] | undefined, tokens: Token
   let depth = 0;
   let i = 0;
   while (i < text.length) {
+    const next = triviaEnd(text, i);
+    if (next > i) {
+      i = next;
+      continue;
+    }
     const c = text[i];
-    if (isBlank(c)) {
-      i++;
-    } else if (c === '#') {
-      i = commentEnd(text, i);
-    } else if (continuationLength(text, i) > 0) {
-      i += continuationLength(text, i);
-    } else if (c === '\n') {
+    if (c === '\n') {
       if (depth === 0) tokens.push({ type: 'newline', span: span(i, i + 1) });
       i++;
     } else if (c === "'" || c === '"') {

@@ -1,5 +1,5 @@
 import type { SourceSpan } from '../policy/types';
-import { CLOSERS, DECIMAL_NUMBER, OPENERS, commentEnd, continuationLength, isBlank } from './lexical';
+import { CLOSERS, DECIMAL_NUMBER, OPENERS, triviaEnd } from './lexical';
 
 /**
  * A tolerant Python tokenizer: enough of Python's lexical rules to find calls and their literal arguments in
@@ -42,14 +42,13 @@ export function tokenizePython(source: string): PyToken[] {
     tokens.push({ kind, text: source.slice(start, end), span: { start, end } });
   };
   while (i < source.length) {
+    const next = triviaEnd(source, i);
+    if (next > i) {
+      i = next;
+      continue;
+    }
     const c = source[i];
-    if (isBlank(c)) {
-      i++;
-    } else if (c === '#') {
-      i = commentEnd(source, i);
-    } else if (continuationLength(source, i) > 0) {
-      i += continuationLength(source, i);
-    } else if (c === '\n') {
+    if (c === '\n') {
       if (depth === 0 && tokens.length > 0 && tokens[tokens.length - 1].kind !== 'newline') push('newline', i, i + 1);
       i++;
     } else if (startsString(source, i)) {
