@@ -190,3 +190,30 @@ function productPrefixSums(
   }
   return sums;
 }
+
+/**
+ * Estimated multiply-adds of outcomeGram: for each pair of families, one prefix-sum pass over the first canvas per
+ * distinct offset difference (at most the pairs of offsets, at most the differences the two offset ranges allow).
+ */
+export function outcomeGramCost(m: Mixture): number {
+  const ranges = m.families.map((f) => {
+    const { dy, dx } = f.offsets;
+    let y0 = Infinity, y1 = -Infinity, x0 = Infinity, x1 = -Infinity;
+    for (let k = 0; k < dy.length; k++) {
+      y0 = Math.min(y0, dy[k]);
+      y1 = Math.max(y1, dy[k]);
+      x0 = Math.min(x0, dx[k]);
+      x1 = Math.max(x1, dx[k]);
+    }
+    return { rows: y1 - y0, cols: x1 - x0, count: dy.length, values: f.base.channels * f.base.height * f.base.width };
+  });
+  let cost = 0;
+  for (let a = 0; a < ranges.length; a++) {
+    for (let b = a; b < ranges.length; b++) {
+      const [f, g] = [ranges[a], ranges[b]];
+      const differences = Math.min(f.count * g.count, (f.rows + g.rows + 1) * (f.cols + g.cols + 1));
+      cost += differences * f.values;
+    }
+  }
+  return cost;
+}

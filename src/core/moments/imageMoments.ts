@@ -31,7 +31,7 @@ export interface ImageMomentsOptions {
   readonly onProgress?: (fraction: number, message: string) => void;
   /** Exact policies: limits of the exact outcome set (default DEFAULT_ENUMERATION_BUDGET). */
   readonly enumerationBudget?: EnumerationBudget;
-  /** Exact policies: most multiply-adds for matrix-free eigenpairs (default 4e10). */
+  /** Exact policies: most multiply-adds for exact eigenpairs, Gram or matrix-free (default 4e10). */
   readonly eigenBudget?: number;
   /** Matrix products for dense Gram matrices and RandomResizedCrop's exact moments (default: plain TypeScript). */
   readonly product?: MatrixProduct;

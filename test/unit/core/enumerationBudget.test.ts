@@ -6,6 +6,8 @@ import { DEFAULT_ENUMERATION_BUDGET, passesBudget } from '../../../src/core/mome
 import { imageMoments } from '../../../src/core/moments/imageMoments';
 import { combineOutcomes, outcomeOperator } from '../../../src/core/moments/outcomeOperator';
 import { pixelMoments } from '../../../src/core/moments/pixelMoments';
+import { matrixFreeCost } from '../../../src/core/moments/covarianceEigen';
+import { outcomeGramCost } from '../../../src/core/moments/gram';
 import { parsePolicy } from '../../../src/core/policy';
 import { bruteMoments, maxAbsDiff, randomImage } from './bruteForce';
 
@@ -60,6 +62,20 @@ test('past the eigen budget the per-pixel moments stay exact and only the eigenp
   assert.equal(r.outcomes, 196);
   assert.equal(outcomeCount(r.mixture), 196, 'the exact outcome set stays the model\'s');
   assert.ok(Math.abs(r.eigen!.values[0] - exact.eigen!.values[0]) < 0.2 * exact.eigen!.values[0]);
+});
+
+test('eigenpairs by the cheaper exact route: matrix-free when the Gram matrix of many families would cost more', async () => {
+  const policy = parsePolicy('Compose([RandomCrop(12, padding=3), RandomCrop(10, padding=2), RandomVerticalFlip()])');
+  const m = compilePolicy(policy, img).lift(pointMixture(img));
+  const n = outcomeCount(m);
+  const gram = outcomeGramCost(m) + n * n * 2 * 20;
+  const free = matrixFreeCost(m, pixelMoments(m), 2);
+  assert.ok(free < gram, `matrix-free ${free} vs Gram ${gram}`);
+  const viaGram = await imageMoments(img, policy, { topK: 2, tolerance: 0.01 });
+  const chosen = await imageMoments(img, policy, { topK: 2, tolerance: 0.01, eigenBudget: 2 * gram });
+  assert.equal(viaGram.eigen?.method, 'gram');
+  assert.equal(chosen.eigen?.method, 'matrix-free');
+  chosen.eigen!.values.forEach((v, i) => assert.ok(Math.abs(v - viaGram.eigen!.values[i]) < 1e-9 * viaGram.eigen!.values[0]));
 });
 
 test('progress inside the stage: each enumerated step, the pixel moments and the Krylov iterations, fractions rising', async () => {
