@@ -1,6 +1,6 @@
 // Builds the separate bundles: extension host, engine child process, CLI (node, cjs) and the webview (browser).
+// A missing entry point fails the build (esbuild cannot resolve it) rather than leaving a bundle out.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -25,7 +25,7 @@ const builds = [
   { ...nodeCommon, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.js' },
   { ...nodeCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
-].filter((b) => existsSync(b.entryPoints[0]));
+];
 
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
