@@ -1,5 +1,6 @@
 import { materializedSize } from '../augment/lazyFamily';
 import { outcomeCount, pointMixture, type Mixture } from '../augment/mixture';
+import { separableMarginals } from '../augment/offsets';
 import type { Step } from '../augment/step';
 import { createImage } from '../image';
 
@@ -45,4 +46,16 @@ export function passesBudget(step: Step, m: Mixture, budget: EnumerationBudget):
 export function heldPastBudget(label: string, m: Mixture, budget: EnumerationBudget): string | null {
   const values = materializedSize(m);
   return values > budget.values ? `${label} made ${values.toExponential(1)} canvas values, past the limit of ${budget.values.toExponential(1)} for exact enumeration` : null;
+}
+
+/**
+ * Estimated multiply-adds of the exact per-pixel moments (pixelMoments): a family whose offset law factorises is a few
+ * passes over its canvas (separable box sums), any other family one pass over the output per offset.
+ */
+export function pixelMomentsCost(m: Mixture): number {
+  const d = m.shape.channels * m.shape.height * m.shape.width;
+  return m.families.reduce((s, f) => {
+    const canvas = f.base.channels * f.base.height * f.base.width;
+    return s + 2 * (separableMarginals(f.offsets) ? 4 * canvas : f.offsets.p.length * d);
+  }, 0);
 }

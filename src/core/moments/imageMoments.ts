@@ -10,7 +10,7 @@ import { outcomeGramCost } from './gram';
 import { sigmaPoints } from './sigmaPoints';
 import { continuousMoments } from './continuousMoments';
 import type { ContinuousOptions, QuadratureReport } from './continuousTypes';
-import { DEFAULT_ENUMERATION_BUDGET, heldPastBudget, passesBudget, type EnumerationBudget } from './enumerationBudget';
+import { DEFAULT_ENUMERATION_BUDGET, heldPastBudget, passesBudget, pixelMomentsCost, type EnumerationBudget } from './enumerationBudget';
 import { flipPairedDrawer, pairedFlipIndex } from './flipPairing';
 import { randomizedContinuous } from './randomizedContinuous';
 import { pixelMoments, type PixelMoments } from './pixelMoments';
@@ -91,6 +91,11 @@ export async function imageMoments(img: Image, policy: TransformSpec, opts: Imag
   const lifted = liftWithReductions(step, pointMixture(img), opts.topK > 0 ? gramLimit : Infinity, opts.enumerationBudget ?? DEFAULT_ENUMERATION_BUDGET, (f, message) => progress(0.3 * f, message));
   if ('stopped' in lifted) return randomized(img, policy, step, opts, lifted.stopped, null, t0);
   const { exact: mixture, reduced, reductions } = lifted;
+  const pixelCost = pixelMomentsCost(reduced);
+  if (pixelCost > EXACT_PIXEL_OPERATIONS) {
+    const why = `exact per-pixel moments of ${outcomeCount(reduced).toLocaleString('en-US')} outcomes would take about ${pixelCost.toExponential(1)} multiply-adds, past the limit of ${EXACT_PIXEL_OPERATIONS.toExponential(1)}`;
+    return randomized(img, policy, step, opts, why, null, t0);
+  }
   progress(0.3, `per-pixel moments of ${outcomeCount(reduced).toLocaleString('en-US')} outcomes`);
   const pixel = pixelMoments(reduced);
   const t1 = performance.now();
@@ -124,6 +129,8 @@ export async function imageMoments(img: Image, policy: TransformSpec, opts: Imag
 
 /** Multiply-adds the exact eigenpairs of an exact outcome set may take (about 20 s of plain TypeScript). */
 const EXACT_EIGEN_OPERATIONS = 4e10;
+/** The same for its per-pixel moments. */
+const EXACT_PIXEL_OPERATIONS = 4e10;
 
 /**
  * An exact policy past a budget: the randomized lattice rule with the policy's own sampler (the flip integrated

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compilePolicy } from '../../../src/core/augment/compile';
 import { outcomeCount, outcomes, pointMixture, type Mixture } from '../../../src/core/augment/mixture';
-import { DEFAULT_ENUMERATION_BUDGET, passesBudget } from '../../../src/core/moments/enumerationBudget';
+import { DEFAULT_ENUMERATION_BUDGET, passesBudget, pixelMomentsCost } from '../../../src/core/moments/enumerationBudget';
 import { imageMoments } from '../../../src/core/moments/imageMoments';
 import { combineOutcomes, outcomeOperator } from '../../../src/core/moments/outcomeOperator';
 import { pixelMoments } from '../../../src/core/moments/pixelMoments';
@@ -31,6 +31,16 @@ test('the budget bounds the outcomes of every step of a lift before it is made, 
   const afterTwo = step.parts![1].lift(step.parts![0].lift(pointMixture(img)));
   assert.match(passesBudget(step.parts![2], afterTwo, { outcomes: 1000, values: Infinity })!, /RandomCrop would make up to 7,225 outcomes, past the limit of 1,000/);
   assert.match(passesBudget(step.parts![2], afterTwo, { outcomes: Infinity, values: 1000 })!, /canvas values, past the limit/);
+});
+
+test('the cost of exact per-pixel moments: box sums for a factorising offset law, one pass per offset otherwise', () => {
+  const base = randomImage(3, 20, 20, 1);
+  const shape = { channels: 3, height: 10, width: 10 };
+  const k = Array.from({ length: 121 }, (_, i) => i);
+  const grid = { dy: Int32Array.from(k, (i) => Math.floor(i / 11)), dx: Int32Array.from(k, (i) => i % 11), p: new Float64Array(121).fill(1 / 121) };
+  const diagonal = { dy: Int32Array.from({ length: 11 }, (_, i) => i), dx: Int32Array.from({ length: 11 }, (_, i) => i), p: new Float64Array(11).fill(1 / 11) };
+  assert.equal(pixelMomentsCost({ shape, families: [{ weight: 1, base, offsets: grid }] }), 2 * 4 * 1200);
+  assert.equal(pixelMomentsCost({ shape, families: [{ weight: 1, base, offsets: diagonal }] }), 2 * 11 * 300);
 });
 
 test('past the enumeration budget the randomized rule takes over, says why, and its error covers the exact moments', async () => {
