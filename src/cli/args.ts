@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { MAX_IMAGE_MEGAPIXELS, MAX_IMAGE_PIXELS } from '../core/io/limits';
+import { MAX_IMAGE_MEGAPIXELS } from '../core/io/limits';
 import type { AnalyzeParams } from '../engine/protocol';
-import { ANALYSIS_LIMITS, describeRange, inRange } from '../shared/analysisLimits';
+import { ANALYSIS_LIMITS, IMAGE_SIDE, describeRange, inRange, isImageSize } from '../shared/analysisLimits';
 import { CHANNEL_ORDERS, type ChannelOrder } from '../shared/presets';
 import type { GradientMode } from '../engine/analysis/result';
 import { checkedPolicy } from './policyCheck';
@@ -194,8 +194,8 @@ function parseSize(s: string): [number, number] {
   if (!m) throw new UsageError(`--size ${s} must be N or HxW`);
   const h = Number(m[1]);
   const w = m[2] ? Number(m[2]) : h;
-  if (h < 1 || w < 1 || h > 8192 || w > 8192) throw new UsageError(`--size ${s} is out of range (1..8192)`);
-  if (h * w > MAX_IMAGE_PIXELS) throw new UsageError(`--size ${s} is more than the ${MAX_IMAGE_MEGAPIXELS} megapixels allowed`);
+  if (h < IMAGE_SIDE.min || w < IMAGE_SIDE.min || h > IMAGE_SIDE.max || w > IMAGE_SIDE.max) throw new UsageError(`--size ${s} is out of range (${IMAGE_SIDE.min}..${IMAGE_SIDE.max})`);
+  if (!isImageSize(h, w)) throw new UsageError(`--size ${s} is more than the ${MAX_IMAGE_MEGAPIXELS} megapixels allowed`);
   return [h, w];
 }
 

@@ -2,7 +2,7 @@
  * Messages between a host (CLI or extension) and the engine child process, one discriminated union per direction,
  * validated on receipt. Sent with Node's 'advanced' IPC serialisation, so typed arrays travel as binary.
  */
-import { ANALYSIS_LIMITS, MAX_MONTE_CARLO_DRAWS, inRange } from '../shared/analysisLimits';
+import { ANALYSIS_LIMITS, MAX_MONTE_CARLO_DRAWS, inRange, isImageSize } from '../shared/analysisLimits';
 import type { ChannelOrder } from '../shared/presets';
 import type { AnalysisResult, GradientMode, ImageArrays, ImageMomentsReport } from './analysis/result';
 import type { ModelInspection } from './modelInspection';
@@ -67,7 +67,6 @@ const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.is
 const isString = (v: unknown): v is string => typeof v === 'string';
 const optional = <T>(v: unknown, check: (x: unknown) => x is T): boolean => v === undefined || check(v);
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
-const numberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every(isNumber);
 
 /** Throws a message naming the first malformed field. */
 export function parseHostMessage(msg: unknown): HostToEngine {
@@ -84,7 +83,7 @@ export function parseHostMessage(msg: unknown): HostToEngine {
     ['modelPath', optional(p.modelPath, isString)],
     ['imagePaths', Array.isArray(p.imagePaths) && p.imagePaths.length > 0 && p.imagePaths.every(isString)],
     ['policy', isString(p.policy)],
-    ['size', optional(p.size, (v): v is number[] => numberArray(v) && v.length === 2)],
+    ['size', optional(p.size, (v): v is number[] => Array.isArray(v) && v.length === 2 && isImageSize(v[0], v[1]))],
     ['preprocess', optional(p.preprocess, isObject)],
     ['label', optional(p.label, isNumber)],
     ['tolerance', inRange('tolerance', p.tolerance)],

@@ -1,6 +1,7 @@
 // The analysis parameters' defaults and accepted ranges: the one list the CLI's options, the extension's settings
 // (package.json `contributes.configuration`, held to it by test/unit/shared/singleSource.test.ts) and the engine's
 // check of an analyze request all follow.
+import { MAX_IMAGE_PIXELS } from '../core/io/limits';
 
 export interface ParameterRange {
   readonly default: number;
@@ -39,4 +40,13 @@ export function inRange(name: AnalysisParameter, value: unknown): value is numbe
 export function describeRange(name: AnalysisParameter): string {
   const r: ParameterRange = ANALYSIS_LIMITS[name];
   return `${r.integer ? 'an integer' : 'a number'} from ${r.min} to ${r.max}`;
+}
+
+/** Sides of the size images are resized and centre-cropped to before the policy (--size, the panel, a policy file). */
+export const IMAGE_SIDE = { min: 1, max: 8192 } as const;
+
+/** Whether height x width is a size images may be brought to: integer sides in IMAGE_SIDE, the pixel limit in all. */
+export function isImageSize(height: unknown, width: unknown): boolean {
+  const side = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= IMAGE_SIDE.min && (v as number) <= IMAGE_SIDE.max;
+  return side(height) && side(width) && height * width <= MAX_IMAGE_PIXELS;
 }

@@ -14,6 +14,7 @@ import {
   isShape,
   isText,
 } from './validate';
+import { isImageSize } from './analysisLimits';
 import { CHANNEL_CHOICES, CHANNEL_ORDERS, PRESET_CHOICES, type ChannelChoice, type ChannelOrder, type PresetChoice } from './presets';
 
 //#region inputs (what the user edits)
@@ -54,7 +55,6 @@ export interface PanelInputs {
 export type EditableInputs = Omit<PanelInputs, 'images'>;
 
 export const MAX_IMAGES = 64;
-const MAX_SIDE = 4096;
 const MAX_CLASS = 1_000_000;
 
 export function defaultInputs(policy = ''): PanelInputs {
@@ -84,7 +84,7 @@ function parseImageSize(value: unknown): ImageSizeInput | undefined {
   if ((value.mode === 'model' || value.mode === 'original') && hasOnlyKeys(value, ['mode'])) return { mode: value.mode };
   if (value.mode === 'custom' && hasOnlyKeys(value, ['mode', 'height', 'width'])) {
     const { height, width } = value;
-    if (isInteger(height, 1, MAX_SIDE) && isInteger(width, 1, MAX_SIDE)) return { mode: 'custom', height, width };
+    if (isImageSize(height, width)) return { mode: 'custom', height: height as number, width: width as number };
   }
   return undefined;
 }

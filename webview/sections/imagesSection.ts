@@ -1,5 +1,6 @@
 // The sample images (picked through the host: the webview never names files) and the size they are brought to
 // before the policy acts.
+import { isImageSize } from '../../src/shared/analysisLimits';
 import type { ImageRef, ImageSizeInput, ModelSummaryView } from '../../src/shared/panelData';
 import { el } from '../dom';
 import { type Field, button, dropdown, textField } from '../toolkit';
@@ -78,7 +79,7 @@ export class ImagesSection {
     if (mode === 'model' || mode === 'original') return this.host.editImageSize({ mode });
     const height = Number(this.height.value);
     const width = Number(this.width.value || this.height.value);
-    if (Number.isInteger(height) && Number.isInteger(width) && height >= 1 && width >= 1 && height <= 4096 && width <= 4096) {
+    if (isImageSize(height, width)) {
       this.host.editImageSize({ mode: 'custom', height, width });
     }
   }

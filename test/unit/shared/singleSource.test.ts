@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
-import { ANALYSIS_LIMITS, describeRange, inRange, type AnalysisParameter } from '../../../src/shared/analysisLimits';
+import { ANALYSIS_LIMITS, IMAGE_SIDE, describeRange, inRange, isImageSize, type AnalysisParameter } from '../../../src/shared/analysisLimits';
 import { AUTO_PRESET_DESCRIPTION, CHANNEL_ORDERS, PRESET_CHOICES, PRESET_DESCRIPTIONS, PRESET_NAMES } from '../../../src/shared/presets';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -63,6 +63,14 @@ test("the policy-file schema's presets and channel orders are the module's", () 
   assert.deepEqual(schema.definitions.preset.markdownEnumDescriptions, PRESET_NAMES.map((n) => PRESET_DESCRIPTIONS[n]));
   const explicit = schema.properties.preprocessing.oneOf[1].properties;
   assert.deepEqual(explicit.channels.enum, [...CHANNEL_ORDERS]);
+});
+
+test("the policy-file schema's size takes the module's image sides, which hold the pixel limit too", () => {
+  const [square, pair] = readJson('schemas/auglens.schema.json').properties.size.oneOf;
+  for (const side of [square, pair.items]) assert.deepEqual([side.minimum, side.maximum], [IMAGE_SIDE.min, IMAGE_SIDE.max]);
+  assert.ok(isImageSize(IMAGE_SIDE.min, IMAGE_SIDE.max) && isImageSize(4096, 4096));
+  assert.ok(!isImageSize(IMAGE_SIDE.max, IMAGE_SIDE.max), '8192 x 8192 is past the 40-megapixel limit');
+  assert.ok(!isImageSize(0, 8) && !isImageSize(8, IMAGE_SIDE.max + 1) && !isImageSize(8.5, 8) && !isImageSize('8', 8));
 });
 
 test("the README's --preprocess line names every preset, in order", () => {
