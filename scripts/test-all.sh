@@ -15,22 +15,10 @@ durations=()
 counts=()
 total_passed=0
 total_failed=0
+total_skipped=0
 
-# Reads "N passed, N failed" from a stage's log: the node test runner's "ℹ pass N / ℹ fail N" lines, or the
-# "<word>: N passed, N failed" closing line of the VS Code and UI runners.
-count_tests() {
-  local log="$1" passed failed line
-  line="$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1)"
-  if [[ -n "$line" ]]; then
-    passed="$(sed -E 's/^[a-z]+: ([0-9]+) passed.*/\1/' <<<"$line")"
-    failed="$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")"
-  else
-    passed="$(grep -E '^ℹ pass [0-9]+' "$log" | tail -1 | awk '{print $3}')"
-    failed="$(grep -E '^ℹ fail [0-9]+' "$log" | tail -1 | awk '{print $3}')"
-  fi
-  [[ -n "$passed" && -n "$failed" ]] || return 1
-  echo "$passed $failed"
-}
+# shellcheck source=scripts/test-tally.sh
+source "$ROOT/scripts/test-tally.sh"
 
 run_stage() {
   local name="$1"
@@ -43,16 +31,19 @@ run_stage() {
   status=${PIPESTATUS[0]}
   seconds=$(($(date +%s) - started))
   if tally="$(count_tests "$log")"; then
-    read -r passed failed <<<"$tally"
+    read -r passed failed skipped <<<"$tally"
     total_passed=$((total_passed + passed))
     total_failed=$((total_failed + failed))
-    tally="$passed passed, $failed failed"
+    total_skipped=$((total_skipped + skipped))
+    tally="$passed passed, $failed failed, $skipped skipped"
+    skip_reasons "$log" | sed "s/^/$name: /" >>"$LOGS/skips"
   fi
   names+=("$name")
   results+=("$([[ $status -eq 0 ]] && echo ok || echo "FAILED (exit $status)")")
   durations+=("$seconds")
   counts+=("$tally")
   echo "=== $name: $([[ $status -eq 0 ]] && echo ok || echo FAILED) in ${seconds} s${tally:+ ($tally)} ==="
+  grep "^$name: " "$LOGS/skips" 2>/dev/null | sed -E "s/^$name: /    skipped /"
   return "$status"
 }
 
@@ -82,5 +73,6 @@ for i in "${!names[@]}"; do
   [[ "${results[$i]}" == ok ]] || failed_stages=$((failed_stages + 1))
 done
 [[ -f "$LOGS/summary-extra" ]] && sed 's/^/  /' "$LOGS/summary-extra"
-echo "total: $total_passed passed, $total_failed failed"
+echo "total: $total_passed passed, $total_failed failed, $total_skipped skipped"
+[[ -s "$LOGS/skips" ]] && echo "skipped, by reason:" && sed 's/^/  /' "$LOGS/skips"
 exit $((failed_stages > 0 ? 1 : 0))

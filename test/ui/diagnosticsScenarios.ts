@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { SHARED_MODELS_DIR } from '../harness/paths';
-import type { Scenario, ScenarioContext } from './scenarios';
+import { type Scenario, type ScenarioContext, skipScenario } from './scenarios';
 
 const SHARED_IMAGE = join(SHARED_MODELS_DIR, '..', 'images', 'mnist_28.png');
 const LENS = 'AugLens: analyse stability';
@@ -55,8 +55,7 @@ export const diagnosticsScenarios: Scenario[] = [
     name: 'a Python training script: CodeLens -> analysis -> squiggle and hover with Std[loss]',
     async run(ctx: ScenarioContext) {
       if (!existsSync(SHARED_IMAGE) || !ctx.models.includes('mnist-8.onnx')) {
-        console.log('      (skipped: ../shared/fixtures with mnist-8.onnx and mnist_28.png is absent)');
-        return;
+        skipScenario('../shared/fixtures with mnist-8.onnx and mnist_28.png is absent');
       }
       const { page } = ctx;
       writeTrainingFolder(ctx.workspace);
@@ -86,8 +85,7 @@ export const diagnosticsScenarios: Scenario[] = [
     name: 'a policy file with an unknown transform: error squiggle, message, quick fix applied',
     async run(ctx: ScenarioContext) {
       if (!existsSync(join(ctx.workspace, 'policies', 'broken.auglens.json'))) {
-        console.log('      (skipped: the Python scenario did not set up training/)');
-        return;
+        skipScenario('the Python scenario did not set up training/');
       }
       const { page } = ctx;
       await openFile(page, 'broken.auglens.json');

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import type { Scenario, ScenarioContext } from './scenarios';
+import { type Scenario, type ScenarioContext, skipScenario } from './scenarios';
 import {
   contextMenuItem,
   editorTab,
@@ -53,10 +53,10 @@ async function waitForMaps(frame: Frame, count: number, also: (f: CanvasFact) =>
   }
 }
 
-function fixturesPresent(ctx: ScenarioContext): boolean {
-  const present = ctx.models.includes(MODEL) && existsSync(join(ctx.workspace, IMAGE));
-  if (!present) console.log(`      (skipped: ../shared/fixtures with ${MODEL} and mnist_28.png is absent)`);
-  return present;
+function requireFixtures(ctx: ScenarioContext): void {
+  if (!ctx.models.includes(MODEL) || !existsSync(join(ctx.workspace, IMAGE))) {
+    skipScenario(`../shared/fixtures with ${MODEL} and mnist_28.png is absent`);
+  }
 }
 
 async function scrollTo(frame: Frame, selector: string): Promise<void> {
@@ -111,7 +111,7 @@ export const panelScenarios: Scenario[] = [
   {
     name: 'Open With... > AugLens Model Summary: the model editor shows inputs, dtype, shapes and the guessed preprocessing',
     async run(ctx) {
-      if (!fixturesPresent(ctx)) return;
+      requireFixtures(ctx);
       await runCommand(ctx.page, 'View: Close All Editors');
       for (let attempt = 1; ; attempt++) {
         await ctx.page.keyboard.press('Escape');
@@ -135,7 +135,7 @@ export const panelScenarios: Scenario[] = [
   {
     name: 'the panel: pick an image, run, non-blank heatmaps, numbers, plots, hover readout, per-map scale and zoom',
     async run(ctx) {
-      if (!fixturesPresent(ctx)) return;
+      requireFixtures(ctx);
       const frame = await openPanelFromPalette(ctx.page);
       await pickImage(ctx.page, frame);
       await frame.locator('#run-button').click();
@@ -177,7 +177,7 @@ export const panelScenarios: Scenario[] = [
   {
     name: 'the policy editor checks the policy as it is typed and points at the error',
     async run(ctx) {
-      if (!fixturesPresent(ctx)) return;
+      requireFixtures(ctx);
       const frame = await panelFrame(ctx);
       const policy = frame.locator('#policy-a textarea');
       const original = await policy.inputValue();
@@ -194,7 +194,7 @@ export const panelScenarios: Scenario[] = [
   {
     name: 'command palette -> AugLens: Compare Two Policies -> two result columns on the same scales',
     async run(ctx) {
-      if (!fixturesPresent(ctx)) return;
+      requireFixtures(ctx);
       let frame = await panelFrame(ctx);
       await frame.locator('#model-name').click();
       await runCommand(ctx.page, 'AugLens: Compare Two Policies');
@@ -221,7 +221,7 @@ export const panelScenarios: Scenario[] = [
   {
     name: 'after a window reload the panel comes back (serializer) with its inputs and results',
     async run(ctx) {
-      if (!fixturesPresent(ctx)) return;
+      requireFixtures(ctx);
       await ctx.page.reload();
       await ctx.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       const frame = await findWebviewFrame(ctx.page, '#model-name', MODEL, 60_000);
@@ -234,7 +234,7 @@ export const panelScenarios: Scenario[] = [
   {
     name: 'export the report into the workspace and open report.html offline: the whole panel, nothing fetched',
     async run(ctx) {
-      if (!fixturesPresent(ctx)) return;
+      requireFixtures(ctx);
       const frame = await panelFrame(ctx);
       await frame.locator('#model-name').click();
       await frame.locator('#export-button').click();
@@ -284,7 +284,7 @@ export const panelScenarios: Scenario[] = [
   {
     name: 'the results follow a high-contrast theme',
     async run(ctx) {
-      if (!fixturesPresent(ctx)) return;
+      requireFixtures(ctx);
       await runCommand(ctx.page, 'Preferences: Color Theme');
       await typeInQuickInput(ctx.page, 'Dark High Contrast');
       await pickQuickInputRow(ctx.page, 'Dark High Contrast');

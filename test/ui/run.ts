@@ -1,5 +1,6 @@
 // `npm run test:ui`: installs the packaged VSIX into a fresh code-server, drives it with headless Chromium through
-// the scenarios, saves screenshots under test-artifacts/ui, and closes with "ui: N passed, N failed".
+// the scenarios, saves screenshots under test-artifacts/ui, and closes with "ui: N passed, N failed, N skipped"
+// (a scenario that cannot run here, e.g. without ../shared/fixtures, is listed as "﹣ name # reason", not passed).
 // Every process it starts is stopped by PID, whatever happens.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { runningProcesses } from '../harness/processes';
 import { createTestWorkspace } from '../harness/workspace';
 import { diagnosticsScenarios } from './diagnosticsScenarios';
 import { panelScenarios } from './panelScenarios';
-import { READY_COMMAND, type ScenarioContext, scenarios } from './scenarios';
+import { READY_COMMAND, type ScenarioContext, ScenarioSkipped, scenarios } from './scenarios';
 import { openWorkbench } from './workbench';
 
 const SCENARIO_TIMEOUT_MS = 90_000;
@@ -34,14 +35,14 @@ function assertInstalled(root: string): void {
   }
 }
 
-async function main(): Promise<{ passed: number; failed: number }> {
+async function main(): Promise<{ passed: number; failed: number; skipped: number }> {
   const vsix = packagedVsixPath();
   if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run npm run package first`);
   rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });
 
   const root = mkdtempSync(join(tmpdir(), 'auglens-ui-'));
-  const counts = { passed: 0, failed: 0 };
+  const counts = { passed: 0, failed: 0, skipped: 0 };
   let started = Date.now();
   installExtension(root, vsix);
   assertInstalled(root);
@@ -71,6 +72,11 @@ async function main(): Promise<{ passed: number; failed: number }> {
           counts.passed++;
           console.log(`  ✔ ${scenario.name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
         } catch (error) {
+          if (error instanceof ScenarioSkipped) {
+            counts.skipped++;
+            console.log(`  ﹣ ${scenario.name} # ${error.message}`);
+            continue;
+          }
           counts.failed++;
           console.log(`  ✘ ${scenario.name}\n      ${error instanceof Error ? error.stack : error}`);
           await ctx.screenshot(`failed-${String(index + 1).padStart(2, '0')}`).catch(() => undefined);
@@ -89,11 +95,11 @@ async function main(): Promise<{ passed: number; failed: number }> {
 }
 
 main().then(
-  ({ passed, failed }) => {
+  ({ passed, failed, skipped }) => {
     const leftover = runningProcesses();
     if (leftover.length > 0) console.error(`still running: ${leftover.join(', ')}`);
     console.log(`screenshots in ${artifacts}`);
-    console.log(`ui: ${passed} passed, ${failed} failed`);
+    console.log(`ui: ${passed} passed, ${failed} failed, ${skipped} skipped`);
     process.exit(failed === 0 && passed > 0 ? 0 : 1);
   },
   (error: unknown) => {

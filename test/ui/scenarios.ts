@@ -28,6 +28,13 @@ export interface Scenario {
   run(ctx: ScenarioContext): Promise<void>;
 }
 
+/** Thrown by a scenario that cannot run on this machine: the runner counts it as skipped, with the reason. */
+export class ScenarioSkipped extends Error {}
+
+export function skipScenario(reason: string): never {
+  throw new ScenarioSkipped(reason);
+}
+
 const MENU_LABEL = 'AugLens: Open Stability Panel';
 /** Listed in the command palette once the extension's contributions are loaded. */
 export const READY_COMMAND = MENU_LABEL;

@@ -1,5 +1,5 @@
 // `npm run test:vscode`: runs the extension-host suite in whichever real VS Code can run here, says which, and
-// closes with "vscode: N passed, N failed".
+// closes with "vscode: N passed, N failed, N skipped".
 //   AUGLENS_VSCODE_RUNNER=electron|code-server forces one;
 //   otherwise desktop VS Code when VSCODE_EXECUTABLE is set, else code-server when installed
 //   (scripts/install-code-server.sh), else desktop VS Code downloaded by @vscode/test-electron.
@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   const leftover = runningProcesses();
   if (leftover.length > 0) console.error(`still running after the suite: ${leftover.join(', ')}`);
   console.log(`vscode runner ${runner} finished in ${((Date.now() - started) / 1000).toFixed(1)} s (exit code ${results.exitCode})`);
-  console.log(`vscode: ${results.passed} passed, ${results.failed} failed`);
+  console.log(`vscode: ${results.passed} passed, ${results.failed} failed, ${results.pending} skipped`);
   const ok = results.failed === 0 && results.passed > 0 && results.exitCode === 0;
   return ok ? 0 : 1;
 }
