@@ -28,7 +28,7 @@ export interface GradientBenchCase {
   /** Medians of one image: preprocessing + inference, and preprocessing + forward + backward + chain rule. */
   readonly forwardMs: number;
   readonly gradientMs: number;
-  /** gradientMs / forwardMs (issue 6 target: <= 3). */
+  /** gradientMs / forwardMs (target: <= 3). */
   readonly gradientOverForward: number;
   /** Per image when `batch` images go in one call (the model's own batch when it is fixed). */
   readonly batch: number;
@@ -41,7 +41,7 @@ export interface GradientBenchCase {
 }
 
 /**
- * Issue 6's benchmark on a fixture photo (at the model's input size): the gradient graph's time against one forward
+ * The gradient benchmark on a fixture photo (at the model's input size): the gradient graph's time against one forward
  * pass, and against full central differences (estimated from the forward time, 2 passes per input value).
  */
 export async function gradientBench(fixtures: string, repeats = 15): Promise<GradientBenchCase[]> {

@@ -8,7 +8,7 @@ import { planPreprocessing, type PresetName } from '../src/model/preprocess';
 import { ModelRunner } from '../src/model/runner';
 
 /**
- * Issue 4's benchmark: the exact path's forward passes and wall time on squeezenet-fp16 with
+ * The model benchmark: the exact path's forward passes and wall time on squeezenet-fp16 with
  * RandomCrop(224, padding=4) + RandomHorizontalFlip(), the forward passes plain Monte Carlo needs for 1% relative error
  * on E[loss] at 95% (from the exact Std), their ratio; and inference throughput batched vs one by one (cifar10 declares a
  * dynamic batch; squeezenet fixes it to 1 and batches through the load-time rewrite, see src/model/dynamicBatch.ts).

@@ -10,7 +10,7 @@ import type { TransformSpec } from '../src/core/policy/types';
 import { createRng } from '../src/core/rng';
 
 /**
- * Issue 2's benchmark: exact mean and variance of RandomCrop(224, padding=8) + RandomHorizontalFlip() on a 224x224
+ * The moments benchmark: exact mean and variance of RandomCrop(224, padding=8) + RandomHorizontalFlip() on a 224x224
  * photo against the Monte-Carlo sampler run until its variance map is within 1% relative L2 error, in one run,
  * and the time of the top-8 eigenpairs.
  */

@@ -24,7 +24,7 @@ export interface ParameterBenchCase {
   /** Medians for one image: preprocessing + inference alone, and forward + backward to every parameter. */
   readonly forwardMs: number;
   readonly parameterGradientMs: number;
-  /** parameterGradientMs / forwardMs (issue 11 target: <= 4). */
+  /** parameterGradientMs / forwardMs (target: <= 4). */
   readonly parameterOverForward: number;
   /** Forward per image when `batch` images go in one run (the analysis' forward passes are batched). */
   readonly batch: number;
@@ -33,7 +33,7 @@ export interface ParameterBenchCase {
 }
 
 /**
- * Issue 11's benchmark: one image's parameter-gradient pass (it runs one image at a time: the graph sums parameter
+ * The parameter-gradient benchmark: one image's parameter-gradient pass (it runs one image at a time: the graph sums parameter
  * gradients over the batch) against one forward pass of the same model, interleaved in the same run.
  */
 export async function parameterBench(fixtures: string, repeats = 15): Promise<ParameterBenchCase[]> {

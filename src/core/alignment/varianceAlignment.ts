@@ -11,7 +11,7 @@ export interface AlignmentOptions {
   readonly nextEigenvalue?: number;
 }
 
-/** How a saliency g sits in the augmentation covariance (math notes, section 7). */
+/** How a saliency g sits in the augmentation covariance (docs/math.md, section 8). */
 export interface VarianceAlignment {
   readonly gradientNormSquared: number;
   /** v_k . g. */

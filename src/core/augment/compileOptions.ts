@@ -1,4 +1,4 @@
-/** How continuous transforms are integrated when a policy is compiled (issue 5). */
+/** How continuous transforms are integrated when a policy is compiled (docs/math.md, section 3). */
 export interface CompileOptions {
   /**
    * Refinement level of the quadrature rules of continuous parameters: level l + 1 halves every panel of level l

@@ -3,7 +3,7 @@ import { cropImage } from './geometry';
 import { singleOffset, type OffsetSet } from './offsets';
 
 /**
- * The exact law of an augmented image as a weighted outcome set (math notes, section 1), stored compactly:
+ * The exact law of an augmented image as a weighted outcome set (docs/math.md, section 1), stored compactly:
  * a family holds one canvas `base` and a distribution of window offsets, outcome = base[:, dy : dy + h, dx : dx + w].
  * Translation-type augmentations stay one family however many positions they have.
  */

@@ -23,7 +23,7 @@ export interface ResizedCropLaw {
  * alpha + r in [log((w - 1/2)^2 / A), log((w + 1/2)^2 / A)) and alpha - r likewise for h; for fixed alpha the r
  * interval has a length L(alpha) piecewise linear between computable breakpoints, and
  * P1 = (int e^alpha L(alpha) d alpha) / ((s1 - s0)(R1 - R0)), each piece in closed form. Ten independent attempts:
- * P(h, w) = P1 (1 - (1 - q)^10) / q with q = sum P1, and the fallback takes (1 - q)^10 (math notes, section 4).
+ * P(h, w) = P1 (1 - (1 - q)^10) / q with q = sum P1, and the fallback takes (1 - q)^10 (docs/math.md, section 4).
  */
 export function resizedCropLaw(height: number, width: number, scale: readonly [number, number], ratio: readonly [number, number]): ResizedCropLaw {
   const key = `${height} ${width} ${scale[0]} ${scale[1]} ${ratio[0]} ${ratio[1]}`;

@@ -9,7 +9,7 @@ export interface Step {
   readonly label: string;
   readonly inputShape: Shape;
   readonly outputShape: Shape;
-  /** Whether the step is affine in the image for a fixed draw of its parameters (math notes, section 2). */
+  /** Whether the step is affine in the image for a fixed draw of its parameters (docs/math.md, section 2). */
   readonly affine: boolean;
   /**
    * For affine steps, an upper bound of E||L||^2 over the draws (L the linear part): a covariance error of trace t
@@ -25,7 +25,7 @@ export interface Step {
   /** The step applied to an exact outcome set, keeping its compact form where possible. */
   lift(m: Mixture): Mixture;
   /**
-   * Present on steps whose parameters are continuous or too many to enumerate (issue 5): `enumerate` and `lift` then
+   * Present on steps whose parameters are continuous or too many to enumerate: `enumerate` and `lift` then
    * use a quadrature rule at the compile level instead of the exact law.
    */
   readonly quadrature?: StepQuadrature;

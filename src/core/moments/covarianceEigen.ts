@@ -30,7 +30,7 @@ export interface EigenOptions {
 }
 
 /**
- * Top-k eigenpairs of Cov = A A^T, A = [sqrt(w_i) (y_i - mu)] (math notes, section 1), never forming the D x D matrix.
+ * Top-k eigenpairs of Cov = A A^T, A = [sqrt(w_i) (y_i - mu)] (docs/math.md, section 1), never forming the D x D matrix.
  * Gram route: the eigenpairs (lambda, u) of A^T A give v = A u / sqrt(lambda); A^T A is the outcome Gram matrix
  * centred: <y_i - mu, y_j - mu> = <y_i, y_j> - <y_i, mu> - <y_j, mu> + <mu, mu>.
  */

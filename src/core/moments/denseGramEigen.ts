@@ -8,7 +8,7 @@ import { dot, fixSign } from './topEigen';
  * Top-k eigenpairs of Cov = A A^T, A = [sqrt(w_i) (y_i - mu)], for a few hundred outcomes held as whole images
  * (quadrature outcome sets share no canvases to exploit): the n x n centred Gram matrix
  * <y_i - mu, y_j - mu> = <y_i, y_j> - <y_i, mu> - <y_j, mu> + <mu, mu> by plain dot products, eigen-decomposed densely
- * (ml-matrix), mapped back v = A u / sqrt(lambda) (math notes, section 1), with the residual ||Cov v - lambda v||.
+ * (ml-matrix), mapped back v = A u / sqrt(lambda) (docs/math.md, section 1), with the residual ||Cov v - lambda v||.
  */
 export function denseGramEigen(m: Mixture, moments: PixelMoments, k: number): CovarianceEigen {
   const set = [...outcomes(m)];

@@ -37,7 +37,7 @@ export interface ImageMomentsOptions {
   readonly product?: MatrixProduct;
 }
 
-/** Sigma-point reductions made between steps to keep a composition's outcome set small (math notes, section 2). */
+/** Sigma-point reductions made between steps to keep a composition's outcome set small (docs/math.md, section 2). */
 export interface Reduction {
   /** The step whose input was reduced. */
   readonly before: string;

@@ -11,7 +11,7 @@ export interface PixelMoments {
   readonly outcomes: number;
 }
 
-/** Exact mean and per-pixel variance of a mixture: weighted sums over its outcomes (math notes, section 1). */
+/** Exact mean and per-pixel variance of a mixture: weighted sums over its outcomes (docs/math.md, section 1). */
 export function pixelMoments(m: Mixture): PixelMoments {
   const d = m.shape.channels * m.shape.height * m.shape.width;
   const mean = new Float64Array(d);

@@ -12,7 +12,7 @@ const SLICE_VALUES = 1 << 22;
  * matrix products (an onnxruntime MatMul runs them off the JavaScript thread, about 100x faster here): with
  * A = [sqrt(w_i) (y_i - mu)] (n x D, centred first, so a product that rounds to float32 loses nothing to
  * cancellation), G = A A^T summed over slices of the pixels, G = U L U^T, the eigenvectors V^T = L^-1/2 U^T A
- * (math notes, section 1), and the residuals ||Cov v - lambda v|| from Cov V = A^T (A V). `explained` is relative to
+ * (docs/math.md, section 1), and the residuals ||Cov v - lambda v|| from Cov V = A^T (A V). `explained` is relative to
  * the set's own trace.
  */
 export async function productGramEigen(m: Mixture, k: number, product: MatrixProduct): Promise<CovarianceEigen> {

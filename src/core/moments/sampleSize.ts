@@ -1,6 +1,6 @@
 /**
  * Monte-Carlo draws needed for a relative L2 error eps of the mean image: E||mu_N - mu||^2 = tr(Cov) / N
- * (math notes, section 5), so N = tr(Cov) / (eps^2 ||mu||^2).
+ * (docs/math.md, section 5), so N = tr(Cov) / (eps^2 ||mu||^2).
  */
 export function samplesForMeanImage(totalVariance: number, mean: ArrayLike<number>, eps: number): number {
   let norm2 = 0;

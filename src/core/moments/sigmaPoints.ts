@@ -14,7 +14,7 @@ export interface SigmaPoints {
 }
 
 /**
- * A step that is affine in the image sees only the first two moments of its input (math notes, section 2), so
+ * A step that is affine in the image sees only the first two moments of its input (docs/math.md, section 2), so
  * the input outcome set may be replaced by 2r sigma points mu +- sqrt(r lambda_i) v_i, weight 1 / 2r each, which
  * reproduce the mean exactly and the covariance up to the eigenpairs left out. r is the smallest rank keeping all
  * but `relativeTolerance` of the variance, at most `maxRank`; null when that does not shrink the set.

@@ -31,7 +31,7 @@ export interface OutputMoments {
   readonly expectedKL: number;
 }
 
-/** The model-level moments over a weighted outcome set (math notes, section 1: the same weighted sums, on outputs). */
+/** The model-level moments over a weighted outcome set (docs/math.md, section 7). */
 export class OutputMomentAccumulator {
   private readonly loss = new WeightedScalar();
   private readonly flip = new WeightedScalar();

@@ -15,7 +15,7 @@ const PANELS_AT_LEVEL_0 = [1, 4, 2, 1, 1];
 
 /**
  * Tensor product of composite 2-point Gauss-Legendre rules, with 2^level times the level-0 panels in every
- * dimension: refining one level halves every panel (math notes, section 3: composite rules, refined once).
+ * dimension: refining one level halves every panel (docs/math.md, section 3: composite rules, refined once).
  */
 export function tensorGaussRule(dims: number, level: number): CubeRule {
   if (dims === 0) return { dims, points: new Float64Array(0), weights: Float64Array.of(1), size: 1, description: 'no continuous parameter' };

@@ -48,7 +48,7 @@ export interface GradientModelOptions {
 }
 
 /**
- * Saliency by reverse-mode differentiation of the model's ONNX graph (issue 6), with respect to the [0, 1] image
+ * Saliency by reverse-mode differentiation of the model's ONNX graph, with respect to the [0, 1] image
  * the policy acts on: the graph gradient with respect to the model input, then the chain rule through the
  * preprocessing. A quantized model is differentiated through its float twin, evaluated at the quantized model's own
  * activations (straight-through estimate, see quantized/floatTwin.ts). Throws GradientUnsupportedError (naming each

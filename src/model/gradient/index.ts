@@ -1,4 +1,4 @@
-/** Saliency by reverse-mode differentiation of ONNX graphs (issue 6), and the finite-difference fallback. */
+/** Saliency by reverse-mode differentiation of ONNX graphs, and the finite-difference fallback. */
 export { buildGradientModel, type GradientModel, type GradientModelOptions, type GradientRequest, type ImageGradient } from './gradientModel';
 export { GraphGradient, type Cotangent, type GraphGradientOptions, type VectorJacobian } from './graphGradient';
 export { buildParameterGradientModel, type ParameterGradient, type ParameterGradientModel } from './parameterModel';

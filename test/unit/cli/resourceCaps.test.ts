@@ -1,4 +1,4 @@
-// Resource limits (issue 15, item 6): each cap refuses at once with a message naming the value and the limit, special
+// Resource limits: each cap refuses at once with a message naming the value and the limit, special
 // files are never read (nothing hangs), and crafted headers or graphs declaring huge sizes fail before any allocation.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The engine ends with its host, whatever the host dies of and whatever the engine is doing (issue 15, item 5), and a
+// The engine ends with its host, whatever the host dies of and whatever the engine is doing, and a
 // host notices an engine that stopped. Linux only: processes are inspected through /proc.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';

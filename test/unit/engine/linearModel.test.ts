@@ -14,7 +14,7 @@ import { compose, crop, hflip, translate } from '../core/specs';
 import { tempDir, writeModel } from '../model/fixtures';
 
 /**
- * The paper's exact identity for a linear model with squared error (math notes, section 7):
+ * The paper's exact identity for a linear model with squared error (docs/math.md, section 8):
  * E||y - W T(x) - b||^2 = ||y - W E[T(x)] - b||^2 + tr(W Cov W^T), with tr(W Cov W^T) = sum_k lambda_k ||W v_k||^2
  * over all eigenpairs. The left side comes from the ONNX model run on every outcome.
  */

@@ -5,7 +5,7 @@ import { checkGradient, type CheckOptions } from './check';
 import { attr, awayFrom, distinct, TestGraph, unary } from './models';
 import { smoothTwin } from './smoothTwin';
 
-/** Relative error bound of the float32 graph gradient against central differences (issue 6, section 4). */
+/** Relative error bound of the float32 graph gradient against central differences. */
 const TOLERANCE = 1e-3;
 /** Kinked operators: inputs stay this far from a kink, more than the largest finite-difference step moves them. */
 const MARGIN = 0.05;

@@ -4,7 +4,7 @@ import { formatPolicy, parsePolicy } from '../../../src/core/policy/index';
 import { assertPolicyError, parsed, withoutSpans } from './helpers';
 
 /*
- * The continuous and photometric transforms (issue 5), with torchvision's defaults:
+ * The continuous and photometric transforms, with torchvision's defaults:
  *   RandomRotation(degrees, interpolation=NEAREST, expand=False, center=None, fill=0)
  *   ColorJitter(brightness=0, contrast=0, saturation=0, hue=0)
  *   GaussianBlur(kernel_size, sigma=(0.1, 2.0))

@@ -3,7 +3,7 @@ import { hsvToRgb, mod1, rgbToHsv } from './hsv';
 /**
  * Mean and second moment of clamp(a + f d, 0, 1) for f uniform on [lo, hi] (lo < hi): the blend of every
  * brightness, contrast and saturation adjustment is linear in its factor, so it is piecewise linear with kinks where
- * a + f d crosses 0 and 1 (math notes, section 3), and each piece integrates in closed form. Writes [E, E2] at `at`.
+ * a + f d crosses 0 and 1 (docs/math.md, section 3), and each piece integrates in closed form. Writes [E, E2] at `at`.
  */
 export function clampedLinearMoments(a: number, d: number, lo: number, hi: number, out: Float64Array, at: number): void {
   let s1 = 0;

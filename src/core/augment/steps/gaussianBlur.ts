@@ -16,7 +16,7 @@ const EXACT_BUDGET = 4e8;
 
 /**
  * GaussianBlur(kernel_size, sigma): sigma ~ U(min, max), reflect padding. For a fixed sigma the blur is linear; in
- * sigma every pixel is analytic (no kinks), so Gauss-Legendre converges exponentially (math notes, section 3): the
+ * sigma every pixel is analytic (no kinks), so Gauss-Legendre converges exponentially (docs/math.md, section 3): the
  * outcome set uses 4 * 2^level nodes, and the per-pixel route doubles the nodes until nothing changes at machine
  * precision. Reflect padding does not commute with windows, so every input outcome is blurred on its own.
  */

@@ -23,7 +23,7 @@ export interface OneParameterWarp {
 const GAUSS = gaussLegendre(8);
 
 /**
- * Exact per-pixel mean and second moment of the warped image over the parameter (math notes, section 3). For an
+ * Exact per-pixel mean and second moment of the warped image over the parameter (docs/math.md, section 3). For an
  * output pixel, source = C + A g(t) + B h(t) with (g, h) = (cos t, sin t) in the angle t (radians) or (1/t, 0) in
  * the scale t. The nearest source pixel changes where a source coordinate crosses k + 1/2, the bilinear corners
  * where it crosses an integer: between those breakpoints (solved in closed form) the nearest output is constant
