@@ -11,6 +11,8 @@ export interface RunRequest {
   /** [height, width] the model's graph fixes, or null when it leaves them free. */
   modelInputSize: readonly [number, number] | null;
   settings: AnalysisSettings;
+  /** Also the gradient noise on the model's parameters (one gradient per outcome: slower). */
+  parameters?: boolean;
 }
 
 export function analyzeParams(request: RunRequest): AnalyzeParams {
@@ -29,6 +31,7 @@ export function analyzeParams(request: RunRequest): AnalyzeParams {
     monteCarloSamples: settings.monteCarloSamples,
     seed: settings.seed,
     threads: settings.threads,
+    ...(request.parameters && { parameters: true }),
   };
 }
 

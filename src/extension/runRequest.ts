@@ -11,8 +11,11 @@ import { ActionableError, errorMessage } from './fixActions';
 import type { ModelInspector } from './modelInspector';
 import { readSettings } from './settings';
 
-/** One engine request per policy (two when comparing); throws an ActionableError naming the fix. */
-export async function prepareRun(model: vscode.Uri, inputs: PanelInputs, inspector: ModelInspector): Promise<RunColumn[]> {
+/**
+ * One engine request per policy (two when comparing); `parameters` adds the gradient noise on the model's parameters.
+ * Throws an ActionableError naming the fix.
+ */
+export async function prepareRun(model: vscode.Uri, inputs: PanelInputs, inspector: ModelInspector, parameters = false): Promise<RunColumn[]> {
   if (inputs.images.length === 0) throw new ActionableError('pick at least one sample image first.', ['pickImages']);
   const policies = inputs.compare ? inputs.policies : [inputs.policies[0]];
   policies.forEach((policy, i) => checkPolicy(policy, inputs.compare ? (i === 0 ? 'policy A' : 'policy B') : 'the policy'));
@@ -30,7 +33,7 @@ export async function prepareRun(model: vscode.Uri, inputs: PanelInputs, inspect
   const settings = readSettings();
   const labels = inputs.images.map((i) => i.label);
   return policies.map((policy) => ({
-    params: analyzeParams({ modelPath: model.fsPath, imagePaths: paths, policy, inputs, modelInputSize: inputSize, settings }),
+    params: analyzeParams({ modelPath: model.fsPath, imagePaths: paths, policy, inputs, modelInputSize: inputSize, settings, parameters }),
     labels,
   }));
 }

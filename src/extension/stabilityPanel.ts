@@ -59,6 +59,8 @@ export class StabilityPanel implements vscode.Disposable {
   readonly session: PanelSession;
   private abort: AbortController | undefined;
   private running: Promise<void> | undefined;
+  /** The panel's "Training gradients" box as last sent with a run; runs started from VS Code commands reuse it. */
+  private parameterGradients = false;
 
   constructor(
     readonly webviewPanel: vscode.WebviewPanel,
@@ -143,6 +145,7 @@ export class StabilityPanel implements vscode.Disposable {
         break;
       }
       case 'command':
+        if (message.parameters !== undefined) this.parameterGradients = message.parameters;
         await this.perform(message.command);
         break;
       case 'rendered':
@@ -272,7 +275,7 @@ export class StabilityPanel implements vscode.Disposable {
 
   private async runOnce(): Promise<void> {
     if (!this.services.isTrusted()) throw new ActionableError('this workspace is in Restricted Mode: AugLens runs no model here.', ['manageTrust']);
-    const columns = await prepareRun(this.modelUri, this.session.inputs, this.services.inspector);
+    const columns = await prepareRun(this.modelUri, this.session.inputs, this.services.inspector, this.parameterGradients);
     const abort = new AbortController();
     this.abort = abort;
     const policyCount = columns.length;

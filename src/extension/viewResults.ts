@@ -21,6 +21,7 @@ import {
   type RunSummaryView,
   type SaliencyView,
 } from '../shared/panelData';
+import { parametersView, pooledParametersView } from './parameterViews';
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
@@ -176,6 +177,7 @@ function modelNumbersView(
         : null,
     saliency: saliencyView(m.saliency),
     saliencySkipped: m.saliency && 'skipped' in m.saliency ? m.saliency.skipped : null,
+    ...(m.parameters && { parameters: parametersView(m.parameters) }),
   };
 }
 
@@ -207,7 +209,14 @@ export function runSummaryView(report: Report, elapsedMs: number): RunSummaryVie
       forwardBudget: report.settings.forwardBudget,
       monteCarloSamples: report.settings.monteCarloSamples,
     },
-    aggregate: { ...report.aggregate },
+    aggregate: {
+      images: report.aggregate.images,
+      meanExpectedLoss: report.aggregate.meanExpectedLoss,
+      meanStdLoss: report.aggregate.meanStdLoss,
+      meanFlipRate: report.aggregate.meanFlipRate,
+      meanTotalVariance: report.aggregate.meanTotalVariance,
+      ...(report.aggregate.parameters && { parameters: pooledParametersView(report.aggregate.parameters) }),
+    },
     elapsedMs,
   };
 }

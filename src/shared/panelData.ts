@@ -15,6 +15,7 @@ import {
   isText,
 } from './validate';
 import { isImageSize } from './analysisLimits';
+import { type ParametersResultView, type PooledParametersView, parseParametersResult, parsePooledParameters } from './parametersView';
 import { CHANNEL_CHOICES, CHANNEL_ORDERS, PRESET_CHOICES, type ChannelChoice, type ChannelOrder, type PresetChoice } from './presets';
 
 //#region inputs (what the user edits)
@@ -277,6 +278,8 @@ export interface ModelNumbersView {
   saliency: SaliencyView | null;
   /** Why no saliency was computed (switched off, over the budget, graph refused), or null. */
   saliencySkipped: string | null;
+  /** Gradient noise on the model's parameters; absent when the run did not ask for it. */
+  parameters?: ParametersResultView;
 }
 
 export interface ImageArraysView {
@@ -310,7 +313,15 @@ export interface RunSummaryView {
   policy: { text: string; canonical: string };
   preprocessing: string | null;
   settings: { tolerance: number; confidence: number; topK: number; forwardBudget: number; monteCarloSamples: number };
-  aggregate: { images: number; meanExpectedLoss: number | null; meanStdLoss: number | null; meanFlipRate: number | null; meanTotalVariance: number };
+  aggregate: {
+    images: number;
+    meanExpectedLoss: number | null;
+    meanStdLoss: number | null;
+    meanFlipRate: number | null;
+    meanTotalVariance: number;
+    /** Several images with parameter gradients: their pooled noise, across images and within augmentations. */
+    parameters?: PooledParametersView;
+  };
   elapsedMs: number;
 }
 
@@ -390,6 +401,8 @@ function parseModelNumbers(value: unknown): ModelNumbersView | null | undefined 
   const convergence = parseConvergence(value.convergence);
   const saliency = parseSaliency(value.saliency);
   if (convergence === undefined || saliency === undefined) return undefined;
+  const parameters = value.parameters === undefined ? undefined : parseParametersResult(value.parameters);
+  if (value.parameters !== undefined && !parameters) return undefined;
   return {
     method: value.method,
     methodNote: value.methodNote,
@@ -416,6 +429,7 @@ function parseModelNumbers(value: unknown): ModelNumbersView | null | undefined 
     convergence,
     saliency,
     saliencySkipped: isText(value.saliencySkipped) ? value.saliencySkipped : null,
+    ...(parameters && { parameters }),
   };
 }
 
@@ -466,6 +480,8 @@ export function parseRunSummary(value: unknown): RunSummaryView | undefined {
   }
   if (!isFields(aggregate) || !isFiniteNumber(aggregate.images) || !isFiniteNumber(aggregate.meanTotalVariance)) return undefined;
   if (![aggregate.meanExpectedLoss, aggregate.meanStdLoss, aggregate.meanFlipRate].every(nullableNumber)) return undefined;
+  const pooled = aggregate.parameters === undefined ? undefined : parsePooledParameters(aggregate.parameters);
+  if (aggregate.parameters !== undefined && !pooled) return undefined;
   const n = (v: unknown) => v as number;
   return {
     policy: { text: policy.text, canonical: policy.canonical },
@@ -483,6 +499,7 @@ export function parseRunSummary(value: unknown): RunSummaryView | undefined {
       meanStdLoss: aggregate.meanStdLoss as number | null,
       meanFlipRate: aggregate.meanFlipRate as number | null,
       meanTotalVariance: aggregate.meanTotalVariance,
+      ...(pooled && { parameters: pooled }),
     },
     elapsedMs: value.elapsedMs,
   };

@@ -185,6 +185,8 @@ export interface RemoveImageMessage {
 export interface CommandMessage {
   type: 'command';
   command: PanelCommand;
+  /** `run` only: also the gradient noise on the model's parameters (the run section's "Training gradients" box). */
+  parameters?: boolean;
 }
 
 export type WebviewToHostMessage = ReadyMessage | RenderedMessage | EditInputsMessage | RemoveImageMessage | CommandMessage;
@@ -238,10 +240,12 @@ export function parseWebviewMessage(value: unknown): WebviewToHostMessage | unde
       return hasOnlyKeys(value, ['type', 'index']) && isInteger(value.index, 0, 1 << 16)
         ? { type: 'removeImage', index: value.index }
         : undefined;
-    case 'command':
-      return hasOnlyKeys(value, ['type', 'command']) && isOneOf(value.command, PANEL_COMMANDS)
-        ? { type: 'command', command: value.command }
-        : undefined;
+    case 'command': {
+      const { command, parameters } = value;
+      if (!hasOnlyKeys(value, ['type', 'command', 'parameters']) || !isOneOf(command, PANEL_COMMANDS)) return undefined;
+      if (parameters === undefined) return { type: 'command', command };
+      return command === 'run' && typeof parameters === 'boolean' ? { type: 'command', command, parameters } : undefined;
+    }
     default:
       return undefined;
   }
