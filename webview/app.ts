@@ -167,7 +167,7 @@ export class PanelApp {
   private command(command: PanelCommand): void {
     if (command === 'editPolicy') return this.policy.focus(0);
     this.flushEdits();
-    this.host.post({ type: 'command', command });
+    this.host.post(command === 'run' ? { type: 'command', command, parameters: this.run.parameterGradients } : { type: 'command', command });
   }
 
   private renderInputs(): void {

@@ -14,6 +14,7 @@ import { imageTable } from '../results/imageTable';
 import { type DisplayMap, displayMaps, mapRanges, pixelScale } from '../results/maps';
 import { numbersTable, paperLink } from '../results/numbers';
 import { type Field, dropdown, radioGroup } from '../toolkit';
+import { trainingSection } from './trainingSection';
 
 export interface ColumnView {
   count: number;
@@ -78,6 +79,7 @@ export class ResultsSection {
         c.count > 1 ? imageTable(c.images, c.summary, Math.min(view.selectedImage, c.count - 1), (index) => this.onView({ ...view, selectedImage: index })) : null,
         result ? el('h4', { text: c.count > 1 ? `Image: ${result.label}` : result.label }) : null,
         result ? (result.model ? numbersTable(result, c.summary) : el('p', { className: 'hint', text: 'Image moments ready; the model moments are being computed...' })) : null,
+        result ? trainingSection(result, c.summary) : null,
         result ? el('div', { className: 'map-grid' }, drawn) : null,
         c.summary ? el('p', { className: 'hint', text: `Analysed in ${seconds(c.summary.elapsedMs)}${c.summary.preprocessing ? `; preprocessing ${c.summary.preprocessing}` : ''}.` }) : null,
       ]);

@@ -2,7 +2,7 @@
 import type { PanelCommand, ProgressMessage } from '../../src/shared/panelProtocol';
 import { el } from '../dom';
 import { percent } from '../format';
-import { button } from '../toolkit';
+import { type Field, button, checkbox } from '../toolkit';
 
 /** The engine's stages in order, with the names the panel shows. */
 const STAGES: readonly [string, string][] = [
@@ -21,12 +21,23 @@ export class RunSection {
   private readonly exportButton = button('Export Report...', () => this.command('export'), 'secondary');
   private readonly log = button('Show Log', () => this.command('showLog'), 'secondary');
   private readonly progress = el('div', { className: 'progress-area', attrs: { 'aria-live': 'polite' } });
+  private readonly training: Field<boolean> = checkbox('Training gradients (slower: one gradient per outcome)');
 
   constructor(private readonly command: (command: PanelCommand) => void) {
     this.run.element.id = 'run-button';
     this.cancel.element.id = 'cancel-button';
     this.exportButton.element.id = 'export-button';
-    this.element.append(el('div', { className: 'controls' }, [this.run.element, this.cancel.element, this.exportButton.element, this.log.element]), this.progress);
+    this.training.element.id = 'training-gradients';
+    this.training.element.title = 'Also the gradient noise on the model\'s weights under the policy: samples needed per SGD step, per layer';
+    this.element.append(
+      el('div', { className: 'controls' }, [this.run.element, this.cancel.element, this.exportButton.element, this.log.element, this.training.element]),
+      this.progress,
+    );
+  }
+
+  /** Whether a run asks for the gradient noise on the model's parameters. */
+  get parameterGradients(): boolean {
+    return this.training.value;
   }
 
   render(state: { running: boolean; trusted: boolean; hasResults: boolean; columns: number; progress: readonly (ProgressMessage | undefined)[] }): void {
