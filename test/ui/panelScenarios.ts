@@ -175,6 +175,27 @@ export const panelScenarios: Scenario[] = [
     },
   },
   {
+    name: 'the Training gradients box: a run with parameter gradients shows the Training section, rows and per-layer bars',
+    async run(ctx) {
+      requireFixtures(ctx);
+      const frame = await openPanelFromPalette(ctx.page);
+      if ((await frame.locator('.image-list .image-name', { hasText: IMAGE }).count()) === 0) await pickImage(ctx.page, frame);
+      await frame.locator('#training-gradients').click();
+      await frame.locator('#run-button').click();
+      await frame.locator('#status-line .status-text', { hasText: /^Done in / }).waitFor({ timeout: 60_000 });
+      const training = frame.locator('.training');
+      await training.waitFor({ timeout: 10_000 });
+      for (const name of ['Gradient samples needed', 'Gradient SNR', 'cos(g, E[g])', 'cos(E[g], clean)']) {
+        await training.locator('.numbers dt', { hasText: name }).first().waitFor();
+      }
+      const layers = await training.locator('.training-layers tbody tr').allInnerTexts();
+      assert.ok(layers.length >= 2, `at least one layer and the total, got ${layers.length}`);
+      assert.match(layers[layers.length - 1], /^Total/);
+      await scrollTo(frame, '.training');
+      await ctx.screenshot('panel-training');
+    },
+  },
+  {
     name: 'the policy editor checks the policy as it is typed and points at the error',
     async run(ctx) {
       requireFixtures(ctx);
