@@ -44,7 +44,7 @@ export class RunSection {
     this.run.disabled = state.running || !state.trusted;
     this.cancel.disabled = !state.running;
     this.exportButton.disabled = state.running || !state.hasResults;
-    this.training.element.toggleAttribute('disabled', state.running || !state.trusted);
+    this.training.disabled = state.running || !state.trusted;
     this.run.element.title = state.trusted ? 'Analyse the sample images under the policy' : 'No model runs in Restricted Mode';
     if (!state.running) {
       this.progress.replaceChildren();
