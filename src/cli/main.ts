@@ -4,13 +4,13 @@ import { runAnalysis } from '../engine/client';
 import { OutputError } from '../engine/report/fsErrors';
 import { reportEntries } from '../engine/report/reportEntries';
 import { ReportFolder } from '../engine/report/reportFolder';
+import { formatSummary } from '../engine/report/summary';
+import { summaryNotes } from '../engine/report/summaryNotes';
 import { parseCommandLine, USAGE, UsageError, defaults, type CliCommand } from './args';
 import { EXAMPLE_IMAGE, EXAMPLE_MODEL, EXAMPLE_POLICY, exampleEntries, relocateExample } from './example';
 import { listImages, readPolicyFile } from './inputFiles';
 import { PolicyInputError } from './policyCheck';
 import { progressBar } from './progressBar';
-import { formatSummary } from './summary';
-import { summaryNotes } from './summaryNotes';
 
 /** Exit status of a run stopped by a signal: 128 + its number (Ctrl-C 130, SIGTERM 143). */
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;

@@ -5,10 +5,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { formatSummary } from '../cli/summary';
 import { OutputError } from '../engine/report/fsErrors';
 import { reportEntries, type ReportEntry } from '../engine/report/reportEntries';
 import { ReportFolder } from '../engine/report/reportFolder';
+import { formatSummary } from '../engine/report/summary';
 import { stringifyWithArrays } from '../shared/binaryJson';
 import type { HostToWebviewMessage } from '../shared/panelProtocol';
 import { ActionableError } from './fixActions';
