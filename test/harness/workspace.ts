@@ -28,6 +28,10 @@ export function createTestWorkspace(folder: string): TestWorkspace {
     writeFileSync(join(folder, 'second-placeholder.onnx'), Buffer.from('another placeholder\n'));
     models.push('second-placeholder.onnx');
   }
+  // mnist-8's metadata states 0..255 pixels, which saturate its softmax (loss exactly 0 for every outcome); the tests
+  // analyse it on [0, 1] pixels, as trained, so that the numbers and maps they check are not degenerate.
+  mkdirSync(join(folder, '.vscode'), { recursive: true });
+  writeFileSync(join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'auglens.preprocessing.default': 'unit' }, null, 2));
   writeFileSync(join(folder, 'notes.txt'), 'Not a model: the AugLens menu entry must not appear here.\n');
   const images = SAMPLE_IMAGES.filter((name) => existsSync(join(SHARED_IMAGES_DIR, name)));
   if (images.length > 0) mkdirSync(join(folder, 'images'));
