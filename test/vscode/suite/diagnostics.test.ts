@@ -215,6 +215,7 @@ suite('AugLens inline diagnostics', () => {
     const direct = await runAnalysis(enginePath, {
       ...defaults([vscode.Uri.joinPath(root(), 'mnist_28.png').fsPath], 'RandomCrop(28, padding=2)'),
       modelPath: vscode.Uri.joinPath(root(), 'mnist-8.onnx').fsPath,
+      preprocess: { preset: 'unit' },
       topK: 0,
       monteCarloSamples: 0,
     });

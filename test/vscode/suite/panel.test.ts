@@ -165,6 +165,7 @@ suite('AugLens stability panel', () => {
       modelPath: model.fsPath,
       imagePaths: [image.fsPath],
       policy,
+      preprocess: { preset: 'unit' },
       size: [28, 28],
       tolerance: 0.01,
       confidence: 0.95,
