@@ -1,5 +1,5 @@
 // The panel's header: the model's name and the status line, with the buttons of the actions that fix an error
-// (elements declared in src/extension/panelHtml.ts).
+// (elements declared in src/extension/panel/panelHtml.ts).
 import { ACTION_LABELS, type PanelCommand, type PanelStatus } from '../src/shared/panelProtocol';
 import { requireElement } from './dom';
 import { button, createDivider, createProgressRing } from './toolkit';

@@ -33,6 +33,6 @@ export function imageSize(img: Pick<Image, 'channels' | 'height' | 'width'>): nu
   return img.channels * img.height * img.width;
 }
 
-export function shapeOf(img: Pick<Image, 'channels' | 'height' | 'width'>): string {
+export function shapeLabel(img: Pick<Image, 'channels' | 'height' | 'width'>): string {
   return `${img.channels}x${img.height}x${img.width}`;
 }

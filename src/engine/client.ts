@@ -51,7 +51,7 @@ export function runAnalysis(enginePath: string, params: AnalyzeParams, handlers:
 }
 
 /** Loads a model in a fresh engine process and describes it (graph facts, output kind, preprocessing guess). */
-export function inspectModel(
+export function runInspection(
   enginePath: string,
   modelPath: string,
   options: { readonly threads?: number; readonly signal?: AbortSignal; readonly silenceLimitMs?: number } = {},

@@ -1,12 +1,12 @@
 // The commands of the command palette, the explorer and editor menus. Each acts on the current stability panel
 // (the active one, else the one active last); package.json's `when` clauses show them only where they apply.
 import * as vscode from 'vscode';
-import { type ExportedReport, exportReport } from './exportReport';
-import { showLog } from './log';
-import type { PanelRegistry } from './panelRegistry';
-import { pickModel } from './pickModel';
-import type { StabilityPanel } from './stabilityPanel';
-import { hasImageExtension } from './workspaceFiles';
+import { type ExportedReport, exportReport } from './report/exportReport';
+import { showLog } from './common/log';
+import type { PanelRegistry } from './panel/panelRegistry';
+import { pickModel } from './modelFile/pickModel';
+import type { StabilityPanel } from './panel/stabilityPanel';
+import { hasImageExtension } from './common/workspaceFiles';
 
 export const COMMANDS = {
   openPanel: 'auglens.openPanel',

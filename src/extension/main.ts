@@ -4,16 +4,16 @@ import * as vscode from 'vscode';
 import { parsePanelState } from '../shared/panelProtocol';
 import { registerCommands } from './commands';
 import { registerDiagnostics } from './diagnostics/register';
-import { exportReport } from './exportReport';
-import { disposeLog } from './log';
-import { registerModelEditor } from './modelEditor';
-import { ModelInspector } from './modelInspector';
-import { PanelRegistry } from './panelRegistry';
-import { SessionStore } from './sessionStore';
-import { readSettings } from './settings';
-import { PANEL_VIEW_TYPE, type PanelServices } from './stabilityPanel';
+import { exportReport } from './report/exportReport';
+import { disposeLog } from './common/log';
+import { registerModelEditor } from './modelFile/modelEditor';
+import { ModelInspector } from './modelFile/modelInspector';
+import { PanelRegistry } from './panel/panelRegistry';
+import { SessionStore } from './panel/sessionStore';
+import { readSettings } from './common/settings';
+import { PANEL_VIEW_TYPE, type PanelServices } from './panel/stabilityPanel';
 import { type AugLensTestHooks, createTestHooks } from './testHooks';
-import { isWorkspaceFile, parseFileUri } from './workspaceFiles';
+import { isWorkspaceFile, parseFileUri } from './common/workspaceFiles';
 
 export function activate(context: vscode.ExtensionContext): AugLensTestHooks | undefined {
   const enginePath = context.asAbsolutePath('dist/engine.js');

@@ -5,9 +5,9 @@ import * as vscode from 'vscode';
 import { liveEngineCount } from '../engine/client';
 import type { EditableInputs, PanelInputs } from '../shared/panelData';
 import type { PanelStatus, WebviewToHostMessage } from '../shared/panelProtocol';
-import type { PanelRegistry } from './panelRegistry';
-import type { PanelKind, StabilityPanel } from './stabilityPanel';
-import { imageRef } from './workspaceFiles';
+import type { PanelRegistry } from './panel/panelRegistry';
+import type { PanelKind, StabilityPanel } from './panel/stabilityPanel';
+import { imageRef } from './common/workspaceFiles';
 
 export interface PanelTestView {
   readonly modelUri: string;

@@ -254,7 +254,7 @@ export function parseWebviewMessage(value: unknown): WebviewToHostMessage | unde
 const isColumn = (v: unknown): v is number => isInteger(v, 0, MAX_COLUMNS - 1);
 
 /** Returns the message if `value` is a well-formed host -> webview message, else undefined. */
-export function parseHostMessage(value: unknown): HostToWebviewMessage | undefined {
+export function parseHostToWebviewMessage(value: unknown): HostToWebviewMessage | undefined {
   if (!isFields(value)) return undefined;
   switch (value.type) {
     case 'showModel': {

@@ -2,7 +2,7 @@ import type { NameNode } from './ast';
 import { PolicyError, printable } from './errors';
 import { stripModule, TRANSFORM_MODULES } from './modules';
 import type { Signature } from './signature';
-import { SIGNATURES } from './signatures';
+import { SIGNATURES } from './torchvisionSignatures';
 import { didYouMean } from './suggest';
 
 /** torchvision transforms that have no signature here yet: they get a "not supported yet" error. */

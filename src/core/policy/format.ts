@@ -1,4 +1,4 @@
-import { SIGNATURES } from './signatures';
+import { SIGNATURES } from './torchvisionSignatures';
 import type { TransformSpec } from './types';
 
 /**

@@ -1,6 +1,6 @@
 import { formatPolicy, parsePolicy, PolicyError } from '../policy';
 import { snippet } from '../policy/errors';
-import { SIGNATURES } from '../policy/signatures';
+import { SIGNATURES } from '../policy/torchvisionSignatures';
 import type { NormalizeSpec, SourceSpan, TransformSpec } from '../policy/types';
 import { scanTransformCalls, type ArgValue, type TransformCall } from './calls';
 import { policyTextOf } from './policyText';

@@ -2,7 +2,7 @@
 // `auglens.diagnostics.model` / `.images` settings, else the user's choice (asked once, kept in workspace state).
 import * as vscode from 'vscode';
 import type { PreprocessParams } from '../../engine/protocol';
-import { pickImageFiles } from '../workspaceFiles';
+import { pickImageFiles } from '../common/workspaceFiles';
 import { baseName, fileFacts, resolveBeside, resolveIn, type FileFacts } from './files';
 import { POLICY_FILE_SUFFIX, readPolicyFile } from './policyFile/readPolicyFile';
 

@@ -6,8 +6,8 @@ import { parsePolicy } from '../../core/policy';
 import type { AnalysisTarget } from '../../core/python';
 import { EngineCancelled, runAnalysis } from '../../engine/client';
 import type { AnalyzeParams, PreprocessParams } from '../../engine/protocol';
-import { log, showLog } from '../log';
-import { readSettings } from '../settings';
+import { log, showLog } from '../common/log';
+import { readSettings } from '../common/settings';
 import type { AnalysisContext } from './analysisContext';
 import { baseName } from './files';
 import { imageShape } from './policyFile/imageShape';
@@ -51,7 +51,7 @@ export class AnalysisRunner implements vscode.Disposable {
     if (abort.signal.aborted) return undefined;
     const problem = await shapeCheck(target, context);
     if (problem) return { kind: 'failed', message: problem };
-    const params = analyzeParams(target, context);
+    const params = diagnosticAnalyzeParams(target, context);
     const title = `AugLens: analysing ${target.name} with ${baseName(context.model)}`;
     const location = interactive ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
     return vscode.window.withProgress({ location, title, cancellable: interactive }, async (progress, token) => {
@@ -87,7 +87,7 @@ export class AnalysisRunner implements vscode.Disposable {
 }
 
 /** The engine's parameters: the settings, with no Monte-Carlo series or eigen-images (diagnostics show neither). */
-function analyzeParams(target: AnalysisTarget, context: AnalysisContext): AnalyzeParams {
+function diagnosticAnalyzeParams(target: AnalysisTarget, context: AnalysisContext): AnalyzeParams {
   const settings = readSettings();
   return {
     modelPath: context.model.fsPath,

@@ -9,14 +9,14 @@ import { PolicyFiles } from './policyFile/policyFiles';
 import { chooseFileForField, CHOOSE_FILE_COMMAND } from './policyFile/policyFileDiagnostics';
 import { ANALYSE_COMMAND, CANCEL_COMMAND, StabilityHover, StabilityLenses } from './python/lensAndHover';
 import { isPythonDocument, PythonStability } from './python/pythonStability';
-import { QuickFixes } from './quickFixes';
+import { QuickFixProvider } from './quickFixProvider';
 
 export const CHOOSE_FILES_COMMAND = 'auglens.diagnostics.chooseFiles';
 const EDIT_DELAY_MS = 300;
 
 export function registerDiagnostics(context: vscode.ExtensionContext): void {
   const collection = vscode.languages.createDiagnosticCollection('auglens');
-  const fixes = new QuickFixes();
+  const fixes = new QuickFixProvider();
   const runner = new AnalysisRunner(vscode.Uri.joinPath(context.extensionUri, 'dist', 'engine.js').fsPath);
   const resolver = new ContextResolver(context.workspaceState);
   const stability = new PythonStability(collection, fixes, runner, resolver);
@@ -55,7 +55,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext): void {
     { dispose: () => delay.dispose() },
     vscode.languages.registerCodeLensProvider(python, new StabilityLenses(stability)),
     vscode.languages.registerHoverProvider(python, new StabilityHover(stability)),
-    vscode.languages.registerCodeActionsProvider([python, { pattern: `**/*${POLICY_FILE_SUFFIX}` }], fixes, QuickFixes.metadata),
+    vscode.languages.registerCodeActionsProvider([python, { pattern: `**/*${POLICY_FILE_SUFFIX}` }], fixes, QuickFixProvider.metadata),
     vscode.workspace.onDidOpenTextDocument(refresh),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length > 0) delay.schedule(e.document.uri.toString(), () => refresh(e.document));

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { ImageReport, Report } from '../../../src/engine/analysis/result';
-import { SIGNATURES } from '../../../src/core/policy/signatures';
+import { SIGNATURES } from '../../../src/core/policy/torchvisionSignatures';
 import { PRESET_NAMES } from '../../../src/model/preprocess';
 import {
   formatCount, formatValue, isWarning, stabilityMarkdown, stabilityMessage, stabilityNumbers,

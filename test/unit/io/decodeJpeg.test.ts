@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { encode as encodeJpegJs } from 'jpeg-js';
-import { shapeOf, type Image } from '../../../src/core/image';
+import { shapeLabel, type Image } from '../../../src/core/image';
 import { decodeImage } from '../../../src/core/io/decode';
 import { makeExampleImage } from '../../../src/core/io/exampleImage';
 import { upsamplePlane } from '../../../src/core/io/jpegUpsample';
@@ -12,7 +12,7 @@ const DATA = join(__dirname, 'data');
 
 /** Largest and mean absolute difference in 1/255 steps, and the share of equal samples. */
 function byteDifference(a: Image, b: Image): { max: number; mean: number; equal: number } {
-  assert.equal(shapeOf(a), shapeOf(b));
+  assert.equal(shapeLabel(a), shapeLabel(b));
   let max = 0;
   let sum = 0;
   let equal = 0;
@@ -68,7 +68,7 @@ describe('decodeImage on JPEGs made by PIL (libjpeg-turbo), against PIL decoding
     it(`${name}: shape ${shape}, within 3/255 of PIL, mean difference under 0.25/255`, () => {
       const ours = decodeImage(readFileSync(join(DATA, `${name}.jpg`)), `${name}.jpg`);
       const pil = decodeImage(readFileSync(join(DATA, `${name}.pil.png`)), `${name}.pil.png`);
-      assert.equal(shapeOf(ours), shape);
+      assert.equal(shapeLabel(ours), shape);
       const diff = byteDifference(ours, pil);
       assert.ok(diff.max <= 3, `max difference ${diff.max}/255`);
       assert.ok(diff.mean < 0.25, `mean difference ${diff.mean}/255`);

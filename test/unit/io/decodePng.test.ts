@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { shapeOf, type Image } from '../../../src/core/image';
+import { shapeLabel, type Image } from '../../../src/core/image';
 import { decodeImage } from '../../../src/core/io/decode';
 import { buildPng, GRAY, GRAY_ALPHA, PALETTE, RGB, RGBA } from './pngBuilder';
 
@@ -47,7 +47,7 @@ describe('decodeImage on the fixture photos', { skip: fixturesMissing }, () => {
   for (const [name, shape, sha] of cases) {
     it(`${name}: shape ${shape} and PIL's pixel values`, () => {
       const img = decodeImage(readFileSync(join(FIXTURE_IMAGES, name)), name);
-      assert.equal(shapeOf(img), shape);
+      assert.equal(shapeLabel(img), shape);
       assert.equal(createHash('sha256').update(chwBytes(img)).digest('hex'), sha);
     });
   }
@@ -62,7 +62,7 @@ describe('decodeImage on every PNG colour type and bit depth', () => {
     it(`gray, ${depth}-bit: 1 channel, samples scaled to 8 bits as PIL does`, () => {
       const samples = randomInts(pixels, 2 ** depth, depth);
       const img = decodeImage(buildPng({ width, height, colorType: GRAY, bitDepth: depth, samples }), 'g.png');
-      assert.equal(shapeOf(img), `1x${height}x${width}`);
+      assert.equal(shapeLabel(img), `1x${height}x${width}`);
       const toByte = depth === 16 ? (v: number) => v >> 8 : (v: number) => Math.round((v * 255) / (2 ** depth - 1));
       assert.deepEqual(Array.from(chwBytes(img)), expectedChw(samples, 1, 1, toByte));
     });
@@ -73,20 +73,20 @@ describe('decodeImage on every PNG colour type and bit depth', () => {
     it(`gray+alpha, ${depth}-bit: 1 channel, alpha dropped`, () => {
       const samples = randomInts(2 * pixels, 2 ** depth, 10 + depth);
       const img = decodeImage(buildPng({ width, height, colorType: GRAY_ALPHA, bitDepth: depth, samples }), 'la.png');
-      assert.equal(shapeOf(img), `1x${height}x${width}`);
+      assert.equal(shapeLabel(img), `1x${height}x${width}`);
       assert.deepEqual(Array.from(chwBytes(img)), expectedChw(samples, 2, 1, toByte));
     });
     it(`RGB, ${depth}-bit: 3 channels in CHW order`, () => {
       const samples = randomInts(3 * pixels, 2 ** depth, 20 + depth);
       const img = decodeImage(buildPng({ width, height, colorType: RGB, bitDepth: depth, samples }), 'rgb.png');
-      assert.equal(shapeOf(img), `3x${height}x${width}`);
+      assert.equal(shapeLabel(img), `3x${height}x${width}`);
       assert.deepEqual(Array.from(chwBytes(img)), expectedChw(samples, 3, 3, toByte));
     });
     it(`RGBA, ${depth}-bit: alpha dropped, colour not composited`, () => {
       const samples = randomInts(4 * pixels, 2 ** depth, 30 + depth);
       for (let p = 0; p < pixels; p += 3) samples[4 * p + 3] = 0; // fully transparent pixels keep their colour
       const img = decodeImage(buildPng({ width, height, colorType: RGBA, bitDepth: depth, samples }), 'rgba.png');
-      assert.equal(shapeOf(img), `3x${height}x${width}`);
+      assert.equal(shapeLabel(img), `3x${height}x${width}`);
       assert.deepEqual(Array.from(chwBytes(img)), expectedChw(samples, 4, 3, toByte));
     });
   }
@@ -98,7 +98,7 @@ describe('decodeImage on every PNG colour type and bit depth', () => {
       const indices = randomInts(pixels, entries, 40 + depth);
       const trns = new Uint8Array(entries).fill(0);
       const img = decodeImage(buildPng({ width, height, colorType: PALETTE, bitDepth: depth, samples: indices, palette, trns }), 'p.png');
-      assert.equal(shapeOf(img), `3x${height}x${width}`);
+      assert.equal(shapeLabel(img), `3x${height}x${width}`);
       const expected = [0, 1, 2].flatMap((c) => indices.map((i) => palette[i][c]));
       assert.deepEqual(Array.from(chwBytes(img)), expected);
     });

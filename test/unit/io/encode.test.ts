@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PNG } from 'pngjs';
-import { createImage, shapeOf } from '../../../src/core/image';
+import { createImage, shapeLabel } from '../../../src/core/image';
 import { decodeImage } from '../../../src/core/io/decode';
 import { encodePng, imageToPng } from '../../../src/core/io/encode';
 
@@ -26,7 +26,7 @@ describe('imageToPng', () => {
   it('an RGB image round-trips through decodeImage exactly when its values are multiples of 1/255', () => {
     const img = createImage(3, 4, 6, Float32Array.from({ length: 72 }, (_, i) => ((i * 53) % 256) / 255));
     const back = decodeImage(imageToPng(img), 'rgb.png');
-    assert.equal(shapeOf(back), '3x4x6');
+    assert.equal(shapeLabel(back), '3x4x6');
     assert.deepEqual(back.data, img.data);
   });
 
@@ -34,7 +34,7 @@ describe('imageToPng', () => {
     const img = createImage(1, 3, 2, Float32Array.of(0, 0.2, 0.4, 0.6, 0.8, 1));
     assert.equal(PNG.sync.read(imageToPng(img)).colorType, 0);
     const back = decodeImage(imageToPng(img), 'gray.png');
-    assert.equal(shapeOf(back), '1x3x2');
+    assert.equal(shapeLabel(back), '1x3x2');
     back.data.forEach((v, i) => assert.ok(Math.abs(v - img.data[i]) <= 0.5 / 255, `sample ${i}: ${v}`));
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { shapeOf, type Image } from '../../../src/core/image';
+import { shapeLabel, type Image } from '../../../src/core/image';
 import { decodeImage } from '../../../src/core/io/decode';
 import { imageToPng } from '../../../src/core/io/encode';
 import { makeExampleImage } from '../../../src/core/io/exampleImage';
@@ -27,7 +27,7 @@ describe('makeExampleImage', () => {
   const img = makeExampleImage();
 
   it('is a deterministic 3x48x48 RGB image with values that are multiples of 1/255 in [0, 1]', () => {
-    assert.equal(shapeOf(img), '3x48x48');
+    assert.equal(shapeLabel(img), '3x48x48');
     assert.deepEqual(makeExampleImage().data, img.data);
     for (const v of img.data) {
       assert.ok(v >= 0 && v <= 1);

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parsePolicy } from '../../../src/core/policy';
-import { analyzeParams } from '../../../src/extension/analysisParams';
-import { defaultPolicy } from '../../../src/extension/defaultPolicy';
-import { actionsForEngineError } from '../../../src/extension/errorActions';
-import { isPathInside } from '../../../src/extension/pathCheck';
-import { renderReportHtml } from '../../../src/extension/reportHtml';
-import type { AnalysisSettings } from '../../../src/extension/settings';
-import { modelSummaryView, resultViews, runSummaryView } from '../../../src/extension/viewResults';
+import { panelAnalyzeParams } from '../../../src/extension/panel/panelAnalyzeParams';
+import { defaultPolicy } from '../../../src/extension/panel/defaultPolicy';
+import { actionsForEngineError } from '../../../src/extension/panel/engineErrorActions';
+import { isPathInside } from '../../../src/extension/common/pathCheck';
+import { renderReportHtml } from '../../../src/extension/report/reportHtml';
+import type { AnalysisSettings } from '../../../src/extension/common/settings';
+import { modelSummaryView, resultViews, runSummaryView } from '../../../src/extension/panel/viewResults';
 import { type EditableInputs, defaultInputs, parseImageResult, parseModelSummary, parseRunSummary } from '../../../src/shared/panelData';
 import { engineResult } from '../shared/fixtures';
 
@@ -30,7 +30,7 @@ function editable(overrides: Partial<EditableInputs> = {}): EditableInputs {
 
 test('analysis parameters: settings, the model input size, and preprocessing only where chosen', () => {
   const base = { modelPath: '/m.onnx', imagePaths: ['/a.png'], policy: 'P', modelInputSize: [32, 32] as const, settings };
-  const p = analyzeParams({ ...base, inputs: editable() });
+  const p = panelAnalyzeParams({ ...base, inputs: editable() });
   assert.deepEqual(
     { ...p },
     {
@@ -49,11 +49,11 @@ test('analysis parameters: settings, the model input size, and preprocessing onl
       threads: 2,
     },
   );
-  assert.equal(analyzeParams({ ...base, inputs: editable({ imageSize: { mode: 'original' } }) }).size, undefined);
-  assert.equal(analyzeParams({ ...base, modelInputSize: null, inputs: editable() }).size, undefined, 'free-size models keep the image size');
-  assert.deepEqual(analyzeParams({ ...base, inputs: editable({ imageSize: { mode: 'custom', height: 20, width: 30 } }) }).size, [20, 30]);
+  assert.equal(panelAnalyzeParams({ ...base, inputs: editable({ imageSize: { mode: 'original' } }) }).size, undefined);
+  assert.equal(panelAnalyzeParams({ ...base, modelInputSize: null, inputs: editable() }).size, undefined, 'free-size models keep the image size');
+  assert.deepEqual(panelAnalyzeParams({ ...base, inputs: editable({ imageSize: { mode: 'custom', height: 20, width: 30 } }) }).size, [20, 30]);
   const custom = editable({ label: 4, preprocessing: { preset: 'auto', channels: 'bgr', scale: 255, mean: null, std: [2] } });
-  const q = analyzeParams({ ...base, inputs: custom, settings: { ...settings, defaultPreprocessing: 'imagenet' } });
+  const q = panelAnalyzeParams({ ...base, inputs: custom, settings: { ...settings, defaultPreprocessing: 'imagenet' } });
   assert.deepEqual(q.preprocess, { preset: 'imagenet', channels: 'bgr', scale: 255, std: [2] });
   assert.equal(q.label, 4);
 });

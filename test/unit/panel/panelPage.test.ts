@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderPanelPage } from '../../../src/extension/panelPage';
+import { renderPanelPage } from '../../../src/extension/panel/panelPage';
 
 test('the panel page carries its CSP, an escaped title and the root the panel script fills, in order', () => {
   const html = renderPanelPage({

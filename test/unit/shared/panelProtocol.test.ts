@@ -4,7 +4,7 @@ import { defaultInputs, parseEditableInputs, parseImageResult, parseInputs } fro
 import {
   DEFAULT_VIEW,
   MAX_TEXT_LENGTH,
-  parseHostMessage,
+  parseHostToWebviewMessage,
   parsePanelState,
   parseWebviewMessage,
 } from '../../../src/shared/panelProtocol';
@@ -77,13 +77,13 @@ test('accepts the well-formed host messages', () => {
     inputs: defaultInputs(),
     status: { level: 'error', text: 'Pick an image', actions: ['pickImages', 'showLog'] },
   };
-  assert.deepEqual(parseHostMessage(show), show);
+  assert.deepEqual(parseHostToWebviewMessage(show), show);
   const status = { type: 'setStatus', status: { level: 'busy', text: 'Running' } };
-  assert.deepEqual(parseHostMessage(status), status);
+  assert.deepEqual(parseHostToWebviewMessage(status), status);
   const progress = { type: 'progress', column: 1, stage: 'model', fraction: 0.5, message: 'x.png: 10 of 20' };
-  assert.deepEqual(parseHostMessage(progress), progress);
+  assert.deepEqual(parseHostToWebviewMessage(progress), progress);
   const result = { type: 'imageResult', column: 0, index: 0, count: 1, result: imageResult() };
-  assert.deepEqual(parseHostMessage(result), result);
+  assert.deepEqual(parseHostToWebviewMessage(result), result);
 });
 
 test('rejects malformed host messages, including arrays that do not match their shapes', () => {
@@ -104,7 +104,7 @@ test('rejects malformed host messages, including arrays that do not match their 
     { type: 'imageResult', column: 0, index: 0, count: 1, result: jsonArray },
     { type: 'ready' },
   ];
-  for (const message of bad) assert.equal(parseHostMessage(message), undefined, JSON.stringify(message));
+  for (const message of bad) assert.equal(parseHostToWebviewMessage(message), undefined, JSON.stringify(message));
   assert.ok(parseImageResult(good));
 });
 

@@ -6,7 +6,7 @@ import { parsePolicy, PolicyError } from '../../../core/policy';
 import type { SourceSpan } from '../../../core/policy/types';
 import { suggestedFix } from '../../../core/python';
 import { fileFacts, relativeTo, resolveBeside } from '../files';
-import type { DiagnosticWithFixes, QuickFix } from '../quickFixes';
+import type { DiagnosticWithFixes, QuickFix } from '../quickFixProvider';
 import { fittedShape, shapeProblem } from '../shapeProblem';
 import { imageShape } from './imageShape';
 import { readPolicyFile, type StringField } from './readPolicyFile';

@@ -1,7 +1,7 @@
 // Keeps the diagnostics of open policy files current: recomputed when the file is edited or when a model or image
 // it names changes, cleared when it closes.
 import type * as vscode from 'vscode';
-import type { QuickFixes } from '../quickFixes';
+import type { QuickFixProvider } from '../quickFixProvider';
 import { policyFileDiagnostics } from './policyFileDiagnostics';
 
 export class PolicyFiles {
@@ -9,7 +9,7 @@ export class PolicyFiles {
 
   constructor(
     private readonly collection: vscode.DiagnosticCollection,
-    private readonly fixes: QuickFixes,
+    private readonly fixes: QuickFixProvider,
   ) {}
 
   async refresh(document: vscode.TextDocument): Promise<void> {

@@ -7,7 +7,7 @@ import { scanPython, type AnalysisTarget, type PythonScan } from '../../../core/
 import type { ContextResolver, AnalysisContext } from '../analysisContext';
 import type { AnalysisRunner, RunOutcome } from '../analysisRunner';
 import { baseName } from '../files';
-import type { DiagnosticWithFixes, QuickFixes } from '../quickFixes';
+import type { DiagnosticWithFixes, QuickFixProvider } from '../quickFixProvider';
 import { isWarning, stabilityMessage, type Thresholds } from '../resultText';
 
 export type StoredResult = RunOutcome & { readonly context: AnalysisContext };
@@ -36,7 +36,7 @@ export class PythonStability implements vscode.Disposable {
 
   constructor(
     private readonly collection: vscode.DiagnosticCollection,
-    private readonly fixes: QuickFixes,
+    private readonly fixes: QuickFixProvider,
     private readonly runner: AnalysisRunner,
     private readonly resolver: ContextResolver,
   ) {}

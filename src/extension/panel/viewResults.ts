@@ -8,9 +8,9 @@ import type {
   ModelMomentsReport,
   ModelQuadrature,
   Report,
-} from '../engine/analysis/result';
-import type { ModelInspection } from '../engine/modelInspection';
-import { PRESETS } from '../shared/presets';
+} from '../../engine/analysis/result';
+import type { ModelInspection } from '../../engine/modelInspection';
+import { PRESETS } from '../../shared/presets';
 import {
   type ImageArraysView,
   type ImageResultView,
@@ -20,7 +20,7 @@ import {
   type PreprocessingValues,
   type RunSummaryView,
   type SaliencyView,
-} from '../shared/panelData';
+} from '../../shared/panelData';
 import { parametersView, pooledParametersView } from './parameterViews';
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);

@@ -5,17 +5,17 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { OutputError } from '../engine/report/fsErrors';
-import { reportEntries, type ReportEntry } from '../engine/report/reportEntries';
-import { ReportFolder } from '../engine/report/reportFolder';
-import { formatSummary } from '../engine/report/summary';
-import { stringifyWithArrays } from '../shared/binaryJson';
-import type { HostToWebviewMessage } from '../shared/panelProtocol';
-import { ActionableError } from './fixActions';
-import { log } from './log';
+import { OutputError } from '../../engine/report/fsErrors';
+import { reportEntries, type ReportEntry } from '../../engine/report/reportEntries';
+import { ReportFolder } from '../../engine/report/reportFolder';
+import { formatSummary } from '../../engine/report/summary';
+import { stringifyWithArrays } from '../../shared/binaryJson';
+import type { HostToWebviewMessage } from '../../shared/panelProtocol';
+import { ActionableError } from '../common/actionableError';
+import { log } from '../common/log';
 import { renderReportHtml } from './reportHtml';
-import { readSettings } from './settings';
-import type { StabilityPanel } from './stabilityPanel';
+import { readSettings } from '../common/settings';
+import type { StabilityPanel } from '../panel/stabilityPanel';
 
 export interface ExportedReport {
   folder: vscode.Uri;

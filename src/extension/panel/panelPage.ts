@@ -1,5 +1,5 @@
 // The HTML page the stability panel's script runs in, inside VS Code (panelHtml.ts) and in the offline report
-// (reportHtml.ts): the Content-Security-Policy, the head and the panel's root element the script fills. Pure.
+// (report/reportHtml.ts): the Content-Security-Policy, the head and the panel's root element the script fills. Pure.
 
 export interface PanelPage {
   /** Content-Security-Policy directives. */

@@ -1,7 +1,7 @@
 // The model editor: a read-only custom editor for *.onnx files ("Open With..." > "AugLens Model Summary") showing
 // the model summary and the same stability panel.
 import * as vscode from 'vscode';
-import type { PanelRegistry } from './panelRegistry';
+import type { PanelRegistry } from '../panel/panelRegistry';
 
 export const MODEL_EDITOR_VIEW_TYPE = 'auglens.modelEditor';
 

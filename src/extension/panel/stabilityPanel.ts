@@ -1,30 +1,30 @@
 // One stability panel: a webview (a panel of its own, or the model editor of a .onnx file) showing one ONNX model,
 // talking to its webview through panelProtocol. Holds the panel's session and runs its analyses.
 import * as vscode from 'vscode';
-import { EngineCancelled } from '../engine/client';
-import type { AnalysisResult } from '../engine/analysis/result';
-import { type PanelInputs, defaultInputs } from '../shared/panelData';
+import { EngineCancelled } from '../../engine/client';
+import type { AnalysisResult } from '../../engine/analysis/result';
+import { type PanelInputs, defaultInputs } from '../../shared/panelData';
 import {
   type HostToWebviewMessage,
   type PanelCommand,
   type PanelStatus,
   type WebviewToHostMessage,
   parseWebviewMessage,
-} from '../shared/panelProtocol';
+} from '../../shared/panelProtocol';
 import { type RunColumn, runColumns } from './analysisRun';
 import { defaultPolicy } from './defaultPolicy';
-import { actionsForEngineError } from './errorActions';
-import { ActionableError, errorMessage as messageOf, notifyError } from './fixActions';
-import { log, showLog } from './log';
-import { formatBytes } from './modelFile';
-import type { ModelInspector } from './modelInspector';
+import { actionsForEngineError } from './engineErrorActions';
+import { ActionableError, errorMessage as messageOf, notifyError } from '../common/actionableError';
+import { log, showLog } from '../common/log';
+import { formatBytes } from './formatBytes';
+import type { ModelInspector } from '../modelFile/modelInspector';
 import { panelResourceRoots, renderPanelHtml } from './panelHtml';
 import { PanelSession } from './panelSession';
 import type { SessionStore } from './sessionStore';
 import { doneText, prepareRun } from './runRequest';
-import { openSettings, readSettings } from './settings';
+import { openSettings, readSettings } from '../common/settings';
 import { basename, modelSummaryView, resultViews } from './viewResults';
-import { existingImages, imageRef, pickImageFiles } from './workspaceFiles';
+import { existingImages, imageRef, pickImageFiles } from '../common/workspaceFiles';
 
 export const PANEL_VIEW_TYPE = 'auglens.stabilityPanel';
 

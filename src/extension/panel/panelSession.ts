@@ -1,14 +1,14 @@
 // A panel's state on the host's side: inputs, model summary, run state, progress and results. Each change is posted
 // to the webview at once; `replay()` gives the messages that rebuild the whole view in a fresh webview (after the
 // panel was hidden, or reloaded).
-import type { AnalysisResult } from '../engine/analysis/result';
-import type { ImageResultView, PanelInputs, RunSummaryView } from '../shared/panelData';
+import type { AnalysisResult } from '../../engine/analysis/result';
+import type { ImageResultView, PanelInputs, RunSummaryView } from '../../shared/panelData';
 import type {
   HostToWebviewMessage,
   ModelSummaryMessage,
   PanelStatus,
   ProgressMessage,
-} from '../shared/panelProtocol';
+} from '../../shared/panelProtocol';
 
 interface ColumnResults {
   count: number;

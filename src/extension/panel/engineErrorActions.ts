@@ -1,6 +1,6 @@
 // Which panel actions fix an engine error, read from its message (the engine names the cause in words).
 // Pure: no vscode.
-import type { PanelCommand } from '../shared/panelProtocol';
+import type { PanelCommand } from '../../shared/panelProtocol';
 
 const RULES: readonly [RegExp, PanelCommand[]][] = [
   [/cannot read the image|not a PNG or JPEG|images need 1 or 3 channels/i, ['pickImages', 'showLog']],

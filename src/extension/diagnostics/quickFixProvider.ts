@@ -15,7 +15,7 @@ export interface DiagnosticWithFixes {
   readonly fixes: readonly QuickFix[];
 }
 
-export class QuickFixes implements vscode.CodeActionProvider {
+export class QuickFixProvider implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
   private readonly byDocument = new Map<string, readonly DiagnosticWithFixes[]>();
 

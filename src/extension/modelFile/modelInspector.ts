@@ -1,8 +1,8 @@
 // Model summaries for the panel: each model is loaded once in an engine process (never in the extension host) and
 // the answer is kept until the file changes (size or modification time).
 import * as vscode from 'vscode';
-import { inspectModel } from '../engine/client';
-import type { ModelInspection } from '../engine/modelInspection';
+import { runInspection } from '../../engine/client';
+import type { ModelInspection } from '../../engine/modelInspection';
 
 interface Entry {
   readonly stamp: string;
@@ -23,7 +23,7 @@ export class ModelInspector {
     const key = model.toString();
     const cached = this.cache.get(key);
     if (cached?.stamp === stamp) return cached.inspection;
-    const inspection = inspectModel(this.enginePath, model.fsPath, { threads: this.threads() });
+    const inspection = runInspection(this.enginePath, model.fsPath, { threads: this.threads() });
     this.cache.set(key, { stamp, inspection });
     inspection.catch(() => {
       if (this.cache.get(key)?.inspection === inspection) this.cache.delete(key);

@@ -5,8 +5,8 @@ import type {
   PooledNoiseStats,
   PooledParametersReport,
   SkippedParameters,
-} from '../engine/analysis/parameterReport';
-import type { ParameterNoiseView, ParametersResultView, PooledNoiseView, PooledParametersView } from '../shared/parametersView';
+} from '../../engine/analysis/parameterReport';
+import type { ParameterNoiseView, ParametersResultView, PooledNoiseView, PooledParametersView } from '../../shared/parametersView';
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 

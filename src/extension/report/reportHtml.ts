@@ -1,7 +1,7 @@
 // The offline report page: the panel's own stylesheet and script inlined, its messages embedded as JSON (arrays in
 // base64), and the PNG heatmaps as data URIs for readers without JavaScript. Loads nothing from anywhere.
 // Pure: no vscode, no file system.
-import { escapeHtml, renderPanelPage } from './panelPage';
+import { escapeHtml, renderPanelPage } from '../panel/panelPage';
 
 export interface ReportPageParts {
   title: string;

@@ -1,9 +1,9 @@
 // The extension's settings (package.json `contributes.configuration`), read and checked: a value outside its range,
 // written by hand into settings.json, falls back to the default rather than reaching the engine.
 import * as vscode from 'vscode';
-import { ANALYSIS_LIMITS, inRange, type AnalysisParameter } from '../shared/analysisLimits';
-import { DIVERGING_MAPS, type DisplaySettings, SEQUENTIAL_MAPS } from '../shared/panelProtocol';
-import { PRESET_CHOICES, type PresetChoice } from '../shared/presets';
+import { ANALYSIS_LIMITS, inRange, type AnalysisParameter } from '../../shared/analysisLimits';
+import { DIVERGING_MAPS, type DisplaySettings, SEQUENTIAL_MAPS } from '../../shared/panelProtocol';
+import { PRESET_CHOICES, type PresetChoice } from '../../shared/presets';
 
 export const SETTINGS_SECTION = 'auglens';
 

@@ -2,14 +2,14 @@
 // failing with the action that fixes the problem; after it: the status line's summary.
 import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { PolicyError, lineColumn, parsePolicy } from '../core/policy';
-import type { AnalysisResult } from '../engine/analysis/result';
-import type { PanelInputs } from '../shared/panelData';
-import { analyzeParams } from './analysisParams';
+import { PolicyError, lineColumn, parsePolicy } from '../../core/policy';
+import type { AnalysisResult } from '../../engine/analysis/result';
+import type { PanelInputs } from '../../shared/panelData';
+import { panelAnalyzeParams } from './panelAnalyzeParams';
 import type { RunColumn } from './analysisRun';
-import { ActionableError, errorMessage } from './fixActions';
-import type { ModelInspector } from './modelInspector';
-import { readSettings } from './settings';
+import { ActionableError, errorMessage } from '../common/actionableError';
+import type { ModelInspector } from '../modelFile/modelInspector';
+import { readSettings } from '../common/settings';
 
 /**
  * One engine request per policy (two when comparing); `parameters` adds the gradient noise on the model's parameters.
@@ -33,7 +33,7 @@ export async function prepareRun(model: vscode.Uri, inputs: PanelInputs, inspect
   const settings = readSettings();
   const labels = inputs.images.map((i) => i.label);
   return policies.map((policy) => ({
-    params: analyzeParams({ modelPath: model.fsPath, imagePaths: paths, policy, inputs, modelInputSize: inputSize, settings, parameters }),
+    params: panelAnalyzeParams({ modelPath: model.fsPath, imagePaths: paths, policy, inputs, modelInputSize: inputSize, settings, parameters }),
     labels,
   }));
 }

@@ -1,7 +1,7 @@
 // Turns the panel's inputs and the settings into the engine's AnalyzeParams. Pure: no vscode, no file system.
-import type { AnalyzeParams, PreprocessParams } from '../engine/protocol';
-import type { EditableInputs } from '../shared/panelData';
-import type { AnalysisSettings } from './settings';
+import type { AnalyzeParams, PreprocessParams } from '../../engine/protocol';
+import type { EditableInputs } from '../../shared/panelData';
+import type { AnalysisSettings } from '../common/settings';
 
 export interface RunRequest {
   modelPath: string;
@@ -15,7 +15,7 @@ export interface RunRequest {
   parameters?: boolean;
 }
 
-export function analyzeParams(request: RunRequest): AnalyzeParams {
+export function panelAnalyzeParams(request: RunRequest): AnalyzeParams {
   const { inputs, settings } = request;
   return {
     modelPath: request.modelPath,

@@ -1,6 +1,6 @@
 // Errors are shown with the action that fixes them: a notification with buttons, and the same buttons in the panel.
 import * as vscode from 'vscode';
-import { ACTION_LABELS, type PanelCommand } from '../shared/panelProtocol';
+import { ACTION_LABELS, type PanelCommand } from '../../shared/panelProtocol';
 import { log } from './log';
 
 /** A failure the user can act on: `actions` name the panel commands that fix it. */
