@@ -2,11 +2,11 @@
 // (edits debounced), and saves its view options with the webview state.
 import {
   type ImageSizeInput,
-  type ModelSummaryView,
   type PanelInputs,
   type PreprocessingInput,
   defaultInputs,
-} from '../src/shared/panelData';
+} from '../src/shared/panelInputs';
+import type { ModelSummaryView } from '../src/shared/modelSummaryView';
 import {
   DEFAULT_VIEW,
   type DisplaySettings,

@@ -3,7 +3,7 @@
 // as a user would (through the host) and check what its webview drew.
 import * as vscode from 'vscode';
 import { liveEngineCount } from '../engine/client';
-import type { EditableInputs, PanelInputs } from '../shared/panelData';
+import type { EditableInputs, PanelInputs } from '../shared/panelInputs';
 import type { PanelStatus, WebviewToHostMessage } from '../shared/panelProtocol';
 import type { PanelRegistry } from './panel/panelRegistry';
 import type { PanelKind, StabilityPanel } from './panel/stabilityPanel';

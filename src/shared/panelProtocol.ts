@@ -1,17 +1,8 @@
 // Messages between the extension host and the stability panel webview: one discriminated union per direction.
 // Both sides validate what they receive; the host treats everything from the webview as untrusted input.
-import {
-  type EditableInputs,
-  type ImageResultView,
-  type ModelSummaryView,
-  type PanelInputs,
-  type RunSummaryView,
-  parseEditableInputs,
-  parseImageResult,
-  parseInputs,
-  parseModelSummary,
-  parseRunSummary,
-} from './panelData';
+import { type EditableInputs, type PanelInputs, parseEditableInputs, parseInputs } from './panelInputs';
+import { type ImageResultView, type RunSummaryView, parseImageResult, parseRunSummary } from './resultsView';
+import { type ModelSummaryView, parseModelSummary } from './modelSummaryView';
 import { MAX_TEXT_LENGTH, hasOnlyKeys, isFields, isFiniteNumber, isInteger, isOneOf, isText } from './validate';
 
 export { MAX_TEXT_LENGTH };

@@ -1,6 +1,6 @@
 // Monte-Carlo convergence: the running estimate of E[loss] after n sampled augmentations with its 95% band, against
 // the engine's value (dashed), named by `reference` ('exact', 'quadrature', ...). The x axis is logarithmic in n.
-import type { ConvergenceView } from '../../src/shared/panelData';
+import type { ConvergenceView } from '../../src/shared/resultsView';
 import { svg } from '../dom';
 import { num } from '../format';
 import { PLOT, plotFrame, points, xRange, yRange } from './axes';

@@ -1,5 +1,5 @@
 // Saliency energy per eigenvector: the share of ||g||^2 along each top eigenvector of Cov[T(x)] and outside them.
-import type { SaliencyView } from '../../src/shared/panelData';
+import type { SaliencyView } from '../../src/shared/resultsView';
 import { svg } from '../dom';
 import { percent } from '../format';
 import { plotFrame, xRange, yRange } from './axes';

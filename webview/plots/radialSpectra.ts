@@ -1,7 +1,7 @@
 // Radial power spectra (log-log): the saliency, the variance map and the first eigen-images against spatial
 // frequency, so one sees whether the model is sensitive to the fine detail the augmentation moves, or to coarse
 // structure. Each curve is scaled to its own total power, so the shapes compare.
-import type { SaliencyView } from '../../src/shared/panelData';
+import type { SaliencyView } from '../../src/shared/resultsView';
 import { svg } from '../dom';
 import { plotFrame, points, xRange, yRange } from './axes';
 import { logScale } from './scales';

@@ -1,5 +1,5 @@
 // Several images: one row per image and the aggregate; clicking a row shows that image's maps and numbers.
-import type { ImageResultView, RunSummaryView } from '../../src/shared/panelData';
+import type { ImageResultView, RunSummaryView } from '../../src/shared/resultsView';
 import { el } from '../dom';
 import { count, num, percent } from '../format';
 

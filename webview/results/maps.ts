@@ -5,7 +5,7 @@
 // |g_c| sqrt(Var_c) at the mean image) is summed over channels: the first-order size of the loss change each pixel
 // contributes.
 import { finiteRange } from '../../src/core/render/finiteRange';
-import type { ImageResultView } from '../../src/shared/panelData';
+import type { ImageResultView } from '../../src/shared/resultsView';
 import type { ScaleMode } from '../../src/shared/panelProtocol';
 import { num, percent } from '../format';
 

@@ -1,5 +1,5 @@
 // The numbers of one image under one policy, each with a one-line explanation a non-specialist can follow. Pure.
-import type { ImageResultView, RunSummaryView } from '../../src/shared/panelData';
+import type { ImageResultView, RunSummaryView } from '../../src/shared/resultsView';
 import { count, num, percent } from '../format';
 
 export const PAPER_URL = 'https://arxiv.org/abs/2202.08325';

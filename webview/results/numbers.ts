@@ -1,5 +1,5 @@
 // The numbers table of one image under one policy, and the link to the method's paper.
-import type { ImageResultView, RunSummaryView } from '../../src/shared/panelData';
+import type { ImageResultView, RunSummaryView } from '../../src/shared/resultsView';
 import { el } from '../dom';
 import { PAPER_URL, numberRows } from './numberRows';
 

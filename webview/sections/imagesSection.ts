@@ -1,7 +1,8 @@
 // The sample images (picked through the host: the webview never names files) and the size they are brought to
 // before the policy acts.
 import { isImageSize } from '../../src/shared/analysisLimits';
-import type { ImageRef, ImageSizeInput, ModelSummaryView } from '../../src/shared/panelData';
+import type { ImageRef, ImageSizeInput } from '../../src/shared/panelInputs';
+import type { ModelSummaryView } from '../../src/shared/modelSummaryView';
 import { el } from '../dom';
 import { type Field, button, dropdown, textField } from '../toolkit';
 

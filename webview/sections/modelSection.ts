@@ -1,6 +1,7 @@
 // The model summary (inputs, dtype, shapes, layout, output kind, opset) and the preprocessing: the engine's guess,
 // editable (preset, channel order, scale, mean, std).
-import type { ModelSummaryView, PreprocessingInput, PreprocessingValues } from '../../src/shared/panelData';
+import type { ModelSummaryView, PreprocessingValues } from '../../src/shared/modelSummaryView';
+import type { PreprocessingInput } from '../../src/shared/panelInputs';
 import { CHANNEL_CHOICES, PRESET_CHOICES, type ChannelChoice, type PresetChoice } from '../../src/shared/presets';
 import type { ModelSummaryMessage, PanelCommand } from '../../src/shared/panelProtocol';
 import { el } from '../dom';

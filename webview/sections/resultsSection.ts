@@ -1,7 +1,7 @@
 // The results: per policy (two columns side by side when comparing, on the same colour scales) the numbers, the
 // table of images, the heatmaps; below them the plots. A toolbar switches shared/per-map scales and the zoom.
 import { ANALYSIS_LIMITS } from '../../src/shared/analysisLimits';
-import type { ImageResultView, RunSummaryView } from '../../src/shared/panelData';
+import type { ImageResultView, RunSummaryView } from '../../src/shared/resultsView';
 import { type CanvasFact, type ScaleMode, type ViewOptions, ZOOM_LEVELS } from '../../src/shared/panelProtocol';
 import { el } from '../dom';
 import { seconds } from '../format';

@@ -1,6 +1,6 @@
 // The "Training" block of a result column: the gradient noise on the model's parameters for the shown image (rows and
 // per-layer bars) and, with several images, the pooled split of the variance. Bar geometry comes from trainingRows.
-import type { ImageResultView, RunSummaryView } from '../../src/shared/panelData';
+import type { ImageResultView, RunSummaryView } from '../../src/shared/resultsView';
 import type { ParametersView } from '../../src/shared/parametersView';
 import { el } from '../dom';
 import { percent } from '../format';

@@ -2,7 +2,7 @@
 // the webview (its saved state) is used only when it lies inside a workspace folder, symbolic links resolved.
 import { realpathSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { ImageRef } from '../../shared/panelData';
+import type { ImageRef } from '../../shared/panelInputs';
 import { isPathInside } from './pathCheck';
 
 export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg'];

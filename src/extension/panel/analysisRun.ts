@@ -3,7 +3,7 @@
 import { runAnalysis } from '../../engine/client';
 import type { AnalysisResult } from '../../engine/analysis/result';
 import type { AnalyzeParams, EngineStage } from '../../engine/protocol';
-import type { ImageResultView, RunSummaryView } from '../../shared/panelData';
+import type { ImageResultView, RunSummaryView } from '../../shared/resultsView';
 import { basename, imageView, partialImageView, runSummaryView } from './viewResults';
 
 export interface RunColumn {

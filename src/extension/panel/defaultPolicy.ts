@@ -1,7 +1,7 @@
 // The policy a new panel starts with, chosen from the model's input so that it runs as is: the usual CIFAR/ImageNet
 // training augmentation for colour models with a fixed input, small translations for grayscale (digit) models.
 // Pure: no vscode.
-import type { ModelSummaryView } from '../../shared/panelData';
+import type { ModelSummaryView } from '../../shared/modelSummaryView';
 
 export function defaultPolicy(summary: Pick<ModelSummaryView, 'channels' | 'inputSize'>): string {
   if (summary.channels === 1) return 'RandomAffine(degrees=0, translate=(0.1, 0.1))';

@@ -1,6 +1,6 @@
 // Turns the panel's inputs and the settings into the engine's AnalyzeParams. Pure: no vscode, no file system.
 import type { AnalyzeParams, PreprocessParams } from '../../engine/protocol';
-import type { EditableInputs } from '../../shared/panelData';
+import type { EditableInputs } from '../../shared/panelInputs';
 import type { AnalysisSettings } from '../common/settings';
 
 export interface RunRequest {

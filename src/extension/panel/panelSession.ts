@@ -2,7 +2,8 @@
 // to the webview at once; `replay()` gives the messages that rebuild the whole view in a fresh webview (after the
 // panel was hidden, or reloaded).
 import type { AnalysisResult } from '../../engine/analysis/result';
-import type { ImageResultView, PanelInputs, RunSummaryView } from '../../shared/panelData';
+import type { ImageResultView, RunSummaryView } from '../../shared/resultsView';
+import type { PanelInputs } from '../../shared/panelInputs';
 import type {
   HostToWebviewMessage,
   ModelSummaryMessage,

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { PolicyError, lineColumn, parsePolicy } from '../../core/policy';
 import type { AnalysisResult } from '../../engine/analysis/result';
-import type { PanelInputs } from '../../shared/panelData';
+import type { PanelInputs } from '../../shared/panelInputs';
 import { panelAnalyzeParams } from './panelAnalyzeParams';
 import type { RunColumn } from './analysisRun';
 import { ActionableError, errorMessage } from '../common/actionableError';

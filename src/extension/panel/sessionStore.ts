@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import * as vscode from 'vscode';
 import type { AnalysisResult } from '../../engine/analysis/result';
-import { type PanelInputs, type RunSummaryView, parseInputs, parseRunSummary } from '../../shared/panelData';
+import { type PanelInputs, parseInputs } from '../../shared/panelInputs';
+import { type RunSummaryView, parseRunSummary } from '../../shared/resultsView';
 
 const INPUTS_KEY = 'auglens.inputs:';
 const MODELS_KEY = 'auglens.openedModels';

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { EngineCancelled } from '../../engine/client';
 import type { AnalysisResult } from '../../engine/analysis/result';
-import { type PanelInputs, defaultInputs } from '../../shared/panelData';
+import { type PanelInputs, defaultInputs } from '../../shared/panelInputs';
 import {
   type HostToWebviewMessage,
   type PanelCommand,

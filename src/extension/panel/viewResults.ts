@@ -11,16 +11,15 @@ import type {
 } from '../../engine/analysis/result';
 import type { ModelInspection } from '../../engine/modelInspection';
 import { PRESETS } from '../../shared/presets';
-import {
-  type ImageArraysView,
-  type ImageResultView,
-  type ModelNumbersView,
-  type ModelSummaryView,
-  type MomentsView,
-  type PreprocessingValues,
-  type RunSummaryView,
-  type SaliencyView,
-} from '../../shared/panelData';
+import type {
+  ImageArraysView,
+  ImageResultView,
+  ModelNumbersView,
+  MomentsView,
+  RunSummaryView,
+  SaliencyView,
+} from '../../shared/resultsView';
+import type { ModelSummaryView, PreprocessingValues } from '../../shared/modelSummaryView';
 import { parametersView, pooledParametersView } from './parameterViews';
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);

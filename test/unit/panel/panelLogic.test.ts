@@ -8,7 +8,9 @@ import { isPathInside } from '../../../src/extension/common/pathCheck';
 import { renderReportHtml } from '../../../src/extension/report/reportHtml';
 import type { AnalysisSettings } from '../../../src/extension/common/settings';
 import { modelSummaryView, resultViews, runSummaryView } from '../../../src/extension/panel/viewResults';
-import { type EditableInputs, defaultInputs, parseImageResult, parseModelSummary, parseRunSummary } from '../../../src/shared/panelData';
+import { type EditableInputs, defaultInputs } from '../../../src/shared/panelInputs';
+import { parseImageResult, parseRunSummary } from '../../../src/shared/resultsView';
+import { parseModelSummary } from '../../../src/shared/modelSummaryView';
 import { engineResult } from '../shared/fixtures';
 
 const settings: AnalysisSettings = {

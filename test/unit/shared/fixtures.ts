@@ -2,7 +2,7 @@
 // format, and its panel view, for the protocol and conversion tests.
 import type { AnalysisResult, ImageArrays, ImageReport } from '../../../src/engine/analysis/result';
 import { imageView } from '../../../src/extension/panel/viewResults';
-import type { ImageResultView } from '../../../src/shared/panelData';
+import type { ImageResultView } from '../../../src/shared/resultsView';
 
 const SHAPE = [3, 4, 5] as const;
 const SIZE = 3 * 4 * 5;

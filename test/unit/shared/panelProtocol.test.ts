@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultInputs, parseEditableInputs, parseImageResult, parseInputs } from '../../../src/shared/panelData';
+import { defaultInputs, parseEditableInputs, parseInputs } from '../../../src/shared/panelInputs';
+import { parseImageResult } from '../../../src/shared/resultsView';
 import {
   DEFAULT_VIEW,
   MAX_TEXT_LENGTH,

@@ -1,10 +1,9 @@
-// The data the stability panel shows and edits, as it travels between the extension host and the webview, with a
-// validator for each. Values that may be infinite (samples needed when E[loss] = 0) travel as null: postMessage
-// serialises through JSON, which has no Infinity. Large arrays are Float32Arrays (sent as binary by VS Code).
+// The results the stability panel shows (image moments, model numbers, arrays, run summary), with their validators.
+// Values that may be infinite (samples needed when E[loss] = 0) travel as null: postMessage serialises through JSON,
+// which has no Infinity. Large arrays are Float32Arrays (sent as binary by VS Code).
 import {
   type Fields,
   MAX_POLICY_LENGTH,
-  hasOnlyKeys,
   isFields,
   isFiniteNumber,
   isFloat32Array,
@@ -14,197 +13,7 @@ import {
   isShape,
   isText,
 } from './validate';
-import { isImageSize } from './analysisLimits';
 import { type ParametersResultView, type PooledParametersView, parseParametersResult, parsePooledParameters } from './parametersView';
-import { CHANNEL_CHOICES, CHANNEL_ORDERS, PRESET_CHOICES, type ChannelChoice, type ChannelOrder, type PresetChoice } from './presets';
-
-//#region inputs (what the user edits)
-
-/** Preprocessing between the [0, 1] image and the model; null fields take the preset's value. */
-export interface PreprocessingInput {
-  preset: PresetChoice;
-  channels: ChannelChoice;
-  scale: number | null;
-  mean: number[] | null;
-  std: number[] | null;
-}
-
-/** The size images are brought to (Resize + CenterCrop) before the policy acts. */
-export type ImageSizeInput =
-  | { mode: 'model' }
-  | { mode: 'original' }
-  | { mode: 'custom'; height: number; width: number };
-
-/** An image the host picked; the webview never names files itself. */
-export interface ImageRef {
-  uri: string;
-  label: string;
-}
-
-export interface PanelInputs {
-  images: ImageRef[];
-  /** Policy A and policy B (B is used when `compare` is on). */
-  policies: [string, string];
-  compare: boolean;
-  preprocessing: PreprocessingInput;
-  imageSize: ImageSizeInput;
-  /** Target class of the loss; null = the class predicted on the clean image. */
-  label: number | null;
-}
-
-/** The inputs the webview may change (images are chosen through the host's picker only). */
-export type EditableInputs = Omit<PanelInputs, 'images'>;
-
-export const MAX_IMAGES = 64;
-const MAX_CLASS = 1_000_000;
-
-export function defaultInputs(policy = ''): PanelInputs {
-  return {
-    images: [],
-    policies: [policy, ''],
-    compare: false,
-    preprocessing: { preset: 'auto', channels: 'auto', scale: null, mean: null, std: null },
-    imageSize: { mode: 'model' },
-    label: null,
-  };
-}
-
-function parsePreprocessing(value: unknown): PreprocessingInput | undefined {
-  if (!isFields(value) || !hasOnlyKeys(value, ['preset', 'channels', 'scale', 'mean', 'std'])) return undefined;
-  const { preset, channels, scale, mean, std } = value;
-  if (!isOneOf(preset, PRESET_CHOICES) || !isOneOf(channels, CHANNEL_CHOICES)) return undefined;
-  if (scale !== null && !(isFiniteNumber(scale) && scale > 0)) return undefined;
-  const perChannel = (v: unknown): v is number[] | null => v === null || (isNumberList(v, 4) && v.length >= 1);
-  if (!perChannel(mean) || !perChannel(std)) return undefined;
-  if (std?.some((s) => s === 0)) return undefined;
-  return { preset, channels, scale, mean: mean && [...mean], std: std && [...std] };
-}
-
-function parseImageSize(value: unknown): ImageSizeInput | undefined {
-  if (!isFields(value)) return undefined;
-  if ((value.mode === 'model' || value.mode === 'original') && hasOnlyKeys(value, ['mode'])) return { mode: value.mode };
-  if (value.mode === 'custom' && hasOnlyKeys(value, ['mode', 'height', 'width'])) {
-    const { height, width } = value;
-    if (isImageSize(height, width)) return { mode: 'custom', height: height as number, width: width as number };
-  }
-  return undefined;
-}
-
-/** The editable part of the inputs, from an untrusted source (the webview). */
-export function parseEditableInputs(value: unknown): EditableInputs | undefined {
-  if (!isFields(value) || !hasOnlyKeys(value, ['policies', 'compare', 'preprocessing', 'imageSize', 'label'])) return undefined;
-  const { policies, compare, label } = value;
-  if (!Array.isArray(policies) || policies.length !== 2 || !policies.every((p) => isText(p, MAX_POLICY_LENGTH))) return undefined;
-  if (typeof compare !== 'boolean') return undefined;
-  if (label !== null && !isInteger(label, 0, MAX_CLASS)) return undefined;
-  const preprocessing = parsePreprocessing(value.preprocessing);
-  const imageSize = parseImageSize(value.imageSize);
-  if (!preprocessing || !imageSize) return undefined;
-  return { policies: [policies[0], policies[1]], compare, preprocessing, imageSize, label };
-}
-
-function parseImageRef(value: unknown): ImageRef | undefined {
-  if (!isFields(value) || !hasOnlyKeys(value, ['uri', 'label']) || !isText(value.uri) || !isText(value.label)) return undefined;
-  return { uri: value.uri, label: value.label };
-}
-
-/** All inputs (as the host sends them, or as saved). Image URIs still need the host's workspace check. */
-export function parseInputs(value: unknown): PanelInputs | undefined {
-  if (!isFields(value)) return undefined;
-  const { images, ...rest } = value;
-  const editable = parseEditableInputs(rest);
-  if (!editable || !Array.isArray(images) || images.length > MAX_IMAGES) return undefined;
-  const refs = images.map(parseImageRef);
-  if (refs.some((r) => r === undefined)) return undefined;
-  return { ...editable, images: refs as ImageRef[] };
-}
-
-//#endregion
-
-//#region model summary
-
-export interface PreprocessingValues {
-  channels: ChannelOrder;
-  scale: number;
-  mean: number[];
-  std: number[];
-}
-
-export interface ModelSummaryView {
-  input: { name: string; dtype: string; shape: (number | string)[] };
-  output: { name: string; shape: (number | string)[] };
-  layout: string;
-  outputKind: string;
-  outputKindReason: string;
-  opset: number;
-  irVersion: number;
-  producer: string;
-  dynamicBatch: boolean;
-  /** [height, width] the graph fixes, or null. */
-  inputSize: [number, number] | null;
-  channels: number;
-  /** The engine's preprocessing guess. */
-  guess: PreprocessingValues & { preset: string; reason: string };
-  /** The values of every named preset, so the webview can show what a choice means. */
-  presets: Record<string, PreprocessingValues>;
-}
-
-const isDims = (v: unknown): v is (number | string)[] =>
-  Array.isArray(v) && v.length <= 8 && v.every((d) => isFiniteNumber(d) || isText(d, 256));
-
-function parseTensor(value: unknown): { name: string; shape: (number | string)[] } | undefined {
-  if (!isFields(value) || !isText(value.name) || !isDims(value.shape)) return undefined;
-  return { name: value.name, shape: value.shape };
-}
-
-function parseValues(value: unknown): PreprocessingValues | undefined {
-  if (!isFields(value)) return undefined;
-  const { channels, scale, mean, std } = value;
-  if (!isOneOf(channels, CHANNEL_ORDERS) || !isFiniteNumber(scale)) return undefined;
-  if (!isNumberList(mean, 4) || !isNumberList(std, 4)) return undefined;
-  return { channels, scale, mean, std };
-}
-
-export function parseModelSummary(value: unknown): ModelSummaryView | undefined {
-  if (!isFields(value)) return undefined;
-  const input = parseTensor(value.input);
-  const output = parseTensor(value.output);
-  const guessValues = parseValues(value.guess);
-  const guess = value.guess as Fields;
-  if (!input || !output || !guessValues || !isText(guess.preset) || !isText(guess.reason)) return undefined;
-  if (!isFields(value.input) || !isText((value.input as Fields).dtype)) return undefined;
-  const texts = [value.layout, value.outputKind, value.outputKindReason, value.producer];
-  if (!texts.every((t) => isText(t)) || !isFiniteNumber(value.opset) || !isFiniteNumber(value.irVersion)) return undefined;
-  if (typeof value.dynamicBatch !== 'boolean' || !isInteger(value.channels, 1, 4)) return undefined;
-  const size = value.inputSize;
-  if (size !== null && !(Array.isArray(size) && size.length === 2 && size.every((s) => isInteger(s, 1, 1 << 16)))) return undefined;
-  if (!isFields(value.presets)) return undefined;
-  const presets: Record<string, PreprocessingValues> = {};
-  for (const [name, v] of Object.entries(value.presets)) {
-    const parsed = parseValues(v);
-    if (!parsed || !isText(name, 64)) return undefined;
-    presets[name] = parsed;
-  }
-  return {
-    input: { ...input, dtype: (value.input as Fields).dtype as string },
-    output,
-    layout: value.layout as string,
-    outputKind: value.outputKind as string,
-    outputKindReason: value.outputKindReason as string,
-    opset: value.opset,
-    irVersion: value.irVersion,
-    producer: value.producer as string,
-    dynamicBatch: value.dynamicBatch,
-    inputSize: size === null ? null : [size[0], size[1]],
-    channels: value.channels,
-    guess: { ...guessValues, preset: guess.preset, reason: guess.reason },
-    presets,
-  };
-}
-
-//#endregion
-
-//#region results
 
 export interface MomentsView {
   /** [C, H, W] of the augmented image. */
@@ -504,5 +313,3 @@ export function parseRunSummary(value: unknown): RunSummaryView | undefined {
     elapsedMs: value.elapsedMs,
   };
 }
-
-//#endregion
