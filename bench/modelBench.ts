@@ -3,7 +3,7 @@ import { defaults } from '../src/cli/args';
 import { analyze } from '../src/engine/analysis/analyze';
 import { loadInputImage } from '../src/engine/analysis/inputImage';
 import { loadModel } from '../src/model/load';
-import type { LoadedModel } from '../src/model/model-info';
+import type { LoadedModel } from '../src/model/modelInfo';
 import { planPreprocessing, type PresetName } from '../src/model/preprocess';
 import { ModelRunner } from '../src/model/runner';
 

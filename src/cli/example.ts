@@ -4,7 +4,7 @@ import type { Image } from '../core/image';
 import { imageToPng } from '../core/io/encode';
 import { makeExampleImage } from '../core/io/exampleImage';
 import { encodeModel } from '../model/onnx/codec';
-import { linearModel } from '../model/onnx/linear-model';
+import { linearModel } from '../model/onnx/linearModel';
 import type { Report } from '../engine/analysis/result';
 import type { ReportEntry } from '../engine/report/reportEntries';
 

@@ -2,10 +2,10 @@ import * as ort from 'onnxruntime-node';
 import { createRng } from '../core/rng';
 import { rewriteBatchDimension } from './batchRewrite';
 import { selfContained } from './gradient/selfContained';
-import type { BatchingInfo } from './model-info';
+import type { BatchingInfo } from './modelInfo';
 import { encodeModel } from './onnx/codec';
 import type { ModelProto } from './onnx/types';
-import { fromOrtTensor, toOrtTensor, type ModelDtype } from './ort-tensors';
+import { fromOrtTensor, toOrtTensor, type ModelDtype } from './ortTensors';
 
 /** Images in the check run of a rewritten graph. */
 export const CHECK_BATCH = 3;

@@ -1,7 +1,7 @@
 import { consumers } from './onnx/graph';
 import { tensorToFloat32 } from './onnx/tensor';
 import type { GraphProto, NodeProto, TensorProto } from './onnx/types';
-import type { Layout } from './image-input';
+import type { Layout } from './imageInput';
 
 /** A Normalize folded into the graph: its first nodes compute a[c] * input[c] + b[c] per channel. */
 export interface FoldedNormalize {

@@ -1,6 +1,6 @@
 import { foldedNormalize } from './foldedNormalize';
 import { statedPreprocessing } from './metadataPreprocess';
-import type { LoadedModel } from './model-info';
+import type { LoadedModel } from './modelInfo';
 import { PRESET_NAMES, PRESETS, type PresetName, type PreprocessValues } from './preprocess';
 
 /** How much of the guess the file itself says: 'high' all of it, 'medium' part of it, 'low' none (shape heuristics). */

@@ -1,6 +1,6 @@
 import type { Image } from '../core/image';
 import { fitToInput } from './fit';
-import type { ModelInfo } from './model-info';
+import type { ModelInfo } from './modelInfo';
 import { GRAY_WEIGHTS } from '../core/augment/color/hsv';
 import { PRESETS, type ChannelOrder, type PresetName, type PreprocessValues } from '../shared/presets';
 

@@ -1,8 +1,8 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { createRng } from '../core/rng';
-import type { ImageGeometry } from './image-input';
+import type { ImageGeometry } from './imageInput';
 import { FREE_INPUT_SIDE } from './preprocess';
-import { fromOrtTensor, toOrtTensor, type ModelDtype } from './ort-tensors';
+import { fromOrtTensor, toOrtTensor, type ModelDtype } from './ortTensors';
 
 /**
  * Runs the model on two synthetic inputs in model space (all 0.5, and uniform noise in [0, 1]) and returns the

@@ -1,6 +1,6 @@
 import type { Image } from '../core/image';
-import type { LoadedModel } from './model-info';
-import { fromOrtTensor, toOrtTensor } from './ort-tensors';
+import type { LoadedModel } from './modelInfo';
+import { fromOrtTensor, toOrtTensor } from './ortTensors';
 import { preprocess, type PreprocessPlan } from './preprocess';
 
 export interface RunnerOptions {

@@ -1,6 +1,6 @@
 import { guessPreprocessing, type GuessCertainty } from '../../model/guess';
 import { loadModel } from '../../model/load';
-import type { LoadedModel } from '../../model/model-info';
+import type { LoadedModel } from '../../model/modelInfo';
 import type { Dim } from '../../model/onnx/graph';
 import { planPreprocessing, PRESET_NAMES, type PresetName, type PreprocessPlan, type PreprocessRequest } from '../../model/preprocess';
 import { ModelRunner } from '../../model/runner';

@@ -2,7 +2,7 @@ import type { Image } from '../../core/image';
 import type { ImageMoments } from '../../core/moments/imageMoments';
 import type { CleanPrediction } from '../../core/outputs/outputMoments';
 import { buildParameterGradientModel } from '../../model/gradient';
-import type { LoadedModel } from '../../model/model-info';
+import type { LoadedModel } from '../../model/modelInfo';
 import type { PreprocessPlan } from '../../model/preprocess';
 import type { AnalyzeParams } from '../protocol';
 import type { Progress } from './forward';

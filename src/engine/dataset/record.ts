@@ -2,7 +2,9 @@ import type { ImageReport, Report } from '../analysis/result';
 
 /**
  * results.jsonl: one JSON object per line. The first line is the run header; then one line per image, written as the
- * image finishes, so a crash or a cancel loses nothing that finished. Bump on any breaking change.
+ * image finishes, so a crash or a cancel loses nothing that finished. An image may appear again further down (a
+ * failure retried by `--resume`): its last line is the one that counts. Bump on any breaking change; fields may be
+ * added without a bump (added so far: RunHeader's `layout`, `classes`, `modelSha256`, `options` and `merged`).
  */
 export const DATASET_RECORD_VERSION = 1;
 
@@ -20,7 +22,28 @@ export interface RunHeader {
   readonly preprocessing: Report['preprocessing'];
   /** This run's slice of the image list: shard `index` (0-based) of `count`; { index: 0, count: 1 } when unsharded. */
   readonly shard: { readonly index: number; readonly count: number };
+  /** 'imageFolder': one sub-folder per class (torchvision's ImageFolder); 'plain': images without classes. */
+  readonly layout: 'imageFolder' | 'plain';
+  /** ImageFolder: every class folder with the model class index its images are scored against; [] for a plain folder. */
+  readonly classes: readonly { readonly name: string; readonly label: number }[];
+  /** SHA-256 of the model file (hex): runs on different machines compare the model by content, not by path. */
+  readonly modelSha256: string;
+  /** The analysis options outside `settings` that change the numbers. */
+  readonly options: RunOptions;
+  /** Written by `auglens merge`: the shards combined (indices of `shard.count` before the merge). */
+  readonly merged?: { readonly count: number; readonly shards: readonly number[] };
 }
+
+export interface RunOptions {
+  readonly size: readonly [number, number] | null;
+  readonly gradient: string;
+  readonly parameters: boolean;
+  readonly maxDraws: number | null;
+  readonly monteCarloTimeMs: number | null;
+}
+
+/** What the engine says about a dataset run once its model is loaded: the header's analysis blocks. */
+export type RunDescription = Pick<RunHeader, 'policy' | 'settings' | 'model' | 'preprocessing'>;
 
 /** Where an image sits in the dataset. */
 export interface ImageKey {

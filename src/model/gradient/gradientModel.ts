@@ -1,6 +1,6 @@
 import type { Image } from '../../core/image';
 import type { OutputKind } from '../../core/outputs/classifier';
-import type { LoadedModel } from '../model-info';
+import type { LoadedModel } from '../modelInfo';
 import type { ModelProto } from '../onnx/types';
 import { preprocess, type PreprocessPlan } from '../preprocess';
 import { imageGradient } from './chainRule';

@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../onnx/codec';
 import type { ModelProto } from '../onnx/types';
-import { fromOrtTensor, toOrtTensor, type ModelDtype } from '../ort-tensors';
+import { fromOrtTensor, toOrtTensor, type ModelDtype } from '../ortTensors';
 import { buildBackward, type BackwardModel } from './backward';
 import { probeShapes, type ShapeProbe } from './shapes';
 

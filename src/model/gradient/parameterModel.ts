@@ -1,5 +1,5 @@
 import type { Image } from '../../core/image';
-import type { LoadedModel } from '../model-info';
+import type { LoadedModel } from '../modelInfo';
 import { preprocess, type PreprocessPlan } from '../preprocess';
 import { GraphGradient } from './graphGradient';
 import { objective } from './objective';

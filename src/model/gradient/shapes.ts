@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../onnx/codec';
 import type { ModelProto } from '../onnx/types';
-import { toOrtTensor, type ModelDtype } from '../ort-tensors';
+import { toOrtTensor, type ModelDtype } from '../ortTensors';
 
 /**
  * What the backward graph needs to know about a forward tensor: its element type and its dimensions at two batch

@@ -5,7 +5,7 @@ import { outcomes, pointMixture } from '../../../src/core/augment/mixture';
 import { covarianceEigen } from '../../../src/core/moments/covarianceEigen';
 import { pixelMoments } from '../../../src/core/moments/pixelMoments';
 import { loadModel } from '../../../src/model/load';
-import { linearModel } from '../../../src/model/onnx/linear-model';
+import { linearModel } from '../../../src/model/onnx/linearModel';
 import { planPreprocessing } from '../../../src/model/preprocess';
 import { ModelRunner } from '../../../src/model/runner';
 import { createRng } from '../../../src/core/rng';

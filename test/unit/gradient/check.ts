@@ -4,7 +4,7 @@ import { GraphGradient } from '../../../src/model/gradient/graphGradient';
 import { encodeModel } from '../../../src/model/onnx/codec';
 import { runtimeInputs } from '../../../src/model/onnx/graph';
 import { DataType, type ModelProto } from '../../../src/model/onnx/types';
-import { fromOrtTensor, toOrtTensor } from '../../../src/model/ort-tensors';
+import { fromOrtTensor, toOrtTensor } from '../../../src/model/ortTensors';
 
 export interface CheckOptions {
   readonly directions?: number;

@@ -7,7 +7,7 @@ import { createRng } from '../../../src/core/rng';
 import { buildGradientModel, type GradientModel } from '../../../src/model/gradient/gradientModel';
 import { objective, type GradientKind } from '../../../src/model/gradient/objective';
 import { loadModel } from '../../../src/model/load';
-import type { LoadedModel } from '../../../src/model/model-info';
+import type { LoadedModel } from '../../../src/model/modelInfo';
 import { decodeModel } from '../../../src/model/onnx/codec';
 import type { ModelProto } from '../../../src/model/onnx/types';
 import { planPreprocessing, type PresetName, type PreprocessPlan } from '../../../src/model/preprocess';

@@ -8,7 +8,7 @@ import { createRng } from '../../../src/core/rng';
 import { halfToFloats, floatsToHalf } from '../../../src/model/float16';
 import { buildGradientModel } from '../../../src/model/gradient/gradientModel';
 import { loadModel } from '../../../src/model/load';
-import { linearModel, type LinearModelSpec } from '../../../src/model/onnx/linear-model';
+import { linearModel, type LinearModelSpec } from '../../../src/model/onnx/linearModel';
 import { DataLocation } from '../../../src/model/onnx/types';
 import { channelMap, planPreprocessing, type PreprocessRequest } from '../../../src/model/preprocess';
 import { tempDir, writeModel } from '../model/fixtures';

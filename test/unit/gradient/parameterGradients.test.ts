@@ -7,7 +7,7 @@ import { GraphGradient } from '../../../src/model/gradient/graphGradient';
 import { probeShapes } from '../../../src/model/gradient/shapes';
 import { encodeModel } from '../../../src/model/onnx/codec';
 import type { ModelProto } from '../../../src/model/onnx/types';
-import { fromOrtTensor, toOrtTensor } from '../../../src/model/ort-tensors';
+import { fromOrtTensor, toOrtTensor } from '../../../src/model/ortTensors';
 import { CONV_INPUT, convModel, initializerValues, withInitializer } from './parameterModels';
 import { widenToFloat32 } from './float32Model';
 

@@ -7,7 +7,7 @@ import { rewriteBatchDimension } from '../../../src/model/batchRewrite';
 import { checkBatching } from '../../../src/model/dynamicBatch';
 import { buildGradientModel } from '../../../src/model/gradient/gradientModel';
 import { loadModel } from '../../../src/model/load';
-import type { LoadedModel } from '../../../src/model/model-info';
+import type { LoadedModel } from '../../../src/model/modelInfo';
 import { attr } from '../../../src/model/onnx/attributes';
 import { GraphBuilder } from '../../../src/model/onnx/builder';
 import { encodeModel } from '../../../src/model/onnx/codec';

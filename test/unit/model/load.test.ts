@@ -6,7 +6,7 @@ import { ModelError, type ModelErrorCode } from '../../../src/model/errors';
 import { loadModel } from '../../../src/model/load';
 import { attr } from '../../../src/model/onnx/attributes';
 import { GraphBuilder } from '../../../src/model/onnx/builder';
-import { linearModel } from '../../../src/model/onnx/linear-model';
+import { linearModel } from '../../../src/model/onnx/linearModel';
 import { floatTensor, int64Tensor } from '../../../src/model/onnx/tensor';
 import { DataLocation } from '../../../src/model/onnx/types';
 import { fixtureModel, fixturesMissing, tempDir, writeModel } from './fixtures';

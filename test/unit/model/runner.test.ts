@@ -5,7 +5,7 @@ import { createRng } from '../../../src/core/rng';
 import { floatToHalfBits, halfBitsToFloat } from '../../../src/model/float16';
 import { loadModel } from '../../../src/model/load';
 import { valueInfo } from '../../../src/model/onnx/builder';
-import { linearModel, type LinearModelSpec } from '../../../src/model/onnx/linear-model';
+import { linearModel, type LinearModelSpec } from '../../../src/model/onnx/linearModel';
 import { planPreprocessing, preprocess, type PreprocessRequest } from '../../../src/model/preprocess';
 import { ModelRunner } from '../../../src/model/runner';
 import { argmax, fixtureImage, fixtureModel, fixturesMissing, imagenetLabels, tempDir, writeModel } from './fixtures';

@@ -2,8 +2,8 @@ import type { InferenceSession } from 'onnxruntime-node';
 import type { OutputKind } from '../core/outputs/classifier';
 import type { Dim } from './onnx/graph';
 import type { ModelProto } from './onnx/types';
-import type { ImageGeometry } from './image-input';
-import type { ModelDtype } from './ort-tensors';
+import type { ImageGeometry } from './imageInput';
+import type { ModelDtype } from './ortTensors';
 
 export interface TensorSpec {
   readonly name: string;
