@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { parseEngineMessage, type AnalyzeParams, type EngineStage, type EngineToHost, type HostToEngine } from './protocol';
+import { parseEngineMessage, type AnalyzeParams, type DatasetParams, type EngineStage, type EngineToHost, type HostToEngine } from './protocol';
 import type { AnalysisResult, ImageArrays, ImageMomentsReport } from './analysis/result';
+import type { DatasetRecord, RunDescription } from './dataset/record';
 import type { ModelInspection } from './modelInspection';
 
 export interface RunHandlers {
@@ -46,6 +47,24 @@ export function runAnalysis(enginePath: string, params: AnalyzeParams, handlers:
     if (msg.type === 'progress') handlers.onProgress?.(msg.stage, msg.fraction, msg.message);
     else if (msg.type === 'partial') handlers.onPartial?.(msg.imageIndex, msg.moments, msg.arrays);
     else if (msg.type === 'result') return { value: msg.result };
+    return undefined;
+  });
+}
+
+export interface DatasetHandlers extends Pick<RunHandlers, 'onProgress' | 'onLog' | 'signal' | 'silenceLimitMs'> {
+  /** The run's analysis blocks, before any record; throwing here (e.g. a resume that does not match) ends the run. */
+  readonly onRun: (run: RunDescription) => void;
+  /** One image's record as it finishes (`index` into params.images); throwing here ends the run. */
+  readonly onRecord: (index: number, record: DatasetRecord) => void;
+}
+
+/** Runs a dataset in a fresh engine process: the model loaded once, one record per image as it finishes. */
+export function runDataset(enginePath: string, params: DatasetParams, handlers: DatasetHandlers): Promise<void> {
+  return runEngine(enginePath, { type: 'analyzeDataset', id: 1, params }, handlers, (msg) => {
+    if (msg.type === 'progress') handlers.onProgress?.(msg.stage, msg.fraction, msg.message);
+    else if (msg.type === 'datasetRun') handlers.onRun(msg.run);
+    else if (msg.type === 'record') handlers.onRecord(msg.index, msg.record);
+    else if (msg.type === 'datasetDone') return { value: undefined };
     return undefined;
   });
 }
@@ -108,7 +127,12 @@ function runEngine<T>(
       else if (msg.type === 'log') handlers.onLog?.(msg.message);
       else if (msg.type === 'error') finish(new Error(msg.message));
       else {
-        const done = answer(msg);
+        let done;
+        try {
+          done = answer(msg);
+        } catch (e) {
+          return finish(e as Error);
+        }
         if (done) finish(null, done);
       }
     });

@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyze } from './analysis/analyze';
+import { analyzeDataset } from './dataset/analyzeDataset';
 import { inspectModel } from './inspect';
-import type { EngineToHost, HostToEngine } from './protocol';
+import type { EngineStage, EngineToHost, HostToEngine } from './protocol';
 
 /** The engine's worker thread: runs the one request it was started with (already validated) and posts its messages. */
 export function runJob(): void {
@@ -17,9 +18,21 @@ export function runJob(): void {
       .catch(fail);
     return;
   }
+  const progress = (stage: EngineStage, fraction: number, message: string) => post({ type: 'progress', id, stage, fraction, message });
+  if (request.type === 'analyzeDataset') {
+    analyzeDataset({ ...request.params, threads: cappedThreads(request.params.threads, log) }, {
+      progress,
+      log,
+      run: (run) => post({ type: 'datasetRun', id, run }),
+      record: (index, record) => post({ type: 'record', id, index, record }),
+    })
+      .then(() => post({ type: 'datasetDone', id }))
+      .catch(fail);
+    return;
+  }
   const params = { ...request.params, threads: cappedThreads(request.params.threads, log) };
   analyze(params, {
-    progress: (stage, fraction, message) => post({ type: 'progress', id, stage, fraction, message }),
+    progress,
     log,
     partial: (imageIndex, moments, arrays) => post({ type: 'partial', id, imageIndex, moments, arrays }),
   })

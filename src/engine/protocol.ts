@@ -5,6 +5,7 @@
 import { ANALYSIS_LIMITS, MAX_MONTE_CARLO_DRAWS, inRange, isImageSize } from '../shared/analysisLimits';
 import type { ChannelOrder } from '../shared/presets';
 import type { AnalysisResult, GradientMode, ImageArrays, ImageMomentsReport } from './analysis/result';
+import type { DatasetRecord, ImageKey, RunDescription } from './dataset/record';
 import type { ModelInspection } from './modelInspection';
 
 export interface PreprocessParams {
@@ -40,8 +41,17 @@ export interface AnalyzeParams {
   readonly parameters?: boolean;
 }
 
+/** A dataset run: the model loaded once, the images analysed in turn, one 'record' message each (no arrays). */
+export interface DatasetParams extends Omit<AnalyzeParams, 'imagePaths' | 'label'> {
+  readonly modelPath: string;
+  /** The folder the images' paths are relative to. */
+  readonly root: string;
+  readonly images: readonly ImageKey[];
+}
+
 export type HostToEngine =
   | { readonly type: 'analyze'; readonly id: number; readonly params: AnalyzeParams }
+  | { readonly type: 'analyzeDataset'; readonly id: number; readonly params: DatasetParams }
   /** Load a model and describe it (no analysis). */
   | { readonly type: 'inspect'; readonly id: number; readonly modelPath: string; readonly threads?: number }
   | { readonly type: 'cancel'; readonly id: number };
@@ -60,7 +70,11 @@ export type EngineToHost =
   | { readonly type: 'partial'; readonly id: number; readonly imageIndex: number; readonly moments: ImageMomentsReport; readonly arrays: ImageArrays }
   | { readonly type: 'result'; readonly id: number; readonly result: AnalysisResult }
   | { readonly type: 'modelInfo'; readonly id: number; readonly info: ModelInspection }
-  | { readonly type: 'error'; readonly id: number; readonly message: string };
+  | { readonly type: 'error'; readonly id: number; readonly message: string }
+  /** Dataset runs: the run's analysis blocks once the model is loaded, then one record per image, then done. */
+  | { readonly type: 'datasetRun'; readonly id: number; readonly run: RunDescription }
+  | { readonly type: 'record'; readonly id: number; readonly index: number; readonly record: DatasetRecord }
+  | { readonly type: 'datasetDone'; readonly id: number };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -76,16 +90,36 @@ export function parseHostMessage(msg: unknown): HostToEngine {
     if (!isString(msg.modelPath) || !optional(msg.threads, isCount)) throw new Error('engine: inspect needs a modelPath string');
     return { type: 'inspect', id: msg.id, modelPath: msg.modelPath, threads: msg.threads as number | undefined };
   }
+  if (msg.type === 'analyzeDataset') return { type: 'analyzeDataset', id: msg.id, params: datasetParams(msg.params) };
   if (msg.type !== 'analyze') throw new Error(`engine: unknown message type ${JSON.stringify(msg.type)}`);
-  const p = msg.params;
-  if (!isObject(p)) throw new Error('engine: analyze without params');
+  const p = checkedAnalysisFields(msg.params, 'analyze', [
+    ['imagePaths', (v) => Array.isArray(v) && v.length > 0 && v.every(isString)],
+    ['label', (v) => optional(v, isNumber)],
+  ]);
+  return { type: 'analyze', id: msg.id, params: p as unknown as AnalyzeParams };
+}
+
+const isImageKey = (v: unknown): boolean =>
+  isObject(v) && isString(v.path) && (v.className === null || isString(v.className)) && (v.label === null || (Number.isInteger(v.label) && (v.label as number) >= 0));
+
+function datasetParams(params: unknown): DatasetParams {
+  const p = checkedAnalysisFields(params, 'analyzeDataset', [
+    ['modelPath', isString],
+    ['root', isString],
+    ['images', (v) => Array.isArray(v) && v.every(isImageKey)],
+  ]);
+  return p as unknown as DatasetParams;
+}
+
+/** The fields an analysis request shares, then `extra`; throws naming the first missing or malformed one. */
+function checkedAnalysisFields(p: unknown, what: string, extra: [string, (v: unknown) => boolean][]): Record<string, unknown> {
+  if (!isObject(p)) throw new Error(`engine: ${what} without params`);
   const fields: [string, boolean][] = [
+    ...extra.map(([name, ok]): [string, boolean] => [name, ok(p[name])]),
     ['modelPath', optional(p.modelPath, isString)],
-    ['imagePaths', Array.isArray(p.imagePaths) && p.imagePaths.length > 0 && p.imagePaths.every(isString)],
     ['policy', isString(p.policy)],
     ['size', optional(p.size, (v): v is number[] => Array.isArray(v) && v.length === 2 && isImageSize(v[0], v[1]))],
     ['preprocess', optional(p.preprocess, isObject)],
-    ['label', optional(p.label, isNumber)],
     ['tolerance', inRange('tolerance', p.tolerance)],
     ['confidence', inRange('confidence', p.confidence)],
     ['topK', inRange('topK', p.topK)],
@@ -99,13 +133,13 @@ export function parseHostMessage(msg: unknown): HostToEngine {
     ['gradient', p.gradient === undefined || p.gradient === 'auto' || p.gradient === 'graph' || p.gradient === 'fd' || p.gradient === 'none'],
   ];
   const bad = fields.find(([, ok]) => !ok);
-  if (bad) throw new Error(`engine: analyze parameter '${bad[0]}' is missing or malformed`);
+  if (bad) throw new Error(`engine: ${what} parameter '${bad[0]}' is missing or malformed`);
   if ((p.monteCarloSamples as number) > MAX_MONTE_CARLO_DRAWS) {
     throw new Error(
       `${(p.monteCarloSamples as number).toLocaleString('en-US')} Monte-Carlo draws asked for; at most ${MAX_MONTE_CARLO_DRAWS.toLocaleString('en-US')} are allowed`,
     );
   }
-  return { type: 'analyze', id: msg.id, params: p as unknown as AnalyzeParams };
+  return p;
 }
 
 const STAGES: readonly EngineStage[] = ['load', 'moments', 'eigen', 'model', 'analytic', 'monte-carlo', 'done'];
@@ -133,6 +167,17 @@ export function parseEngineMessage(msg: unknown): EngineToHost {
       break;
     case 'partial':
       if (isNumber(msg.id) && isNumber(msg.imageIndex) && isObject(msg.moments) && isObject(msg.arrays)) return msg as unknown as EngineToHost;
+      break;
+    case 'datasetRun':
+      if (isNumber(msg.id) && isObject(msg.run) && isObject(msg.run.policy) && isObject(msg.run.settings)) return msg as unknown as EngineToHost;
+      break;
+    case 'record':
+      if (isNumber(msg.id) && isNumber(msg.index) && isObject(msg.record) && isImageKey(msg.record) && (msg.record.kind === 'image' || msg.record.kind === 'error')) {
+        return msg as unknown as EngineToHost;
+      }
+      break;
+    case 'datasetDone':
+      if (isNumber(msg.id)) return msg as unknown as EngineToHost;
       break;
   }
   throw new Error(`engine sent a malformed '${msg.type}' message`);

@@ -40,7 +40,7 @@ function startJob(entry: string, request: { readonly id: number }, send: (msg: E
   let answered = false;
   const worker = new Worker(entry, { workerData: request });
   worker.on('message', (msg: EngineToHost) => {
-    if (msg.type === 'result' || msg.type === 'modelInfo' || msg.type === 'error') answered = true;
+    if (msg.type === 'result' || msg.type === 'modelInfo' || msg.type === 'datasetDone' || msg.type === 'error') answered = true;
     send(msg);
   });
   worker.on('error', (e: Error & { code?: string }) => {

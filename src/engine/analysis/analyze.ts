@@ -69,7 +69,8 @@ export async function analyze(params: AnalyzeParams, hooks: AnalysisHooks): Prom
   }
 }
 
-async function analyzeImage(
+/** One image's moments and, with a model, its model-level moments; `partial` gets the moments before the model runs. */
+export async function analyzeImage(
   path: string,
   img: Image,
   policy: TransformSpec,
@@ -256,13 +257,13 @@ function drawsOf(step: Step, img: Image, sequence: LatticeSequence): (r: number,
   return (r, k) => step.sample(img, sequence.point(r, k));
 }
 
-function buildReport(params: AnalyzeParams, policy: TransformSpec, model: OpenedModel | null, images: ImageReport[], pooled?: PooledParametersReport | null): Report {
-  const withModel = images.filter((i) => i.model);
-  const avg = (f: (r: ImageReport) => number) => (withModel.length ? withModel.reduce((s, r) => s + f(r), 0) / withModel.length : null);
+/** The report's blocks that describe the run rather than an image: policy, settings, model and preprocessing. */
+export function describeRun(
+  params: Omit<AnalyzeParams, 'imagePaths'>,
+  policy: TransformSpec,
+  model: OpenedModel | null,
+): Pick<Report, 'policy' | 'settings' | 'model' | 'preprocessing'> {
   return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'auglens', version: VERSION },
-    createdAt: new Date().toISOString(),
     policy: { text: params.policy, canonical: formatPolicy(policy) },
     settings: {
       tolerance: params.tolerance,
@@ -274,6 +275,17 @@ function buildReport(params: AnalyzeParams, policy: TransformSpec, model: Opened
     },
     model: model?.summary() ?? null,
     preprocessing: model?.preprocessingSummary() ?? null,
+  };
+}
+
+function buildReport(params: AnalyzeParams, policy: TransformSpec, model: OpenedModel | null, images: ImageReport[], pooled?: PooledParametersReport | null): Report {
+  const withModel = images.filter((i) => i.model);
+  const avg = (f: (r: ImageReport) => number) => (withModel.length ? withModel.reduce((s, r) => s + f(r), 0) / withModel.length : null);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'auglens', version: VERSION },
+    createdAt: new Date().toISOString(),
+    ...describeRun(params, policy, model),
     images,
     aggregate: {
       images: images.length,
