@@ -9,7 +9,6 @@ import type { Report } from '../engine/analysis/result';
 import type { ReportEntry } from '../engine/report/reportEntries';
 
 export const EXAMPLE_POLICY = 'Compose([RandomCrop(48, padding=4), RandomHorizontalFlip(p=0.5)])';
-export const EXAMPLE_CLASSES = ['upright', 'mirrored', 'upside-down', 'rotated-180'];
 
 export const EXAMPLE_IMAGE = 'example.png';
 export const EXAMPLE_MODEL = 'example-model.onnx';

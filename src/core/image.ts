@@ -29,10 +29,6 @@ export function createImage(channels: number, height: number, width: number, dat
   return { channels, height, width, data: data ?? new Float32Array(size) };
 }
 
-export function imageSize(img: Pick<Image, 'channels' | 'height' | 'width'>): number {
-  return img.channels * img.height * img.width;
-}
-
 export function shapeLabel(img: Pick<Image, 'channels' | 'height' | 'width'>): string {
   return `${img.channels}x${img.height}x${img.width}`;
 }

@@ -8,7 +8,7 @@ import { randomCropStep } from './steps/randomCrop';
 import { flipStep } from './steps/flip';
 import { translateStep } from './steps/translate';
 import { centerCropStep, normalizeStep, resizeStep } from './steps/deterministic';
-import { randomApplyStep } from './steps/sequence';
+import { randomApplyStep } from './steps/randomApply';
 import { affineStep } from './steps/affine';
 import { colorJitterStep } from './steps/colorJitter';
 import { gaussianBlurStep } from './steps/gaussianBlur';

@@ -121,5 +121,3 @@ export type TransformSpec =
   | RandomGrayscaleSpec
   | GaussianNoiseSpec
   | RandomErasingSpec;
-
-export type TransformKind = TransformSpec['kind'];

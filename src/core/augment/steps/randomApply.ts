@@ -1,26 +1,7 @@
 import type { Image } from '../../image';
-import type { Mixture, Shape, WeightedImage } from '../mixture';
+import type { Mixture, WeightedImage } from '../mixture';
 import { mergeSameCanvas } from '../mergeFamilies';
 import type { Step } from '../step';
-
-/** Steps applied in order (Compose). */
-export function sequenceStep(steps: readonly Step[], input: Shape, label: string): Step {
-  return {
-    label,
-    inputShape: input,
-    outputShape: steps.length ? steps[steps.length - 1].outputShape : input,
-    affine: steps.every((s) => s.affine),
-    varianceGain: steps.reduce<number | undefined>((g, s) => (g === undefined || s.varianceGain === undefined ? undefined : g * s.varianceGain), 1),
-    parts: steps,
-    sample: (img, rng) => steps.reduce((x, s) => s.sample(x, rng), img),
-    enumerate: (img) =>
-      steps.reduce<WeightedImage[]>(
-        (set, s) => set.flatMap((o) => s.enumerate(o.image).map((r) => ({ weight: o.weight * r.weight, image: r.image }))),
-        [{ weight: 1, image: img }],
-      ),
-    lift: (m) => steps.reduce((x, s) => s.lift(x), m),
-  };
-}
 
 /** RandomApply: the steps with probability p, else the image unchanged. Both branches must give the same shape. */
 export function randomApplyStep(inner: Step, p: number, label: string): Step {
