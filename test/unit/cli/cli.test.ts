@@ -8,7 +8,7 @@ import { decodeNpy } from '../../../src/core/io/npy';
 import { imageToPng } from '../../../src/core/io/encode';
 import { randomImage } from '../core/bruteForce';
 import { fixturesMissing, tempDir, writeModel } from '../model/fixtures';
-import { attr, TestGraph } from '../gradient/models';
+import { attr, TestGraph } from '../model/gradient/models';
 
 const root = resolve(__dirname, '../../..');
 const outDir = join(root, 'out', 'test-cli');

@@ -11,7 +11,7 @@ import { parseCommandLine, UsageError } from '../../../src/cli/args';
 import { PolicyInputError } from '../../../src/cli/policyCheck';
 import { imageToPng } from '../../../src/core/io/encode';
 import { randomImage } from '../core/bruteForce';
-import { TestGraph } from '../gradient/models';
+import { TestGraph } from '../model/gradient/models';
 import { tempDir, writeModel } from '../model/fixtures';
 
 const root = resolve(__dirname, '../../..');

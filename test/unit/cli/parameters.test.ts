@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { before, test } from 'node:test';
 import { imageToPng } from '../../../src/core/io/encode';
 import { randomImage } from '../core/bruteForce';
-import { qdqModel } from '../gradient/quantizedModels';
+import { qdqModel } from '../model/gradient/quantizedModels';
 import { FIXTURES, fixturesMissing, tempDir, writeModel } from '../model/fixtures';
 import { buildCli, runCli } from './cliProcess';
 

@@ -15,7 +15,7 @@ import { defaults } from '../../../src/cli/args';
 import { runAnalysis } from '../../../src/engine/client';
 import { loadModel } from '../../../src/model/load';
 import { randomImage } from '../core/bruteForce';
-import { attr, TestGraph } from '../gradient/models';
+import { attr, TestGraph } from '../model/gradient/models';
 import { tempDir, writeModel } from '../model/fixtures';
 
 const root = resolve(__dirname, '../../..');

@@ -4,7 +4,7 @@ import { padImage } from '../../../src/core/augment/pad';
 import { imageMoments } from '../../../src/core/moments/imageMoments';
 import { parsePolicy } from '../../../src/core/policy';
 import type { Padding, PaddingMode } from '../../../src/core/policy/types';
-import { runPython, torchvisionOracle } from '../io/python';
+import { runPython, torchvisionOracle } from './io/python';
 import { maxAbsDiff, randomImage } from './bruteForce';
 
 /**

@@ -8,7 +8,7 @@ import { decodeNpy, encodeNpyFloat32 } from '../../../src/core/io/npy';
 import { imageMoments } from '../../../src/core/moments/imageMoments';
 import { parsePolicy } from '../../../src/core/policy';
 import type { Image } from '../../../src/core/image';
-import { torchvisionOracle } from '../io/python';
+import { torchvisionOracle } from './io/python';
 import { randomImage } from './bruteForce';
 
 /**

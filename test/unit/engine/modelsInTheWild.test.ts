@@ -19,7 +19,7 @@ import { planPreprocessing } from '../../../src/model/preprocess';
 import { ModelRunner } from '../../../src/model/runner';
 import type { Dim } from '../../../src/model/onnx/graph';
 import { randomImage } from '../core/bruteForce';
-import { attr, TestGraph } from '../gradient/models';
+import { attr, TestGraph } from '../model/gradient/models';
 import { tempDir, writeModel } from '../model/fixtures';
 
 const quiet = { progress: () => {}, log: () => {} };

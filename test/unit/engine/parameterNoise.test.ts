@@ -14,8 +14,8 @@ import { FIXTURES, fixturesMissing } from '../model/fixtures';
 import { GraphGradient } from '../../../src/model/gradient/graphGradient';
 import { objective } from '../../../src/model/gradient/objective';
 import type { ModelProto } from '../../../src/model/onnx/types';
-import { attr, TestGraph } from '../gradient/models';
-import { CONV_INPUT, convModel } from '../gradient/parameterModels';
+import { attr, TestGraph } from '../model/gradient/models';
+import { CONV_INPUT, convModel } from '../model/gradient/parameterModels';
 
 const settings = { confidence: 0.95, tolerance: 0.01 };
 const quiet = () => {};

@@ -10,7 +10,7 @@ import type { PreprocessParams } from '../../../src/engine/protocol';
 import type { Dim } from '../../../src/model/onnx/graph';
 import type { ModelProto } from '../../../src/model/onnx/types';
 import { randomImage } from '../core/bruteForce';
-import { attr, TestGraph } from '../gradient/models';
+import { attr, TestGraph } from './gradient/models';
 import { tempDir, writeModel } from './fixtures';
 
 const dir = tempDir();
