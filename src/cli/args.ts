@@ -17,6 +17,10 @@ export const USAGE = `usage:
                   [--tolerance EPS] [--max-draws N] [--confidence C] [--top-k K] [--budget N] [--mc M] [--mc-seconds S]
                   [--seed N] [--threads N] [--gradient auto|graph|fd|none] [--parameters] [--out DIR] [--json]
   auglens example [--out DIR]      run the built-in example (a generated image and model)
+  auglens check REPORT [--max-flip-rate F] [--max-std-loss S] [--max-samples-needed N] [--per image|class|dataset]
+                [--allow-failures] [--json]      exit 1 when a run crosses a threshold ('auglens check --help')
+  auglens compare A B [--confidence C] [--fail-if-less-stable] [--json]
+                                   paired differences between two runs on the same images ('auglens compare --help')
 
 SPEC is a torchvision-style policy, e.g. "Compose([RandomCrop(32, padding=4), RandomHorizontalFlip()])",
 a ';'-separated list, a JSON list, or @FILE to read it from a file. --image accepts files and folders.`;
@@ -59,7 +63,7 @@ export function parseCommandLine(argv: readonly string[], readPolicyFile: (path:
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') return helpCommand();
   if (command !== 'moments' && command !== 'analyze' && command !== 'example') {
-    throw new UsageError(`unknown command '${command}' (commands: moments, analyze, example)`);
+    throw new UsageError(`unknown command '${command}' (commands: moments, analyze, example, check, compare)`);
   }
   let parsed;
   try {

@@ -7,6 +7,8 @@ import { ReportFolder } from '../engine/report/reportFolder';
 import { formatSummary } from '../engine/report/summary';
 import { summaryNotes } from '../engine/report/summaryNotes';
 import { parseCommandLine, USAGE, UsageError, defaults, type CliCommand } from './args';
+import { checkCommand } from './checkCommand';
+import { compareCommand } from './compareCommand';
 import { EXAMPLE_IMAGE, EXAMPLE_MODEL, EXAMPLE_POLICY, exampleEntries, relocateExample } from './example';
 import { listImages, readPolicyFile } from './inputFiles';
 import { PolicyInputError } from './policyCheck';
@@ -74,6 +76,9 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    const [command, ...rest] = process.argv.slice(2);
+    if (command === 'check') return await checkCommand(rest);
+    if (command === 'compare') return await compareCommand(rest);
     await run(parseCommandLine(process.argv.slice(2), readPolicyFile, listImages), abort.signal);
     return 0;
   } catch (e) {
