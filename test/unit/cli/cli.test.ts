@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
 import { decodeNpy } from '../../../src/core/io/npy';
 import { imageToPng } from '../../../src/core/io/encode';
-import { randomImage } from '../core/bruteForce';
+import { randomImage } from '../core/moments/bruteForce';
 import { fixturesMissing, tempDir, writeModel } from '../model/fixtures';
 import { attr, TestGraph } from '../model/gradient/models';
 

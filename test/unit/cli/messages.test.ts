@@ -10,7 +10,7 @@ import { build, type BuildOptions } from 'esbuild';
 import { parseCommandLine, UsageError } from '../../../src/cli/args';
 import { PolicyInputError } from '../../../src/cli/policyCheck';
 import { imageToPng } from '../../../src/core/io/encode';
-import { randomImage } from '../core/bruteForce';
+import { randomImage } from '../core/moments/bruteForce';
 import { TestGraph } from '../model/gradient/models';
 import { tempDir, writeModel } from '../model/fixtures';
 

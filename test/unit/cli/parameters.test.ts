@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { before, test } from 'node:test';
 import { imageToPng } from '../../../src/core/io/encode';
-import { randomImage } from '../core/bruteForce';
+import { randomImage } from '../core/moments/bruteForce';
 import { qdqModel } from '../model/gradient/quantizedModels';
 import { FIXTURES, fixturesMissing, tempDir, writeModel } from '../model/fixtures';
 import { buildCli, runCli } from './cliProcess';

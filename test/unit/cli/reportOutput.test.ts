@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { imageToPng } from '../../../src/core/io/encode';
-import { randomImage } from '../core/bruteForce';
+import { randomImage } from '../core/moments/bruteForce';
 import { tempDir } from '../model/fixtures';
 import { alive, buildCli, childrenOf, leftovers, runCli, sleep, snapshot, startCli, waitFor, type Finished } from './cliProcess';
 

@@ -14,7 +14,7 @@ import { readRegularFile } from '../../../src/core/io/regularFile';
 import { defaults } from '../../../src/cli/args';
 import { runAnalysis } from '../../../src/engine/client';
 import { loadModel } from '../../../src/model/load';
-import { randomImage } from '../core/bruteForce';
+import { randomImage } from '../core/moments/bruteForce';
 import { attr, TestGraph } from '../model/gradient/models';
 import { tempDir, writeModel } from '../model/fixtures';
 

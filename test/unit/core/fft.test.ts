@@ -5,7 +5,7 @@ import { fftWindowSums } from '../../../src/core/moments/fftCorrelation';
 import { accumulateWindowSums } from '../../../src/core/moments/windowSum';
 import { offsetGrid, uniformIntegers } from '../../../src/core/augment/offsets';
 import { createRng } from '../../../src/core/rng';
-import { maxAbsDiff, randomImage } from './bruteForce';
+import { maxAbsDiff, randomImage } from './moments/bruteForce';
 
 test('fft2d matches the plain DFT and inverts', () => {
   const rows = 4, cols = 8;

@@ -8,7 +8,7 @@ import { runAnalysis, liveEngineCount, EngineCancelled } from '../../../src/engi
 import { defaults } from '../../../src/cli/args';
 import { GraphBuilder } from '../../../src/model/onnx/builder';
 import { imageToPng } from '../../../src/core/io/encode';
-import { randomImage } from '../core/bruteForce';
+import { randomImage } from '../core/moments/bruteForce';
 import { FIXTURES, fixturesMissing, tempDir, writeModel } from '../model/fixtures';
 
 const root = resolve(__dirname, '../../..');

@@ -9,8 +9,8 @@ import { linearModel } from '../../../src/model/onnx/linearModel';
 import { planPreprocessing } from '../../../src/model/preprocess';
 import { ModelRunner } from '../../../src/model/runner';
 import { createRng } from '../../../src/core/rng';
-import { randomImage } from '../core/bruteForce';
-import { compose, crop, hflip, translate } from '../core/specs';
+import { randomImage } from '../core/moments/bruteForce';
+import { compose, crop, hflip, translate } from '../core/moments/specs';
 import { tempDir, writeModel } from '../model/fixtures';
 
 /**

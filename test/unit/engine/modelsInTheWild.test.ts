@@ -18,7 +18,7 @@ import { loadModel } from '../../../src/model/load';
 import { planPreprocessing } from '../../../src/model/preprocess';
 import { ModelRunner } from '../../../src/model/runner';
 import type { Dim } from '../../../src/model/onnx/graph';
-import { randomImage } from '../core/bruteForce';
+import { randomImage } from '../core/moments/bruteForce';
 import { attr, TestGraph } from '../model/gradient/models';
 import { tempDir, writeModel } from '../model/fixtures';
 

@@ -9,7 +9,7 @@ import { latticeSequence } from '../../../src/core/quadrature/latticeSequence';
 import { createRng, type Rng } from '../../../src/core/rng';
 import { countingModel } from '../../../src/engine/analysis/forward';
 import { randomizedModelMoments } from '../../../src/engine/analysis/randomizedModelMoments';
-import { randomImage } from '../core/bruteForce';
+import { randomImage } from '../core/moments/bruteForce';
 
 const CLASSES = 3;
 const img = randomImage(1, 10, 10, 5);

@@ -9,7 +9,7 @@ import { openModel } from '../../../src/engine/analysis/openModel';
 import type { PreprocessParams } from '../../../src/engine/protocol';
 import type { Dim } from '../../../src/model/onnx/graph';
 import type { ModelProto } from '../../../src/model/onnx/types';
-import { randomImage } from '../core/bruteForce';
+import { randomImage } from '../core/moments/bruteForce';
 import { attr, TestGraph } from './gradient/models';
 import { tempDir, writeModel } from './fixtures';
 

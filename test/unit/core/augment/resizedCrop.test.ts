@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compilePolicy } from '../../../src/core/augment/compile';
-import { roundHalfEven } from '../../../src/core/augment/geometry';
-import { pointMixture } from '../../../src/core/augment/mixture';
-import { resizedCropLaw } from '../../../src/core/augment/resizedCropLaw';
-import { lawOfMixture } from '../../../src/core/moments/pixelLaw';
-import { continuousMoments } from '../../../src/core/moments/continuousMoments';
-import { sampleMoments } from '../../../src/core/montecarlo/sampler';
-import type { RandomResizedCropSpec } from '../../../src/core/policy/types';
-import { createRng, type Rng } from '../../../src/core/rng';
-import { randomImage } from './bruteForce';
+import { compilePolicy } from '../../../../src/core/augment/compile';
+import { roundHalfEven } from '../../../../src/core/augment/geometry';
+import { pointMixture } from '../../../../src/core/augment/mixture';
+import { resizedCropLaw } from '../../../../src/core/augment/resizedCropLaw';
+import { lawOfMixture } from '../../../../src/core/moments/pixelLaw';
+import { continuousMoments } from '../../../../src/core/moments/continuousMoments';
+import { sampleMoments } from '../../../../src/core/montecarlo/sampler';
+import type { RandomResizedCropSpec } from '../../../../src/core/policy/types';
+import { createRng, type Rng } from '../../../../src/core/rng';
+import { randomImage } from '../moments/bruteForce';
 
 const rrc = (size: number, rest: Partial<RandomResizedCropSpec> = {}): RandomResizedCropSpec => ({
   kind: 'RandomResizedCrop', size: [size, size], scale: [0.08, 1], ratio: [3 / 4, 4 / 3], interpolation: 'bilinear', antialias: true, ...rest,

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import { Matrix } from 'ml-matrix';
 import assert from 'node:assert/strict';
-import { compilePolicy } from '../../../src/core/augment/compile';
-import { outcomeCount, pointMixture } from '../../../src/core/augment/mixture';
-import { pixelMoments } from '../../../src/core/moments/pixelMoments';
-import { covarianceEigen } from '../../../src/core/moments/covarianceEigen';
-import type { TransformSpec } from '../../../src/core/policy/types';
-import type { Image } from '../../../src/core/image';
+import { compilePolicy } from '../../../../src/core/augment/compile';
+import { outcomeCount, pointMixture } from '../../../../src/core/augment/mixture';
+import { pixelMoments } from '../../../../src/core/moments/pixelMoments';
+import { covarianceEigen } from '../../../../src/core/moments/covarianceEigen';
+import type { TransformSpec } from '../../../../src/core/policy/types';
+import type { Image } from '../../../../src/core/image';
 import { bruteCovariance, bruteMoments, denseEigen, maxAbsDiff, randomImage } from './bruteForce';
 import { centerCrop, compose, crop, hflip, normalize, randomApply, resize, translate, vflip } from './specs';
 

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { singleOffset } from '../../../src/core/augment/offsets';
-import { exactMatrixProduct } from '../../../src/core/linalg/matrixProduct';
-import { denseGramEigen } from '../../../src/core/moments/denseGramEigen';
-import { pixelMoments } from '../../../src/core/moments/pixelMoments';
-import { productGramEigen } from '../../../src/core/moments/productGramEigen';
+import { singleOffset } from '../../../../src/core/augment/offsets';
+import { exactMatrixProduct } from '../../../../src/core/linalg/matrixProduct';
+import { denseGramEigen } from '../../../../src/core/moments/denseGramEigen';
+import { pixelMoments } from '../../../../src/core/moments/pixelMoments';
+import { productGramEigen } from '../../../../src/core/moments/productGramEigen';
 import { bruteCovariance, denseEigen, randomImage } from './bruteForce';
 
 test('eigenpairs by matrix products equal the dense Gram route and the dense covariance', async () => {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compilePolicy } from '../../../src/core/augment/compile';
-import { outcomes, pointMixture } from '../../../src/core/augment/mixture';
-import { outcomeGram } from '../../../src/core/moments/gram';
+import { compilePolicy } from '../../../../src/core/augment/compile';
+import { outcomes, pointMixture } from '../../../../src/core/augment/mixture';
+import { outcomeGram } from '../../../../src/core/moments/gram';
 import { compose, crop, hflip, vflip } from './specs';
 import { randomImage } from './bruteForce';
 

@@ -1,7 +1,7 @@
 import type {
   CenterCropSpec, ComposeSpec, FlipSpec, NormalizeSpec, PaddingMode, RandomAffineSpec, RandomApplySpec,
   RandomCropSpec, ResizeSpec, TransformSpec,
-} from '../../../src/core/policy/types';
+} from '../../../../src/core/policy/types';
 
 /** Policy specs built directly, with torchvision's defaults, so core tests do not depend on the parser. */
 export const crop = (size: number, padding = 0, paddingMode: PaddingMode = 'constant', fill = 0, padIfNeeded = false): RandomCropSpec => ({

@@ -1,6 +1,6 @@
-import type { Step } from '../../../src/core/augment/step';
-import type { Image } from '../../../src/core/image';
-import type { Rng } from '../../../src/core/rng';
+import type { Step } from '../../../../src/core/augment/step';
+import type { Image } from '../../../../src/core/image';
+import type { Rng } from '../../../../src/core/rng';
 
 /**
  * Brute-force integration of a step's sampler on a very fine grid: the midpoints of a tensor grid in the unit

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { compilePolicy } from '../../../src/core/augment/compile';
-import { pointMixture } from '../../../src/core/augment/mixture';
-import { pixelMoments } from '../../../src/core/moments/pixelMoments';
-import { covarianceEigen } from '../../../src/core/moments/covarianceEigen';
-import type { Image } from '../../../src/core/image';
-import type { TransformSpec } from '../../../src/core/policy/types';
-import { loadInputImage } from '../../../src/engine/analysis/inputImage';
-import { FIXTURES, fixturesMissing } from '../model/fixtures';
+import { compilePolicy } from '../../../../src/core/augment/compile';
+import { pointMixture } from '../../../../src/core/augment/mixture';
+import { pixelMoments } from '../../../../src/core/moments/pixelMoments';
+import { covarianceEigen } from '../../../../src/core/moments/covarianceEigen';
+import type { Image } from '../../../../src/core/image';
+import type { TransformSpec } from '../../../../src/core/policy/types';
+import { loadInputImage } from '../../../../src/engine/analysis/inputImage';
+import { FIXTURES, fixturesMissing } from '../../model/fixtures';
 import { bruteMoments, gramEigen, maxAbsDiff } from './bruteForce';
 import { compose, crop, hflip, normalize, randomApply, translate, vflip } from './specs';
 

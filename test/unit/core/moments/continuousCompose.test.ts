@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Matrix } from 'ml-matrix';
-import { compilePolicy } from '../../../src/core/augment/compile';
-import { outcomeCount, outcomes, pointMixture } from '../../../src/core/augment/mixture';
-import { lawOfMixture } from '../../../src/core/moments/pixelLaw';
-import { continuousMoments } from '../../../src/core/moments/continuousMoments';
-import { imageMoments } from '../../../src/core/moments/imageMoments';
-import type { ColorJitterSpec, RandomRotationSpec, TransformSpec } from '../../../src/core/policy/types';
+import { compilePolicy } from '../../../../src/core/augment/compile';
+import { outcomeCount, outcomes, pointMixture } from '../../../../src/core/augment/mixture';
+import { lawOfMixture } from '../../../../src/core/moments/pixelLaw';
+import { continuousMoments } from '../../../../src/core/moments/continuousMoments';
+import { imageMoments } from '../../../../src/core/moments/imageMoments';
+import type { ColorJitterSpec, RandomRotationSpec, TransformSpec } from '../../../../src/core/policy/types';
 import { bruteCovariance, denseEigen, randomImage } from './bruteForce';
 import { fineGridMoments, maxAbs } from './fineGrid';
 import { compose, crop, hflip, normalize, randomApply } from './specs';

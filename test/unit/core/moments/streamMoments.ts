@@ -1,5 +1,5 @@
-import type { Mixture } from '../../../src/core/augment/mixture';
-import { pixelMoments, type PixelMoments } from '../../../src/core/moments/pixelMoments';
+import type { Mixture } from '../../../../src/core/augment/mixture';
+import { pixelMoments, type PixelMoments } from '../../../../src/core/moments/pixelMoments';
 
 /**
  * Test oracle: pixelMoments of a mixture whose canvases may be computed on demand: each canvas is read once, the family with it

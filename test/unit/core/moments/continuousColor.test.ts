@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compilePolicy } from '../../../src/core/augment/compile';
-import { outcomes, pointMixture } from '../../../src/core/augment/mixture';
-import { lawOfMixture } from '../../../src/core/moments/pixelLaw';
-import { continuousMoments } from '../../../src/core/moments/continuousMoments';
-import type { ColorJitterSpec, GaussianBlurSpec, TransformSpec } from '../../../src/core/policy/types';
-import type { Image } from '../../../src/core/image';
+import { compilePolicy } from '../../../../src/core/augment/compile';
+import { outcomes, pointMixture } from '../../../../src/core/augment/mixture';
+import { lawOfMixture } from '../../../../src/core/moments/pixelLaw';
+import { continuousMoments } from '../../../../src/core/moments/continuousMoments';
+import type { ColorJitterSpec, GaussianBlurSpec, TransformSpec } from '../../../../src/core/policy/types';
+import type { Image } from '../../../../src/core/image';
 import { bruteMoments, randomImage } from './bruteForce';
 import { fineGridMoments, maxAbs } from './fineGrid';
 import { compose, crop, hflip } from './specs';

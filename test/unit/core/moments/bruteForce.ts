@@ -1,7 +1,7 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import type { WeightedImage } from '../../../src/core/augment/mixture';
-import { createImage, type Image } from '../../../src/core/image';
-import { createRng } from '../../../src/core/rng';
+import type { WeightedImage } from '../../../../src/core/augment/mixture';
+import { createImage, type Image } from '../../../../src/core/image';
+import { createRng } from '../../../../src/core/rng';
 
 /** Plain weighted moments of an explicit outcome list: the oracle the compact machinery is checked against. */
 export function bruteMoments(set: readonly WeightedImage[]) {

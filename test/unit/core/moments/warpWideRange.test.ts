@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compilePolicy } from '../../../src/core/augment/compile';
-import { pointMixture } from '../../../src/core/augment/mixture';
-import { foldedPoint, foldUniform, type FoldedInterval } from '../../../src/core/augment/warp/foldedRange';
-import { lawOfMixture } from '../../../src/core/moments/pixelLaw';
+import { compilePolicy } from '../../../../src/core/augment/compile';
+import { pointMixture } from '../../../../src/core/augment/mixture';
+import { foldedPoint, foldUniform, type FoldedInterval } from '../../../../src/core/augment/warp/foldedRange';
+import { lawOfMixture } from '../../../../src/core/moments/pixelLaw';
 import { streamPixelMoments } from './streamMoments';
-import type { Image } from '../../../src/core/image';
-import type { RandomAffineSpec, RandomRotationSpec, TransformSpec } from '../../../src/core/policy/types';
+import type { Image } from '../../../../src/core/image';
+import type { RandomAffineSpec, RandomRotationSpec, TransformSpec } from '../../../../src/core/policy/types';
 import { randomImage } from './bruteForce';
 import { fineGridMoments, maxAbs } from './fineGrid';
 

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compilePolicy } from '../../../src/core/augment/compile';
-import { pointMixture } from '../../../src/core/augment/mixture';
-import { pixelMoments } from '../../../src/core/moments/pixelMoments';
-import { covarianceEigen } from '../../../src/core/moments/covarianceEigen';
-import { sampleMoments } from '../../../src/core/montecarlo/sampler';
-import { samplesForMeanImage } from '../../../src/core/moments/sampleSize';
-import { createRng } from '../../../src/core/rng';
-import { randomImage } from './bruteForce';
-import { compose, crop, hflip, randomApply, translate, vflip } from './specs';
+import { compilePolicy } from '../../../../src/core/augment/compile';
+import { pointMixture } from '../../../../src/core/augment/mixture';
+import { pixelMoments } from '../../../../src/core/moments/pixelMoments';
+import { covarianceEigen } from '../../../../src/core/moments/covarianceEigen';
+import { sampleMoments } from '../../../../src/core/montecarlo/sampler';
+import { samplesForMeanImage } from '../../../../src/core/moments/sampleSize';
+import { createRng } from '../../../../src/core/rng';
+import { randomImage } from '../moments/bruteForce';
+import { compose, crop, hflip, randomApply, translate, vflip } from '../moments/specs';
 
 const img = randomImage(3, 9, 8, 5);
 const policy = compose(crop(7, 2, 'reflect'), hflip(0.5), randomApply(0.4, translate(0.2, 0.25, 0.5)), vflip(0.3));

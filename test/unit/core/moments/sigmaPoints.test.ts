@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compilePolicy } from '../../../src/core/augment/compile';
-import { pointMixture } from '../../../src/core/augment/mixture';
-import { imageMoments } from '../../../src/core/moments/imageMoments';
-import { pixelMoments } from '../../../src/core/moments/pixelMoments';
-import { sigmaPoints } from '../../../src/core/moments/sigmaPoints';
+import { compilePolicy } from '../../../../src/core/augment/compile';
+import { pointMixture } from '../../../../src/core/augment/mixture';
+import { imageMoments } from '../../../../src/core/moments/imageMoments';
+import { pixelMoments } from '../../../../src/core/moments/pixelMoments';
+import { sigmaPoints } from '../../../../src/core/moments/sigmaPoints';
 import { bruteMoments, maxAbsDiff, randomImage } from './bruteForce';
 import { compose, crop, hflip, normalize, translate } from './specs';
 

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compilePolicy } from '../../../src/core/augment/compile';
-import { outcomeCount, outcomes, pointMixture, type Mixture } from '../../../src/core/augment/mixture';
-import { DEFAULT_ENUMERATION_BUDGET, passesBudget, pixelMomentsCost } from '../../../src/core/moments/enumerationBudget';
-import { imageMoments } from '../../../src/core/moments/imageMoments';
-import { combineOutcomes, outcomeOperator } from '../../../src/core/moments/outcomeOperator';
-import { pixelMoments } from '../../../src/core/moments/pixelMoments';
-import { matrixFreeCost } from '../../../src/core/moments/covarianceEigen';
-import { outcomeGramCost } from '../../../src/core/moments/gram';
-import { parsePolicy } from '../../../src/core/policy';
+import { compilePolicy } from '../../../../src/core/augment/compile';
+import { outcomeCount, outcomes, pointMixture, type Mixture } from '../../../../src/core/augment/mixture';
+import { DEFAULT_ENUMERATION_BUDGET, passesBudget, pixelMomentsCost } from '../../../../src/core/moments/enumerationBudget';
+import { imageMoments } from '../../../../src/core/moments/imageMoments';
+import { combineOutcomes, outcomeOperator } from '../../../../src/core/moments/outcomeOperator';
+import { pixelMoments } from '../../../../src/core/moments/pixelMoments';
+import { matrixFreeCost } from '../../../../src/core/moments/covarianceEigen';
+import { outcomeGramCost } from '../../../../src/core/moments/gram';
+import { parsePolicy } from '../../../../src/core/policy';
 import { bruteMoments, maxAbsDiff, randomImage } from './bruteForce';
 
 const img = randomImage(3, 12, 12, 5);

@@ -4,11 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeNpy, encodeNpyFloat32 } from '../../../src/core/io/npy';
-import { imageMoments } from '../../../src/core/moments/imageMoments';
-import { parsePolicy } from '../../../src/core/policy';
-import type { Image } from '../../../src/core/image';
-import { torchvisionOracle } from './io/python';
+import { decodeNpy, encodeNpyFloat32 } from '../../../../src/core/io/npy';
+import { imageMoments } from '../../../../src/core/moments/imageMoments';
+import { parsePolicy } from '../../../../src/core/policy';
+import type { Image } from '../../../../src/core/image';
+import { torchvisionOracle } from '../io/python';
 import { randomImage } from './bruteForce';
 
 /**
@@ -50,7 +50,7 @@ test('per-pixel moments agree with a large sampling run of torchvision', { skip:
   try {
     const images = [small, large];
     images.forEach((img, i) => writeFileSync(join(dir, `image${i}.npy`), encodeNpyFloat32(img.data, [img.channels, img.height, img.width])));
-    const script = join(__dirname, '..', '..', 'oracle', 'sample_torchvision.py');
+    const script = join(__dirname, '..', '..', '..', 'oracle', 'sample_torchvision.py');
     for (const [i, img] of images.entries()) {
       const policies = cases.filter(([, im]) => im === img).map(([text]) => text);
       writeFileSync(join(dir, `job${i}.json`), JSON.stringify({ image: join(dir, `image${i}.npy`), samples: SAMPLES, seed: 5 + i, policies }));

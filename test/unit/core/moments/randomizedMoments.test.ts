@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compilePolicy } from '../../../src/core/augment/compile';
-import { flipHorizontal } from '../../../src/core/augment/geometry';
-import { controlledDrawer } from '../../../src/core/moments/controlVariates';
-import { flipPairedDrawer, outcomesOf } from '../../../src/core/moments/flipPairing';
-import { randomizedMoments } from '../../../src/core/moments/randomizedMoments';
-import { parsePolicy } from '../../../src/core/policy';
-import { createRng } from '../../../src/core/rng';
+import { compilePolicy } from '../../../../src/core/augment/compile';
+import { flipHorizontal } from '../../../../src/core/augment/geometry';
+import { controlledDrawer } from '../../../../src/core/moments/controlVariates';
+import { flipPairedDrawer, outcomesOf } from '../../../../src/core/moments/flipPairing';
+import { randomizedMoments } from '../../../../src/core/moments/randomizedMoments';
+import { parsePolicy } from '../../../../src/core/policy';
+import { createRng } from '../../../../src/core/rng';
 import { join } from 'node:path';
-import { loadInputImage } from '../../../src/engine/analysis/inputImage';
-import { FIXTURES, fixturesMissing } from '../model/fixtures';
+import { loadInputImage } from '../../../../src/engine/analysis/inputImage';
+import { FIXTURES, fixturesMissing } from '../../model/fixtures';
 import { bruteMoments, maxAbsDiff, randomImage } from './bruteForce';
 import { compose, crop, hflip } from './specs';
 

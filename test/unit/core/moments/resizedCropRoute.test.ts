@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cropImage, flipHorizontal } from '../../../src/core/augment/geometry';
-import { resizeImage } from '../../../src/core/augment/resize';
-import { resizedCropLaw } from '../../../src/core/augment/resizedCropLaw';
-import { exactMatrixProduct } from '../../../src/core/linalg/matrixProduct';
-import { continuousMoments } from '../../../src/core/moments/continuousMoments';
-import { parsePolicy } from '../../../src/core/policy';
+import { cropImage, flipHorizontal } from '../../../../src/core/augment/geometry';
+import { resizeImage } from '../../../../src/core/augment/resize';
+import { resizedCropLaw } from '../../../../src/core/augment/resizedCropLaw';
+import { exactMatrixProduct } from '../../../../src/core/linalg/matrixProduct';
+import { continuousMoments } from '../../../../src/core/moments/continuousMoments';
+import { parsePolicy } from '../../../../src/core/policy';
 import { randomImage } from './bruteForce';
 
 const img = randomImage(3, 30, 34, 12);

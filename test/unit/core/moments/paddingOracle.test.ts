@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { padImage } from '../../../src/core/augment/pad';
-import { imageMoments } from '../../../src/core/moments/imageMoments';
-import { parsePolicy } from '../../../src/core/policy';
-import type { Padding, PaddingMode } from '../../../src/core/policy/types';
-import { runPython, torchvisionOracle } from './io/python';
+import { padImage } from '../../../../src/core/augment/pad';
+import { imageMoments } from '../../../../src/core/moments/imageMoments';
+import { parsePolicy } from '../../../../src/core/policy';
+import type { Padding, PaddingMode } from '../../../../src/core/policy/types';
+import { runPython, torchvisionOracle } from '../io/python';
 import { maxAbsDiff, randomImage } from './bruteForce';
 
 /**

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cropImage } from '../../../src/core/augment/geometry';
-import { axisWeights, resizeImage, type ResizeOptions } from '../../../src/core/augment/resize';
-import { resizedCropLaw, type ResizedCropLaw } from '../../../src/core/augment/resizedCropLaw';
-import type { Image } from '../../../src/core/image';
-import { exactMatrixProduct, type MatrixProduct } from '../../../src/core/linalg/matrixProduct';
-import { resizedCropMoments } from '../../../src/core/moments/resizedCropMoments';
-import type { Interpolation } from '../../../src/core/policy/types';
+import { cropImage } from '../../../../src/core/augment/geometry';
+import { axisWeights, resizeImage, type ResizeOptions } from '../../../../src/core/augment/resize';
+import { resizedCropLaw, type ResizedCropLaw } from '../../../../src/core/augment/resizedCropLaw';
+import type { Image } from '../../../../src/core/image';
+import { exactMatrixProduct, type MatrixProduct } from '../../../../src/core/linalg/matrixProduct';
+import { resizedCropMoments } from '../../../../src/core/moments/resizedCropMoments';
+import type { Interpolation } from '../../../../src/core/policy/types';
 import { randomImage } from './bruteForce';
 
 interface Case {

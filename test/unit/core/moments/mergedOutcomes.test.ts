@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compilePolicy } from '../../../src/core/augment/compile';
-import { materialize } from '../../../src/core/augment/lazyFamily';
-import { outcomeCount, outcomes, pointMixture, type WeightedImage } from '../../../src/core/augment/mixture';
-import { pixelMoments } from '../../../src/core/moments/pixelMoments';
-import { covarianceEigen } from '../../../src/core/moments/covarianceEigen';
-import type { Image } from '../../../src/core/image';
-import { parsePolicy } from '../../../src/core/policy';
+import { compilePolicy } from '../../../../src/core/augment/compile';
+import { materialize } from '../../../../src/core/augment/lazyFamily';
+import { outcomeCount, outcomes, pointMixture, type WeightedImage } from '../../../../src/core/augment/mixture';
+import { pixelMoments } from '../../../../src/core/moments/pixelMoments';
+import { covarianceEigen } from '../../../../src/core/moments/covarianceEigen';
+import type { Image } from '../../../../src/core/image';
+import { parsePolicy } from '../../../../src/core/policy';
 import { bruteMoments, denseEigen, bruteCovariance, maxAbsDiff, randomImage } from './bruteForce';
 
 /** The distinct images of an explicit outcome list with their summed weights (bit-identical images are one). */
