@@ -6,8 +6,9 @@ const SHOWN = 20;
 
 const LEVEL_NOTE = { image: "each image's own values", class: "the mean over each class's images", dataset: 'the mean over all images' } as const;
 
-function cell(g: GroupCheck, metric: GateMetric): string {
-  const crossed = g.crossings.some((c) => c.metric === metric);
+/** A value, marked '!' when it crosses its threshold on a row the check is made on. */
+function cell(g: GroupCheck, metric: GateMetric, gated: boolean): string {
+  const crossed = gated && g.crossings.some((c) => c.metric === metric);
   return `${formatNumber(g.values[metric])}${crossed ? ' !' : '  '}`;
 }
 
@@ -27,12 +28,13 @@ export function formatGate(file: string, r: GateResult): string {
   const head = ['', 'images', ...metrics.map((m) => `${METRIC_LABEL[m]}  `), 'images crossing'];
   const hasClasses = r.classes.length > 1 || r.classes.some((c) => c.className !== null);
   const listed = r.classes.length <= SHOWN ? r.classes : r.classes.filter((c) => c.crossings.length || c.imagesCrossing).slice(0, SHOWN);
-  const rows = listed.map((c) => [c.name, String(c.images), ...metrics.map((m) => cell(c, m)), countsText(c.imagesCrossing, c.imagesCrossingBy)]);
-  const datasetRow = [hasClasses ? 'all classes' : 'all images', String(r.dataset.images), ...metrics.map((m) => cell(r.dataset, m)), String(r.imagesCrossing.length)];
+  const rows = listed.map((c) => [c.name, String(c.images), ...metrics.map((m) => cell(c, m, r.level === 'class')), countsText(c.imagesCrossing, c.imagesCrossingBy)]);
+  const datasetRow = [hasClasses ? 'all classes' : 'all images', String(r.dataset.images), ...metrics.map((m) => cell(r.dataset, m, r.level === 'dataset')), String(r.imagesCrossing.length)];
   if (r.dataset.images) {
     lines.push(textTable([[hasClasses ? 'class' : '', ...head.slice(1)], ...(hasClasses ? rows : []), datasetRow]));
     if (hasClasses && listed.length < r.classes.length) lines.push(`  ... ${r.classes.length - listed.length} more classes within every threshold, no image crossing`);
-    lines.push("  (! crosses its threshold; the classes' and the last row's values are means over their images)", '');
+    const marks = r.level === 'image' ? 'the images crossing are listed below' : `! crosses its threshold (--per ${r.level})`;
+    lines.push(`  (means over each row's images; ${marks})`, '');
   }
   if (r.imagesCrossing.length) {
     const shown = r.imagesCrossing.slice(0, SHOWN);
