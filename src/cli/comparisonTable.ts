@@ -12,7 +12,7 @@ function describeRun(name: string, file: string, run: RunImages): string {
 }
 
 function differences(a: RunImages, b: RunImages): string {
-  const differ = [a.model !== b.model && 'model', a.policy !== b.policy && 'policy', a.tolerance !== b.tolerance && 'tolerance'].filter(Boolean);
+  const differ = [a.model !== b.model && 'model', a.policy !== b.policy && 'policy', a.tolerance !== b.tolerance && 'tolerance', a.confidence !== b.confidence && 'confidence'].filter(Boolean);
   return differ.length ? `B differs from A in: ${differ.join(', ')}` : 'A and B name the same model and policy';
 }
 

@@ -108,7 +108,7 @@ export function recordEntry(value: unknown, where: string): RunEntry {
   return image ? { kind: 'image', image } : { kind: 'no model', path };
 }
 
-/** The runs's images from its entries in file order; an image listed again (a retried failure) takes its last entry. */
+/** The run's images from its entries in file order; an image listed again (a retried failure) takes its last entry. */
 export function collectRun(info: RunInfo, entries: Iterable<RunEntry>): RunImages {
   const last = new Map<string, RunEntry>();
   for (const e of entries) {
@@ -146,6 +146,7 @@ function commonFolder(paths: readonly string[]): string[] {
  */
 export function reportRun(value: unknown, where: string): RunImages {
   if (!isObject(value)) throw new RunFormatError(`${where}: not a report (expected a JSON object)`);
+  if ('datasetVersion' in value) throw new RunFormatError(`${where}: a dataset.json holds no per-image numbers: give its folder or the results.jsonl beside it`);
   const version = field(value, 'schemaVersion', isNumber, where, 'a number (an AugLens report.json)');
   if (version > REPORT_SCHEMA_VERSION) {
     throw new RunFormatError(`${where}: schema version ${version} is newer than this AugLens reads (${REPORT_SCHEMA_VERSION})`);

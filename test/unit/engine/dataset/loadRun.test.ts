@@ -72,6 +72,8 @@ test('report.json: images keyed by their paths below the folder they share, no c
   writeReport(d, '/data/val', [{ path: 'cat/1.png', stdLoss: 0.5, flipRate: 0.25 }], null);
   const moments = (await loadRun(join(d, 'report.json'))).run;
   assert.deepEqual([moments.images, moments.withoutModel], [[], ['1.png']]);
+  writeFileSync(join(d, 'dataset.json'), '{"datasetVersion": 1, "classes": []}');
+  await assert.rejects(loadRun(join(d, 'dataset.json')), /a dataset\.json holds no per-image numbers/);
   writeFileSync(join(d, 'report.json'), '{"schemaVersion": 6, "images": []}');
   await assert.rejects(loadRun(d), /schema version 6 is newer/);
 });

@@ -71,3 +71,11 @@ test('runs rooted at different folders pair by the path ending they share', () =
   assert.deepEqual(oneClass.pairs.map((p) => [p.path, p.className]), [['val/x/1.png', 'x']]);
   close(oneClass.pairs[0].difference.stdLoss, 0.1);
 });
+
+test('a class whose Std[loss] fell while its flip rate rose is mixed', () => {
+  const a = run([image('c/1.png', 'c', 0.5, 0.1), image('c/2.png', 'c', 0.6, 0.2), image('c/3.png', 'c', 0.7, 0.3), image('d/1.png', 'd', 1, 1)]);
+  const b = run([image('c/1.png', 'c', 0.4, 0.2), image('c/2.png', 'c', 0.51, 0.31), image('c/3.png', 'c', 0.59, 0.39), image('d/1.png', 'd', 1, 1)]);
+  const c = compareRuns(a, b, 0.95);
+  assert.deepEqual(c.classes.map((g) => [g.name, g.stability]), [['c', 'mixed'], ['d', 'no clear change']]);
+  assert.equal(c.classes[1].metrics.stdLoss.interval, null, 'one pair: no interval');
+});
