@@ -1,7 +1,8 @@
 import type { Mixture } from '../augment/mixture';
-import { outcomeGram } from './gram';
+import { outcomeGram, type Mirror } from './gram';
 import type { PixelMoments } from './pixelMoments';
-import { dot, fixSign, topEigen, type BlockOperator } from './topEigen';
+import { dot, fixSign, topEigen, type BlockOperator, type EigenPairs } from './topEigen';
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { combineOutcomes, outcomeOperator } from './outcomeOperator';
 
 export interface CovarianceEigen {
@@ -16,6 +17,12 @@ export interface CovarianceEigen {
   /** 'gram': from the n x n outcome Gram matrix; 'matrix-free': Krylov on Cov applied outcome by outcome. */
   readonly method: 'gram' | 'matrix-free';
 }
+
+/**
+ * Outcome sets up to this size have their Gram matrix eigen-decomposed whole (O(n^3), a few milliseconds at 200):
+ * cheaper than the Krylov iteration's repeated Rayleigh-Ritz steps there, and exact to rounding.
+ */
+const DENSE_EIGEN_LIMIT = 256;
 
 /** Largest outcome count for which the dense Gram matrix is formed (6000^2 doubles: 288 MB). */
 export const DEFAULT_GRAM_LIMIT = 6000;
@@ -53,7 +60,7 @@ export function covarianceEigen(m: Mixture, moments: PixelMoments, opts: EigenOp
 }
 
 function viaGram(m: Mixture, moments: PixelMoments, weights: number[], k: number, tolerance?: number) {
-  const { gram, size: n } = outcomeGram(m);
+  const { gram, size: n, mirrors } = outcomeGram(m);
   const mu = moments.mean;
   // <y_i, mu> = sum_j w_j <y_i, y_j> since mu = sum_j w_j y_j.
   const muDots = new Float64Array(n);
@@ -65,21 +72,103 @@ function viaGram(m: Mixture, moments: PixelMoments, weights: number[], k: number
       gram[i * n + j] = sw[i] * sw[j] * (gram[i * n + j] - muDots[i] - muDots[j] + muNorm2);
     }
   }
+  const mirror = isMirrorPair(m, mirrors, weights) ? mirrors[1] : null;
+  const paired = mirror ? mirrorPairEigen(gram, n, k, tolerance) : null;
+  const small = paired ?? symmetricTopEigen(gram, n, k, tolerance);
+  const coefs = small.vectors.map((u, idx) => Float64Array.from(u, (ui, i) => (ui * sw[i]) / Math.sqrt(small.values[idx])));
+  const combined = mirror && paired ? combineMirrorPair(m, moments, coefs, paired.signs, mirror.horizontal) : combineOutcomes(m, moments, coefs);
+  const vectors = combined.map(fixSign);
+  return { values: small.values, vectors, residual: small.residual, method: 'gram' as const };
+}
+
+/**
+ * v = sum_i c_i (y_i - mu) for a mirror pair, whose coefficients repeat on the mirrored half up to a sign s:
+ * v = w + s F w with w = sum over the first family alone (F mu = mu), so only half the outcomes are combined.
+ */
+function combineMirrorPair(m: Mixture, moments: PixelMoments, coefs: readonly Float64Array[], signs: readonly number[], horizontal: boolean): Float64Array[] {
+  const h = m.families[0].offsets.p.length;
+  const halves = combineOutcomes({ shape: m.shape, families: [m.families[0]] }, moments, coefs.map((c) => c.subarray(0, h)));
+  const { channels, height, width } = m.shape;
+  return halves.map((w, idx) => {
+    const sign = signs[idx];
+    const v = new Float64Array(w.length);
+    for (let c = 0; c < channels; c++) {
+      for (let y = 0; y < height; y++) {
+        const row = (c * height + y) * width;
+        const mirrored = horizontal ? row : (c * height + height - 1 - y) * width;
+        for (let x = 0; x < width; x++) v[row + x] = w[row + x] + sign * w[mirrored + (horizontal ? width - 1 - x : x)];
+      }
+    }
+    return v;
+  });
+}
+
+/** Two families, the second the mirror image of the first outcome by outcome, with the same weights (a flip with p = 1/2). */
+function isMirrorPair(m: Mixture, mirrors: readonly (Mirror | null)[], weights: readonly number[]): boolean {
+  if (m.families.length !== 2 || mirrors[1]?.of !== 0) return false;
+  const h = weights.length / 2;
+  for (let i = 0; i < h; i++) if (weights[i] !== weights[h + i]) return false;
+  return true;
+}
+
+/**
+ * A flip pairs every outcome y_i with its mirror image F y_i at the same weight, so the centred Gram matrix is
+ * [[K, X], [X, K]] with X symmetric (<y_i, F y_j> = <y_j, F y_i>, F a symmetric involution): its eigenvectors are
+ * [u; u] / sqrt 2 with u an eigenvector of K + X (mirror-symmetric eigen-images) and [u; -u] / sqrt 2 with u one of
+ * K - X (antisymmetric ones). Two half-size problems: a quarter of the work of a dense one.
+ */
+function mirrorPairEigen(gram: Float64Array, n: number, k: number, tolerance?: number): EigenPairs & { readonly signs: number[] } {
+  const h = n / 2;
+  const even = new Float64Array(h * h);
+  const odd = new Float64Array(h * h);
+  for (let i = 0; i < h; i++) {
+    for (let j = 0; j < h; j++) {
+      const same = (gram[i * n + j] + gram[(h + i) * n + h + j]) / 2;
+      const cross = (gram[i * n + h + j] + gram[j * n + h + i]) / 2;
+      even[i * h + j] = same + cross;
+      odd[i * h + j] = same - cross;
+    }
+  }
+  const halves = [symmetricTopEigen(even, h, k, tolerance), symmetricTopEigen(odd, h, k, tolerance)];
+  const pairs = halves.flatMap((half, sign) =>
+    half.values.map((value, idx) => {
+      const u = half.vectors[idx];
+      const v = new Float64Array(n);
+      for (let i = 0; i < h; i++) {
+        v[i] = u[i] / Math.SQRT2;
+        v[h + i] = (sign === 0 ? u[i] : -u[i]) / Math.SQRT2;
+      }
+      return { value, vector: v, sign: sign === 0 ? 1 : -1 };
+    }),
+  );
+  pairs.sort((a, b) => b.value - a.value);
+  const top = pairs.slice(0, k);
+  const lambda1 = top[0]?.value ?? 0;
+  // Each half's residual is relative to its own largest eigenvalue: rescale to the whole matrix's.
+  const residual = lambda1 > 0 ? Math.max(...halves.map((half) => (half.residual * (half.values[0] ?? 0)) / lambda1)) : 0;
+  return {
+    values: top.map((p) => p.value),
+    vectors: top.map((p) => p.vector),
+    signs: top.map((p) => p.sign),
+    residual,
+    operatorApplications: halves[0].operatorApplications + halves[1].operatorApplications,
+  };
+}
+
+/** Top-k eigenpairs of a dense symmetric PSD matrix (row-major n x n): whole when small, else block Krylov. */
+function symmetricTopEigen(matrix: Float64Array, n: number, k: number, tolerance?: number): EigenPairs {
   const apply: BlockOperator = (block) =>
     block.map((x) => {
       const y = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         let acc = 0;
         const row = i * n;
-        for (let j = 0; j < n; j++) acc += gram[row + j] * x[j];
+        for (let j = 0; j < n; j++) acc += matrix[row + j] * x[j];
         y[i] = acc;
       }
       return y;
     });
-  const small = topEigen(apply, n, k, { tolerance: tolerance ?? 1e-10 });
-  const coefs = small.vectors.map((u, idx) => Float64Array.from(u, (ui, i) => (ui * sw[i]) / Math.sqrt(small.values[idx])));
-  const vectors = combineOutcomes(m, moments, coefs).map(fixSign);
-  return { values: small.values, vectors, residual: small.residual, method: 'gram' as const };
+  return n <= DENSE_EIGEN_LIMIT ? denseTopEigen(matrix, n, k, apply) : topEigen(apply, n, k, { tolerance: tolerance ?? 1e-10 });
 }
 
 /**
@@ -109,4 +198,21 @@ export function matrixFreeCost(m: Mixture, moments: PixelMoments, k: number): nu
   const op = outcomeOperator(m, moments);
   const basis = 20 * (k + 6);
   return basis * op.costPerVector + basis * basis * Math.min(op.outcomes, moments.mean.length) * 2;
+}
+
+/** Top-k eigenpairs of a small dense symmetric PSD matrix (row-major n x n), with the Krylov route's residual measure. */
+function denseTopEigen(matrix: Float64Array, n: number, k: number, apply: BlockOperator): EigenPairs {
+  const evd = new EigenvalueDecomposition(new Matrix(Array.from({ length: n }, (_, i) => Array.from(matrix.subarray(i * n, (i + 1) * n)))), { assumeSymmetric: true });
+  const order = evd.realEigenvalues.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
+  const lambda1 = Math.max(order[0]?.[0] ?? 0, 0);
+  const top = order.slice(0, k).filter(([v]) => v > lambda1 * 1e-13 && v > 0);
+  const vectors = top.map(([, col]) => fixSign(Float64Array.from({ length: n }, (_, i) => evd.eigenvectorMatrix.get(i, col))));
+  const images = apply(vectors);
+  let residual = 0;
+  top.forEach(([value], idx) => {
+    let r = 0;
+    for (let i = 0; i < n; i++) r += (images[idx][i] - value * vectors[idx][i]) ** 2;
+    residual = Math.max(residual, Math.sqrt(r) / lambda1);
+  });
+  return { values: top.map(([v]) => v), vectors, residual, operatorApplications: top.length };
 }

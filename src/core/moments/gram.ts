@@ -6,7 +6,7 @@ import type { Mixture, Shape, WindowFamily } from '../augment/mixture';
  * Q_d[q] = <f[:, q], g[:, q + d]>, d = b - a; so all pairs sharing a difference d are box sums of one product
  * image Q_d, read off its 2-D prefix sums in O(1) each.
  */
-export function outcomeGram(m: Mixture): { gram: Float64Array; size: number; familyStart: number[] } {
+export function outcomeGram(m: Mixture): { gram: Float64Array; size: number; familyStart: number[]; mirrors: (Mirror | null)[] } {
   const familyStart: number[] = [];
   let n = 0;
   for (const f of m.families) {
@@ -25,17 +25,24 @@ export function outcomeGram(m: Mixture): { gram: Float64Array; size: number; fam
         continue;
       }
       const pair = { f: m.families[a], g: m.families[b], fc: canvases[a], gc: canvases[b] };
-      familyBlock(gram, n, familyStart[a], familyStart[b], pair, m.shape, a === b);
+      // A family against its own mirror image is a symmetric block too: <y_i, M y_j> = <M y_i, y_j> = <y_j, M y_i>.
+      familyBlock(gram, n, familyStart[a], familyStart[b], pair, m.shape, a === b || mb?.of === a);
     }
   }
-  return { gram, size: n, familyStart };
+  return { gram, size: n, familyStart, mirrors };
+}
+
+/** A family whose outcomes are, one by one, the mirror images (horizontal or vertical) of family `of`'s. */
+export interface Mirror {
+  readonly of: number;
+  readonly horizontal: boolean;
 }
 
 /**
  * An earlier family whose outcomes, mirrored, are this family's outcomes in the same order (a flip's lift makes
  * them): the canvas is the mirror image and every offset the mirrored offset. Checked on the data, not assumed.
  */
-function mirrorSource(families: readonly WindowFamily[], b: number, shape: Shape): { of: number; horizontal: boolean } | null {
+function mirrorSource(families: readonly WindowFamily[], b: number, shape: Shape): Mirror | null {
   const g = families[b];
   for (let a = 0; a < b; a++) {
     const f = families[a];
@@ -109,13 +116,13 @@ function familyBlock(
   colStart: number,
   { f, g, fc, gc }: FamilyPair,
   shape: Shape,
-  same: boolean,
+  symmetric: boolean,
 ): void {
   const groups = new Map<number, number[]>();
   const { dy: fy, dx: fx } = f.offsets;
   const { dy: gy, dx: gx } = g.offsets;
   for (let i = 0; i < fy.length; i++) {
-    for (let j = same ? i : 0; j < gy.length; j++) {
+    for (let j = symmetric ? i : 0; j < gy.length; j++) {
       const key = (gy[j] - fy[i] + 32768) * 65536 + (gx[j] - fx[i] + 32768);
       let list = groups.get(key);
       if (!list) groups.set(key, (list = []));
@@ -146,6 +153,10 @@ function familyBlock(
         sums[bottom * stride + right] - sums[top * stride + right] - sums[bottom * stride + left] + sums[top * stride + left];
       gram[(rowStart + i) * n + colStart + j] = v;
       gram[(colStart + j) * n + rowStart + i] = v;
+      if (symmetric) {
+        gram[(rowStart + j) * n + colStart + i] = v;
+        gram[(colStart + i) * n + rowStart + j] = v;
+      }
     }
   }
 }

@@ -5,6 +5,7 @@ import { compilePolicy } from '../../../../src/core/augment/compile';
 import { outcomeCount, pointMixture } from '../../../../src/core/augment/mixture';
 import { pixelMoments } from '../../../../src/core/moments/pixelMoments';
 import { covarianceEigen } from '../../../../src/core/moments/covarianceEigen';
+import { outcomeGram } from '../../../../src/core/moments/gram';
 import type { TransformSpec } from '../../../../src/core/policy/types';
 import type { Image } from '../../../../src/core/image';
 import { bruteCovariance, bruteMoments, denseEigen, maxAbsDiff, randomImage } from './bruteForce';
@@ -128,4 +129,16 @@ test('shape errors name the problem', () => {
 test('the matrix-free eigen route (many outcomes) agrees with brute force', () => {
   const { eig } = checkAgainstBruteForce(compose(crop(5, 2, 'edge'), hflip(0.3)), img, 3, 10);
   assert.equal(eig.method, 'matrix-free');
+});
+
+test('a flip with p = 1/2 splits the eigenproblem into mirror-symmetric and antisymmetric halves, equal to brute force', () => {
+  const small = checkAgainstBruteForce(compose(crop(6, 2, 'reflect'), hflip()), gray, 6);
+  assert.equal(small.mixture.families.length, 2);
+  assert.equal(outcomeGram(small.mixture).mirrors[1]?.of, 0);
+  // Halves of 289 outcomes go to the Krylov route; a vertical flip mirrors the other way.
+  const wide = randomImage(1, 20, 20, 5);
+  checkAgainstBruteForce(compose(crop(20, 8), hflip()), wide, 8);
+  checkAgainstBruteForce(compose(crop(20, 8, 'edge'), vflip(0.5)), wide, 5);
+  // Unequal weights (p = 0.3) keep the whole problem.
+  checkAgainstBruteForce(compose(crop(20, 8), hflip(0.3)), wide, 5);
 });
