@@ -5,9 +5,11 @@ import type { AnalyzeParams } from '../engine/protocol';
 import { ANALYSIS_LIMITS, IMAGE_SIDE, describeRange, inRange, isImageSize } from '../shared/analysisLimits';
 import { CHANNEL_ORDERS, type ChannelOrder } from '../shared/presets';
 import type { GradientMode } from '../engine/analysis/result';
+import { datasetOptions, type DatasetOptions } from './datasetArgs';
 import { checkedPolicy } from './policyCheck';
+import { UsageError } from './usageError';
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export const USAGE = `usage:
   auglens moments --image PATH --policy SPEC [--size N|HxW] [--top-k K] [--tolerance EPS] [--max-draws N] [--seed N]
@@ -16,6 +18,8 @@ export const USAGE = `usage:
                   [--mean a,b,c --std a,b,c --scale 1|255 --channels rgb|bgr|gray] [--label N]
                   [--tolerance EPS] [--max-draws N] [--confidence C] [--top-k K] [--budget N] [--mc M] [--mc-seconds S]
                   [--seed N] [--threads N] [--gradient auto|graph|fd|none] [--parameters] [--out DIR] [--json]
+                  dataset runs (--image DIR): [--dataset] [--labels FILE] [--shard I/N] [--resume]
+  auglens merge DIR... --out OUT [--json]   combine the shards of a dataset run into one results.jsonl and dataset.json
   auglens example [--out DIR]      run the built-in example (a generated image and model)
   auglens check REPORT [--max-flip-rate F] [--max-std-loss S] [--max-samples-needed N] [--per image|class|dataset]
                 [--allow-failures] [--json]      exit 1 when a run crosses a threshold ('auglens check --help')
@@ -23,7 +27,10 @@ export const USAGE = `usage:
                                    paired differences between two runs on the same images ('auglens compare --help')
 
 SPEC is a torchvision-style policy, e.g. "Compose([RandomCrop(32, padding=4), RandomHorizontalFlip()])",
-a ';'-separated list, a JSON list, or @FILE to read it from a file. --image accepts files and folders.`;
+a ';'-separated list, a JSON list, or @FILE to read it from a file. --image accepts files and folders.
+A folder of class folders (torchvision's ImageFolder), or any folder with --dataset, is a dataset run: one line per
+image streamed to OUT/results.jsonl as it finishes, then OUT/dataset.json (means with confidence intervals, a
+per-class table, the worst images); --resume continues OUT, --shard I/N takes a stable slice (0 <= I < N).`;
 
 const options = {
   image: { type: 'string', multiple: true },
@@ -48,6 +55,10 @@ const options = {
   channels: { type: 'string' },
   label: { type: 'string' },
   out: { type: 'string' },
+  dataset: { type: 'boolean' },
+  labels: { type: 'string' },
+  shard: { type: 'string' },
+  resume: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -57,13 +68,15 @@ export interface CliCommand {
   readonly params: AnalyzeParams;
   readonly out?: string;
   readonly json: boolean;
+  /** A dataset run (analyze on a dataset folder): its folder, labels, shard and resume. */
+  readonly dataset?: DatasetOptions;
 }
 
 export function parseCommandLine(argv: readonly string[], readPolicyFile: (path: string) => string, listImages: (p: string) => string[]): CliCommand {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') return helpCommand();
   if (command !== 'moments' && command !== 'analyze' && command !== 'example') {
-    throw new UsageError(`unknown command '${command}' (commands: moments, analyze, example, check, compare)`);
+    throw new UsageError(`unknown command '${command}' (commands: moments, analyze, example, check, compare, merge)`);
   }
   let parsed;
   try {
@@ -104,11 +117,13 @@ export function parseCommandLine(argv: readonly string[], readPolicyFile: (path:
   if (channels !== undefined && !(CHANNEL_ORDERS as readonly string[]).includes(channels)) {
     throw new UsageError(`--channels ${channels} must be rgb, bgr or gray`);
   }
-  const base = defaults(v.image.flatMap(listImages), policy);
+  const dataset = datasetOptions(command, v);
+  const base = defaults(dataset ? [] : v.image.flatMap(listImages), policy);
   return {
     command,
     out: v.out,
     json: Boolean(v.json),
+    ...(dataset ? { dataset } : {}),
     params: {
       ...base,
       modelPath: v.model,

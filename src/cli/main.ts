@@ -9,8 +9,10 @@ import { summaryNotes } from '../engine/report/summaryNotes';
 import { parseCommandLine, USAGE, UsageError, defaults, type CliCommand } from './args';
 import { checkCommand } from './checkCommand';
 import { compareCommand } from './compareCommand';
+import { runDatasetCommand } from './datasetCommand';
 import { EXAMPLE_IMAGE, EXAMPLE_MODEL, EXAMPLE_POLICY, exampleEntries, relocateExample } from './example';
 import { listImages, readPolicyFile } from './inputFiles';
+import { mergeCommand } from './mergeCommand';
 import { PolicyInputError } from './policyCheck';
 import { progressBar } from './progressBar';
 
@@ -34,6 +36,7 @@ async function run(cmd: CliCommand, signal: AbortSignal): Promise<void> {
     console.log(USAGE);
     return;
   }
+  if (cmd.dataset) return runDatasetCommand(cmd, cmd.dataset, join(__dirname, 'engine.js'), signal);
   const folder = await openOutput(cmd.command === 'example' ? (cmd.out ?? 'auglens-example') : cmd.out);
   try {
     let params = cmd.params;
@@ -79,6 +82,7 @@ async function main(): Promise<number> {
     const [command, ...rest] = process.argv.slice(2);
     if (command === 'check') return await checkCommand(rest);
     if (command === 'compare') return await compareCommand(rest);
+    if (command === 'merge') return await mergeCommand(rest, abort.signal);
     await run(parseCommandLine(process.argv.slice(2), readPolicyFile, listImages), abort.signal);
     return 0;
   } catch (e) {

@@ -2,9 +2,9 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeFsError, OutputError } from './fsErrors';
 
-/** Names of the files AugLens writes into a report folder (CLI reports and the example's inputs). */
+/** Names of the files AugLens writes into a report folder (CLI reports, the example's inputs, dataset runs and merges). */
 const REPORT_FILE =
-  /^(report\.json|report\.html|example\.png|example-model\.onnx|(image\d+_)?((mean|variance|eigenvectors|saliency|saliency_mean|saliency_times_std)\.npy|(mean|variance|saliency|saliency_times_std|eigen_\d+)\.png))$/;
+  /^(report\.json|report\.html|results\.jsonl|dataset\.json|example\.png|example-model\.onnx|(image\d+_)?((mean|variance|eigenvectors|saliency|saliency_mean|saliency_times_std)\.npy|(mean|variance|saliency|saliency_times_std|eigen_\d+)\.png))$/;
 
 /** A report.json larger than this is not read (ours hold a few MB for hundreds of images). */
 const MAX_REPORT_BYTES = 256 * 1024 * 1024;
@@ -34,15 +34,18 @@ export async function checkReplaceable(dir: string): Promise<void> {
       `${dir} holds files AugLens did not write (${listed(foreign)}); AugLens replaces only an empty folder or an earlier AugLens report: choose a new folder`,
     );
   }
-  const report = names.includes('report.json') ? await lstat(join(dir, 'report.json')) : undefined;
-  if (!report || report.size > MAX_REPORT_BYTES || !isReport(await readFile(join(dir, 'report.json'), 'utf8'))) {
-    throw new OutputError(`${dir} holds no AugLens report.json; AugLens replaces only an empty folder or an earlier AugLens report: choose a new folder`);
+  const marker = names.includes('report.json') ? 'report.json' : names.includes('dataset.json') ? 'dataset.json' : undefined;
+  const st = marker ? await lstat(join(dir, marker)) : undefined;
+  if (!marker || !st || st.size > MAX_REPORT_BYTES || !isReport(await readFile(join(dir, marker), 'utf8'))) {
+    throw new OutputError(`${dir} holds no AugLens report.json or dataset.json; AugLens replaces only an empty folder or an earlier AugLens report: choose a new folder`);
   }
 }
 
+/** A report.json, or a dataset run's or merge's dataset.json. */
 function isReport(text: string): boolean {
   try {
     const r = JSON.parse(text);
+    if (typeof r?.datasetVersion === 'number') return typeof r.run === 'object' && typeof r.images === 'object';
     return typeof r?.schemaVersion === 'number' && typeof r.policy === 'object' && Array.isArray(r.images);
   } catch {
     return false;

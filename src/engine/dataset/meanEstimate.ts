@@ -1,0 +1,22 @@
+import { intervalWithin } from '../../core/outputs/outputMoments';
+import { studentQuantile } from './studentQuantile';
+
+/** A mean over images with the Student-t confidence interval of the population mean it estimates. */
+export interface MeanEstimate {
+  readonly images: number;
+  readonly mean: number;
+  /** Sample standard deviation over the images (n - 1); 0 for one image. */
+  readonly std: number;
+  /** mean +- t_{nu = n - 1} std / sqrt(n), cut to the quantity's range; null for one image. */
+  readonly interval: readonly [number, number] | null;
+}
+
+/** null for no values; summed in the order given (sorted by path by the callers, so results never depend on run order). */
+export function meanEstimate(values: readonly number[], confidence: number, range: readonly [number, number]): MeanEstimate | null {
+  const n = values.length;
+  if (n === 0) return null;
+  const mean = values.reduce((s, v) => s + v, 0) / n;
+  const std = n > 1 ? Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : 0;
+  const interval = n > 1 ? intervalWithin(mean, (studentQuantile(confidence, n - 1) * std) / Math.sqrt(n), range) : null;
+  return { images: n, mean, std, interval };
+}
