@@ -1,61 +1,24 @@
-import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { collectRun, headerInfo, recordEntry, reportRun, RunFormatError, type RunEntry, type RunImages, type RunInfo } from './runImages';
+import { RESULTS_FILE, scanResults } from './resultsFile';
+import { collectRun, headerInfo, recordEntry, reportRun, RunFormatError, type RunEntry, type RunImages } from './runImages';
 
 /** report.json is read whole: refuse one larger than this (a dataset run writes results.jsonl, read line by line). */
 const MAX_REPORT_BYTES = 512 * 1024 * 1024;
 
-/** A run and the notes on what was read (e.g. an interrupted last line). */
+/** A run and the notes on what was read (e.g. a last line cut short). */
 export interface LoadedRun {
   readonly file: string;
   readonly run: RunImages;
   readonly notes: readonly string[];
 }
 
-/**
- * results.jsonl line by line, each record reduced to its model numbers as it is read (memory grows with the images,
- * not with their reports). A last line without its newline that does not parse is the image being written when the
- * run was stopped: skipped with a note, as a resume would.
- */
+/** results.jsonl through the dataset run's reader, each record reduced to its model numbers as it is read. */
 async function readResults(file: string): Promise<LoadedRun> {
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  let info: RunInfo | undefined;
   const entries: RunEntry[] = [];
-  const notes: string[] = [];
-  let pending: string | undefined;
-  let n = 0;
-  for await (const text of lines) {
-    n++;
-    if (pending) throw new RunFormatError(`${pending}: not JSON`);
-    if (text.trim() === '') continue;
-    const where = `${file}:${n}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      pending = where;
-      continue;
-    }
-    if (info) entries.push(recordEntry(value, where));
-    else info = headerInfo(value, where);
-  }
-  if (pending) {
-    if (endsWithNewline(file)) throw new RunFormatError(`${pending}: not JSON`);
-    notes.push(`${pending}: an incomplete last line (the run was stopped while writing it) is skipped`);
-  }
-  if (!info) throw new RunFormatError(`${file}: empty (no run header)`);
-  return { file, run: collectRun(info, entries), notes };
-}
-
-function endsWithNewline(file: string): boolean {
-  const fd = openSync(file, 'r');
-  try {
-    const last = Buffer.alloc(1);
-    return readSync(fd, last, 0, 1, fstatSync(fd).size - 1) === 1 && last[0] === 0x0a;
-  } finally {
-    closeSync(fd);
-  }
+  const scan = await scanResults(file, (record, line) => entries.push(recordEntry(record, `${file}:${line}`)));
+  const notes = scan.cutShort ? [`${file}: the last line was cut short (the run was stopped while writing it) and is skipped`] : [];
+  return { file, run: collectRun(headerInfo(scan.header, `${file}:1`), entries), notes };
 }
 
 function readReport(file: string): LoadedRun {
@@ -81,7 +44,7 @@ export async function loadRun(path: string): Promise<LoadedRun> {
   const stat = statSync(path, { throwIfNoEntry: false });
   if (!stat) throw new RunFormatError(`${path}: no such file or folder`);
   if (stat.isDirectory()) {
-    const results = join(path, 'results.jsonl');
+    const results = join(path, RESULTS_FILE);
     if (isFile(results)) return readResults(results);
     const report = join(path, 'report.json');
     if (isFile(report)) return readReport(report);

@@ -1,3 +1,4 @@
+import { intervalWithin } from '../../core/outputs/outputMoments';
 import type { RunImage, RunImages } from './runImages';
 import { NO_CLASS } from './gate';
 import { studentQuantile } from './studentQuantile';
@@ -53,8 +54,15 @@ export interface RunComparison {
 
 const valuesOf = (i: RunImage): Values => ({ expectedLoss: i.expectedLoss, stdLoss: i.stdLoss, flipRate: i.flipRate });
 
-/** Paired-t interval of the mean difference: mean +- t_{n-1} s / sqrt(n). */
-export function meanDifference(a: readonly number[], b: readonly number[], confidence: number): MeanDifference {
+/** What a difference can be: a rate's lies in [-1, 1] (losses are unbounded). */
+const DIFFERENCE_RANGE: Readonly<Record<ComparedMetric, readonly [number, number]>> = {
+  expectedLoss: [-Infinity, Infinity],
+  stdLoss: [-Infinity, Infinity],
+  flipRate: [-1, 1],
+};
+
+/** Paired-t interval of the mean difference, mean +- t_{n-1} s / sqrt(n), cut to the difference's range. */
+export function meanDifference(a: readonly number[], b: readonly number[], confidence: number, range: readonly [number, number] = [-Infinity, Infinity]): MeanDifference {
   const n = a.length;
   const d = a.map((x, i) => b[i] - x);
   const mean = d.reduce((s, x) => s + x, 0) / n;
@@ -63,14 +71,14 @@ export function meanDifference(a: readonly number[], b: readonly number[], confi
   if (n < 2) return { meanA, meanB, mean, interval: null, change: 'no clear change' };
   const variance = d.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1);
   const half = studentQuantile(confidence, n - 1) * Math.sqrt(variance / n);
-  const interval = [mean - half, mean + half] as const;
+  const interval = intervalWithin(mean, half, range);
   const change = interval[1] < 0 ? 'lower' : interval[0] > 0 ? 'higher' : 'no clear change';
   return { meanA, meanB, mean, interval, change };
 }
 
 function groupDifference(name: string, pairs: readonly ImagePair[], confidence: number): GroupDifference {
   const metrics = Object.fromEntries(
-    COMPARED_METRICS.map((m) => [m, meanDifference(pairs.map((p) => p.a[m]), pairs.map((p) => p.b[m]), confidence)]),
+    COMPARED_METRICS.map((m) => [m, meanDifference(pairs.map((p) => p.a[m]), pairs.map((p) => p.b[m]), confidence, DIFFERENCE_RANGE[m])]),
   ) as Record<ComparedMetric, MeanDifference>;
   const changes = STABILITY_METRICS.map((m) => metrics[m].change);
   const lower = changes.includes('lower');

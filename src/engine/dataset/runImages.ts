@@ -1,5 +1,5 @@
 import { REPORT_SCHEMA_VERSION } from '../analysis/result';
-import { DATASET_RECORD_VERSION } from './record';
+import type { DatasetRecord, RunHeader } from './record';
 
 /** One analysed image's model numbers, as `check` and `compare` read them from results.jsonl or report.json. */
 export interface RunImage {
@@ -54,7 +54,6 @@ function field<T>(o: Json, name: string, ok: (v: unknown) => v is T, where: stri
 }
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isClass = (v: unknown): v is string | null => v === null || typeof v === 'string';
 
 function runInfo(o: Json, format: RunInfo['format'], where: string): RunInfo {
   const settings = field(o, 'settings', isObject, where, 'an object');
@@ -86,26 +85,17 @@ function modelNumbers(report: Json, path: string, className: string | null, wher
   };
 }
 
-/** The first line of results.jsonl. */
-export function headerInfo(value: unknown, where: string): RunInfo {
-  if (!isObject(value) || value.kind !== 'run') throw new RunFormatError(`${where}: the first line must be the run header (kind "run")`);
-  const version = field(value, 'recordVersion', isNumber, where, 'a number');
-  if (version > DATASET_RECORD_VERSION) {
-    throw new RunFormatError(`${where}: record version ${version} is newer than this AugLens reads (${DATASET_RECORD_VERSION})`);
-  }
-  return runInfo(value, 'results.jsonl', where);
+/** What the header of results.jsonl (checked by `scanResults`) says about the run. */
+export function headerInfo(header: RunHeader, where: string): RunInfo {
+  return runInfo(header as unknown as Json, 'results.jsonl', where);
 }
 
-/** A line of results.jsonl after the header. */
-export function recordEntry(value: unknown, where: string): RunEntry {
-  if (!isObject(value) || (value.kind !== 'image' && value.kind !== 'error')) {
-    throw new RunFormatError(`${where}: expected an image record (kind "image" or "error")`);
-  }
-  const path = field(value, 'path', isString, where, 'a string');
-  const className = field(value, 'className', isClass, where, 'a string or null');
-  if (value.kind === 'error') return { kind: 'error', failure: { path, className, message: field(value, 'message', isString, where, 'a string') } };
-  const image = modelNumbers(field(value, 'report', isObject, where, 'an object'), path, className, `${where}: report`);
-  return image ? { kind: 'image', image } : { kind: 'no model', path };
+/** A record of results.jsonl (kind, path, report or message checked by `scanResults`). */
+export function recordEntry(record: DatasetRecord, where: string): RunEntry {
+  const className = record.className ?? null;
+  if (record.kind === 'error') return { kind: 'error', failure: { path: record.path, className, message: record.message } };
+  const image = modelNumbers(record.report as unknown as Json, record.path, className, `${where}: report`);
+  return image ? { kind: 'image', image } : { kind: 'no model', path: record.path };
 }
 
 /** The run's images from its entries in file order; an image listed again (a retried failure) takes its last entry. */

@@ -130,37 +130,50 @@ test('compare: per-class differences with intervals, more and less stable classe
   assert.equal(auglens('compare', a, b, '--confidence', '2').code, 2);
 });
 
-test('end to end: two analyze runs on the same images (two policies) compared and checked through the built CLI', () => {
-  const images = join(dir, 'images');
-  mkdirSync(images);
-  for (let i = 0; i < 3; i++) writeFileSync(join(images, `img${i}.png`), imageToPng(randomImage(3, 12, 12, 40 + i)));
+test('end to end: two dataset runs (two policies on a generated ImageFolder) and a report.json, compared and checked through the built CLI', () => {
+  const val = join(dir, 'val');
+  for (let i = 0; i < 6; i++) {
+    const folder = join(val, i < 3 ? 'cat' : 'dog');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, `img${i}.png`), imageToPng(randomImage(3, 12, 12, 40 + i)));
+  }
   // A linear classifier on the pixels, small weights and no bias: crops and flips change its top-1 class at times.
   const t = new TestGraph(['N', 3, 12, 12]);
   const logits = t.op('Gemm', [t.op('Flatten', ['x']), t.weight([3, 432], undefined, 0.1), t.weight([3], [0, 0, 0])], { transB: attr.int(1) });
   const model = writeModel(dir, 'linear.onnx', t.build(logits, 13));
-  const analyze = (policy: string, out: string) => {
-    const r = auglens('analyze', '--model', model, '--image', images, '--policy', policy, '--preprocess', 'unit', '--gradient', 'none', '--mc', '0', '--top-k', '1', '--out', join(dir, out));
+  const analyze = (policy: string, out: string, images: string[]) => {
+    const r = auglens('analyze', '--model', model, ...images.flatMap((i) => ['--image', i]), '--policy', policy, '--preprocess', 'unit', '--gradient', 'none', '--mc', '0', '--top-k', '1', '--out', join(dir, out));
     assert.equal(r.code, 0, r.stderr);
   };
-  analyze('RandomHorizontalFlip()', 'flip');
-  analyze('RandomCrop(12, padding=2); RandomHorizontalFlip()', 'crop');
-  const json = auglens('compare', join(dir, 'flip'), join(dir, 'crop', 'report.json'), '--json');
-  assert.equal(json.code, 0, json.stderr);
-  const c = JSON.parse(json.stdout);
-  assert.deepEqual(c.pairs.map((p: { path: string }) => p.path), ['img0.png', 'img1.png', 'img2.png']);
-  const report = (name: string) => JSON.parse(readFileSync(join(dir, name, 'report.json'), 'utf8'));
-  const [flip, crop] = [report('flip'), report('crop')];
-  for (let i = 0; i < 3; i++) {
-    assert.equal(c.pairs[i].difference.stdLoss, crop.images[i].model.stdLoss - flip.images[i].model.stdLoss);
-  }
-  const text = auglens('compare', join(dir, 'flip'), join(dir, 'crop'));
-  assert.match(text.stdout, /B differs from A in: policy/);
-  const flips = crop.images.map((im: { model: { flipRate: number } }) => im.model.flipRate);
+  analyze('RandomHorizontalFlip()', 'flip', [val]);
+  analyze('RandomCrop(12, padding=2); RandomHorizontalFlip()', 'crop', [val]);
+  const records = (run: string) => readFileSync(join(dir, run, 'results.jsonl'), 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l));
+  const [flip, crop] = [records('flip'), records('crop')];
+  assert.deepEqual(flip.map((r) => r.kind), Array(6).fill('image'));
+
+  const c = JSON.parse(auglens('compare', join(dir, 'flip'), join(dir, 'crop'), '--json').stdout);
+  assert.deepEqual(c.pairs.map((p: { path: string }) => p.path), ['cat/img0.png', 'cat/img1.png', 'cat/img2.png', 'dog/img3.png', 'dog/img4.png', 'dog/img5.png']);
+  assert.deepEqual(c.classes.map((g: { name: string; pairs: number }) => [g.name, g.pairs]), [['cat', 3], ['dog', 3]]);
+  const byPath = new Map(flip.map((r) => [r.path, r.report.model.stdLoss]));
+  const d = crop.map((r) => r.report.model.stdLoss - byPath.get(r.path));
+  const mean = d.reduce((s, x) => s + x, 0) / 6;
+  const half = 2.570582 * Math.sqrt(d.reduce((s, x) => s + (x - mean) ** 2, 0) / 5 / 6);
+  const overall = c.overall.metrics.stdLoss;
+  assert.ok(Math.abs(overall.mean - mean) < 1e-12 && Math.abs(overall.interval[1] - (mean + half)) < 1e-5, `${overall.mean} ${overall.interval} against ${mean} +- ${half}`);
+  assert.match(auglens('compare', join(dir, 'flip'), join(dir, 'crop')).stdout, /B differs from A in: policy/);
+
+  const cats = [0, 1, 2].map((i) => join(val, 'cat', `img${i}.png`));
+  analyze('RandomHorizontalFlip()', 'cats', cats);
+  const mixed = JSON.parse(auglens('compare', join(dir, 'cats', 'report.json'), join(dir, 'crop'), '--json').stdout);
+  assert.deepEqual(mixed.pairs.map((p: { path: string; className: string }) => [p.path, p.className]), [['cat/img0.png', 'cat'], ['cat/img1.png', 'cat'], ['cat/img2.png', 'cat']]);
+  assert.deepEqual(mixed.onlyInB, ['dog/img3.png', 'dog/img4.png', 'dog/img5.png']);
+
+  const flips = crop.map((r) => r.report.model.flipRate as number);
   const worst = flips.indexOf(Math.max(...flips));
-  assert.ok(flips[worst] > 0 && flips.filter((f: number) => f === flips[worst]).length === 1, `flip rates ${flips}`);
+  assert.ok(flips[worst] > 0 && flips.filter((f) => f === flips[worst]).length === 1, `flip rates ${flips}`);
   assert.equal(auglens('check', join(dir, 'crop'), '--max-flip-rate', String(flips[worst]), '--per', 'image').code, 0);
   const over = auglens('check', join(dir, 'crop'), '--max-flip-rate', String(flips[worst] * 0.99), '--per', 'image');
   assert.equal(over.code, 1);
-  assert.match(over.stdout, new RegExp(`^  img${worst}\\.png: flip rate [\\d.]+ > `, 'm'));
-  assert.match(over.stdout, /FAIL: 1 of 3 images cross a threshold \(flip rate 1\)/);
+  assert.match(over.stdout, new RegExp(`^  ${crop[worst].path.replace('.', '\\.')} \\(${crop[worst].className}\\): flip rate [\\d.]+ > `, 'm'));
+  assert.match(over.stdout, /FAIL: 1 of 6 images cross a threshold \(flip rate 1\)/);
 });

@@ -19,6 +19,8 @@ test('paired-t interval of the mean difference against a hand computation', () =
   assert.equal(d.change, 'higher');
   const wide = meanDifference(a, [1.1, 1.7, 3.2, 3.9], 0.95);
   assert.equal(wide.change, 'no clear change', 'd = 0.1, -0.3, 0.2, -0.1: the interval holds 0');
+  const rate = meanDifference([0, 0.5], [1, 0.5], 0.95, [-1, 1]);
+  assert.deepEqual(rate.interval, [-1, 1], 'a flip-rate difference of 0.5 +- 6.4 is cut to [-1, 1]');
   const one = meanDifference([1], [2], 0.95);
   assert.equal(one.interval, null);
   assert.equal(one.change, 'no clear change');
