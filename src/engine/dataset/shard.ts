@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** A slice of a dataset: shard `index` (0-based) of `count`. */
 export interface Shard {
   readonly index: number;
@@ -7,16 +9,12 @@ export interface Shard {
 export const WHOLE_DATASET: Shard = { index: 0, count: 1 };
 
 /**
- * The shard an image belongs to: the 32-bit FNV-1a hash of its relative path's UTF-8 bytes, modulo the shard count.
- * It depends on the path alone, so adding or removing files never moves another file to a different shard.
+ * The shard an image belongs to: the first 48 bits of the SHA-1 of its relative path (UTF-8), modulo the shard
+ * count. It depends on the path alone, so adding or removing files never moves another file to a different shard,
+ * and SHA-1 spreads paths that differ in a digit evenly (FNV-1a's low bits did not: 41 to 94 of 500 in 8 shards).
  */
 export function shardOf(path: string, count: number): number {
-  let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(path, 'utf8')) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash % count;
+  return createHash('sha1').update(path, 'utf8').digest().readUIntBE(0, 6) % count;
 }
 
 /** `I/N` with 0 <= I < N (a Kubernetes JOB_COMPLETION_INDEX, a Slurm array index from 0); throws naming the problem. */
