@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { checkRun, GATE_LEVELS, type GateLevel, type Thresholds } from '../engine/dataset/gate';
-import { UsageError } from './args';
+import { UsageError } from './usageError';
 import { formatGate } from './gateTable';
 import { readRunArgument } from './runArgument';
 

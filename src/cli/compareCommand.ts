@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { compareRuns } from '../engine/dataset/pairedComparison';
 import { describeRange, inRange } from '../shared/analysisLimits';
-import { UsageError } from './args';
+import { UsageError } from './usageError';
 import { formatComparison } from './comparisonTable';
 import { readRunArgument } from './runArgument';
 
