@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { datasetReport } from '../../../../src/engine/dataset/datasetReport';
 import { DatasetRows } from '../../../../src/engine/dataset/datasetRows';
@@ -73,4 +75,18 @@ test('a run where every image failed has no aggregate, and the resume set holds 
   r.add(image('cat/1.png', { loss: 1, std: 1, flip: 0, top1: 0 }));
   assert.equal(r.analysed('cat/1.png'), true);
   assert.equal(r.size, 1);
+});
+
+test('dataset.json has the keys its schema requires, and no others', () => {
+  const schema = JSON.parse(readFileSync(join(__dirname, '../../../../schemas/dataset.schema.json'), 'utf8'));
+  const report = JSON.parse(JSON.stringify(datasetReport(header(), rows().sorted())));
+  const keys = (o: object) => Object.keys(o).sort();
+  assert.deepEqual(keys(report), [...schema.required].sort());
+  assert.equal(report.datasetVersion, schema.properties.datasetVersion.const);
+  assert.deepEqual(keys(report.run), [...schema.properties.run.required].sort());
+  assert.deepEqual(keys(report.aggregate), [...schema.properties.aggregate.oneOf[1].required].sort());
+  assert.deepEqual(keys(report.aggregate.flipRate), [...schema.definitions.meanEstimate.required].sort());
+  assert.deepEqual(keys(report.classes[0]), [...schema.properties.classes.items.required].sort());
+  assert.deepEqual(keys(report.worst.stdLoss[0]), [...schema.definitions.worstImage.required].sort());
+  assert.deepEqual(keys(report.samplesNeeded), [...schema.properties.samplesNeeded.required].sort());
 });
