@@ -4,7 +4,7 @@ import { MAX_IMAGE_MEGAPIXELS } from '../core/io/limits';
 import type { AnalyzeParams } from '../engine/protocol';
 import { ANALYSIS_LIMITS, IMAGE_SIDE, describeRange, inRange, isImageSize } from '../shared/analysisLimits';
 import { CHANNEL_ORDERS, type ChannelOrder } from '../shared/presets';
-import type { GradientMode } from '../engine/analysis/result';
+import type { GradientMode } from '../engine/contract/report';
 import { datasetOptions, type DatasetOptions } from './datasetArgs';
 import { checkedPolicy } from './policyCheck';
 import { UsageError } from './usageError';

@@ -7,7 +7,7 @@ import { DatasetRows } from '../engine/dataset/datasetRows';
 import { formatDatasetSummary } from '../engine/dataset/datasetSummary';
 import { fileSha256 } from '../engine/dataset/fileDigest';
 import { DatasetListingError, listDataset } from '../engine/dataset/imageFolder';
-import type { ImageKey, RunHeader, RunOptions } from '../engine/dataset/record';
+import type { ImageKey, RunHeader, RunOptions } from '../engine/contract/datasetRecord';
 import { RESULTS_FILE } from '../engine/dataset/resultsFile';
 import { makeHeader } from '../engine/dataset/runHeader';
 import { shardOf } from '../engine/dataset/shard';

@@ -5,7 +5,7 @@ import { imageToPng } from '../core/io/encode';
 import { makeExampleImage } from '../core/io/exampleImage';
 import { encodeModel } from '../model/onnx/codec';
 import { linearModel } from '../model/onnx/linearModel';
-import type { Report } from '../engine/analysis/result';
+import type { Report } from '../engine/contract/report';
 import type { ReportEntry } from '../engine/report/reportEntries';
 
 export const EXAMPLE_POLICY = 'Compose([RandomCrop(48, padding=4), RandomHorizontalFlip(p=0.5)])';

@@ -1,8 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { parseEngineMessage, type AnalyzeParams, type DatasetParams, type EngineStage, type EngineToHost, type HostToEngine } from './protocol';
-import type { AnalysisResult, ImageArrays, ImageMomentsReport } from './analysis/result';
-import type { DatasetRecord, RunDescription } from './dataset/record';
-import type { ModelInspection } from './modelInspection';
+import type { AnalysisResult, ImageArrays, ImageMomentsReport } from './contract/report';
+import type { DatasetRecord, RunDescription } from './contract/datasetRecord';
+import type { ModelInspection } from './contract/modelInspection';
 
 export interface RunHandlers {
   readonly onProgress?: (stage: EngineStage, fraction: number, message: string) => void;

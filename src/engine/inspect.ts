@@ -1,5 +1,5 @@
 import { openModel } from './analysis/openModel';
-import type { ModelInspection } from './modelInspection';
+import type { ModelInspection } from './contract/modelInspection';
 
 /** Loads the model as an analysis would (including the output-kind probe, without the batch rewrite) and describes it. */
 export async function inspectModel(path: string, threads?: number): Promise<ModelInspection> {

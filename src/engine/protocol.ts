@@ -4,9 +4,9 @@
  */
 import { ANALYSIS_LIMITS, MAX_MONTE_CARLO_DRAWS, inRange, isImageSize } from '../shared/analysisLimits';
 import type { ChannelOrder } from '../shared/presets';
-import type { AnalysisResult, GradientMode, ImageArrays, ImageMomentsReport } from './analysis/result';
-import type { DatasetRecord, ImageKey, RunDescription } from './dataset/record';
-import type { ModelInspection } from './modelInspection';
+import type { AnalysisResult, GradientMode, ImageArrays, ImageMomentsReport } from './contract/report';
+import type { DatasetRecord, ImageKey, RunDescription } from './contract/datasetRecord';
+import type { ModelInspection } from './contract/modelInspection';
 
 export interface PreprocessParams {
   readonly preset?: string;

@@ -22,7 +22,7 @@ import { ortMatrixProduct } from '../../model/ortMatrixProduct';
 import { OutcomeIndex } from './outcomeIndex';
 import { parameterGradients } from './parameterGradients';
 import { ParameterPool } from './parameterPool';
-import type { PooledParametersReport } from './parameterReport';
+import type { PooledParametersReport } from '../contract/parameterReport';
 import { outputWarnings } from './outputWarnings';
 import {
   REPORT_SCHEMA_VERSION,
@@ -32,7 +32,7 @@ import {
   type ImageReport,
   type ModelMomentsReport,
   type Report,
-} from './result';
+} from '../contract/report';
 import { VERSION } from '../../version';
 
 export interface AnalysisHooks {

@@ -4,7 +4,7 @@ import { crossEntropy, type OutputKind } from '../../core/outputs/classifier';
 import { zForConfidence } from '../../core/outputs/outputMoments';
 import { WeightedScalar } from '../../core/outputs/weightedStats';
 import { createRng, type Rng } from '../../core/rng';
-import type { ConvergenceSeries } from './result';
+import type { ConvergenceSeries } from '../contract/report';
 import type { ForwardModel, Progress } from './forward';
 
 /**

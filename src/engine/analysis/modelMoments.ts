@@ -3,7 +3,7 @@ import { crossEntropy, argmax } from '../../core/outputs/classifier';
 import { createRng } from '../../core/rng';
 import type { ForwardModel, Progress } from './forward';
 import type { OutcomeIndex } from './outcomeIndex';
-import type { ModelQuadrature } from './result';
+import type { ModelQuadrature } from '../contract/report';
 
 const BATCH = 32;
 

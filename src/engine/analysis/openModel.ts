@@ -6,7 +6,7 @@ import { planPreprocessing, PRESET_NAMES, type PresetName, type PreprocessPlan, 
 import { ModelRunner } from '../../model/runner';
 import { buildGradientModel, type GradientModel } from '../../model/gradient';
 import type { PreprocessParams } from '../protocol';
-import type { Report } from './result';
+import type { Report } from '../contract/report';
 import type { ForwardModel } from './forward';
 
 /** The model as run on images of one size: the size itself for free dimensions, the graph's fixed size otherwise. */

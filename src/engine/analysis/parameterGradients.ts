@@ -10,8 +10,8 @@ import { OutcomeIndex } from './outcomeIndex';
 import { enumeratedOutcomes, latticeOutcomes } from './parameterOutcomes';
 import { parameterNoise } from './parameterNoise';
 import type { ParameterPool } from './parameterPool';
-import type { ParametersReport, SkippedParameters } from './parameterReport';
-import type { ModelQuadrature } from './result';
+import type { ParametersReport, SkippedParameters } from '../contract/parameterReport';
+import type { ModelQuadrature } from '../contract/report';
 
 export interface ParameterStageInputs {
   readonly info: LoadedModel;

@@ -3,7 +3,7 @@ import { samplesForLoss, studentT, zForConfidence } from '../../core/outputs/out
 import type { Parameter } from '../../model/gradient';
 import type { Progress } from './forward';
 import { GradientMoments, groupDots, groupSquaredNorms, weightedQuantile } from './gradientMoments';
-import type { ParameterLayerReport, ParameterNoiseStats, ParametersReport } from './parameterReport';
+import type { ParameterLayerReport, ParameterNoiseStats, ParametersReport } from '../contract/parameterReport';
 
 /** The outcomes the gradient is averaged over, with their weights; sampled sets say which replicate drew each. */
 export interface WeightedOutcomes {

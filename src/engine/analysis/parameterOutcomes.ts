@@ -5,7 +5,7 @@ import { latticeSequence } from '../../core/quadrature/latticeSequence';
 import { createRng } from '../../core/rng';
 import type { OutcomeIndex } from './outcomeIndex';
 import type { WeightedOutcomes } from './parameterNoise';
-import type { ParametersReport } from './parameterReport';
+import type { ParametersReport } from '../contract/parameterReport';
 
 export type ParameterOutcomes = WeightedOutcomes & Pick<ParametersReport, 'method' | 'note'>;
 

@@ -1,6 +1,6 @@
 import type { Parameter } from '../../model/gradient';
 import { GradientMoments } from './gradientMoments';
-import type { ParametersReport, PooledNoiseStats, PooledParametersReport } from './parameterReport';
+import type { ParametersReport, PooledNoiseStats, PooledParametersReport } from '../contract/parameterReport';
 
 /**
  * Pools the images' parameter gradients (each image equally likely, as in a batch): E_i[g] accumulated over the

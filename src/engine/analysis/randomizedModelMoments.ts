@@ -10,7 +10,7 @@ import { OutputMomentAccumulator, studentT, type CleanPrediction } from '../../c
 import { floorPow2 } from '../../core/quadrature/latticeSequence';
 import type { ForwardModel, Progress } from './forward';
 import type { ModelMomentsResult } from './modelMoments';
-import type { QuadratureLevel } from './result';
+import type { QuadratureLevel } from '../contract/report';
 
 const BATCH = 32;
 

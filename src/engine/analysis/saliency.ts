@@ -9,7 +9,7 @@ import { blockSaliency, blockSaliencyPasses, defaultBlock, FINITE_DIFFERENCES, t
 import type { ForwardModel } from './forward';
 import { eigenProbes, imageOf, lossExpansionByDifferences, type LossExpansion } from './analytic';
 import type { SizedModel } from './openModel';
-import type { GradientMode } from './result';
+import type { GradientMode } from '../contract/report';
 
 export interface Saliency {
   /** 'graph': reverse mode through the ONNX graph; otherwise the finite-difference label. */

@@ -1,6 +1,6 @@
 import { highFrequencyShare, radialPowerSpectrum, saliencyVarianceMap, varianceAlignment } from '../../core/alignment';
 import type { ImageMoments } from '../../core/moments/imageMoments';
-import type { SaliencyReport } from './result';
+import type { SaliencyReport } from '../contract/report';
 import type { Saliency } from './saliency';
 
 /** Spatial frequency (cycles per pixel) above which power counts as edges and texture. */

@@ -5,7 +5,7 @@ import { analyzeImage, describeRun } from '../analysis/analyze';
 import { loadInputImage } from '../analysis/inputImage';
 import { openModel } from '../analysis/openModel';
 import type { DatasetParams, EngineStage } from '../protocol';
-import type { DatasetRecord, RunDescription } from './record';
+import type { DatasetRecord, RunDescription } from '../contract/datasetRecord';
 
 export interface DatasetHooks {
   progress(stage: EngineStage, fraction: number, message: string): void;

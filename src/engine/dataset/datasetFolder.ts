@@ -5,7 +5,7 @@ import { takeLock, type FolderLock } from '../report/folderLock';
 import { describeFsError, OutputError } from '../report/fsErrors';
 import { DATASET_REPORT_FILE, type DatasetReport } from './datasetReport';
 import type { DatasetRows } from './datasetRows';
-import type { DatasetRecord, RunHeader } from './record';
+import type { DatasetRecord, RunHeader } from '../contract/datasetRecord';
 import { RESULTS_FILE, ResultsWriter, scanResults, type ResultsScan } from './resultsFile';
 import { headerMismatch } from './runHeader';
 

@@ -2,7 +2,7 @@ import { samplesForLoss, samplesForRate, zForConfidence } from '../../core/outpu
 import { VERSION } from '../../version';
 import type { AnalysedRow, DatasetRow, FailedRow } from './datasetRows';
 import { meanEstimate, type MeanEstimate } from './meanEstimate';
-import type { RunHeader } from './record';
+import type { RunHeader } from '../contract/datasetRecord';
 
 /** dataset.json (schemas/dataset.schema.json): versioned so that readers can check what they parse. Bump on any breaking change. */
 export const DATASET_REPORT_VERSION = 1;

@@ -1,4 +1,4 @@
-import type { DatasetRecord } from './record';
+import type { DatasetRecord } from '../contract/datasetRecord';
 import { byCodePoint } from './imageFolder';
 
 /** What the dataset report needs of one analysed image. */

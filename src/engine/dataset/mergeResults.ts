@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetReport, type DatasetReport } from './datasetReport';
 import { DatasetRows } from './datasetRows';
-import type { RunHeader } from './record';
+import type { RunHeader } from '../contract/datasetRecord';
 import { RESULTS_FILE, ResultsWriter, scanResults } from './resultsFile';
 import { headerMismatch } from './runHeader';
 

@@ -1,6 +1,6 @@
 import { closeSync, constants, createReadStream, fdatasyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { describeFsError } from '../report/fsErrors';
-import { DATASET_RECORD_VERSION, type DatasetRecord, type RunHeader } from './record';
+import { DATASET_RECORD_VERSION, type DatasetRecord, type RunHeader } from '../contract/datasetRecord';
 
 export const RESULTS_FILE = 'results.jsonl';
 

@@ -1,5 +1,5 @@
 import { VERSION } from '../../version';
-import { DATASET_RECORD_VERSION, type RunDescription, type RunHeader } from './record';
+import { DATASET_RECORD_VERSION, type RunDescription, type RunHeader } from '../contract/datasetRecord';
 
 export type HeaderFacts = Omit<RunHeader, 'kind' | 'recordVersion' | 'tool' | 'createdAt' | keyof RunDescription | 'merged'>;
 

@@ -1,5 +1,5 @@
-import { REPORT_SCHEMA_VERSION } from '../analysis/result';
-import type { DatasetRecord, RunHeader } from './record';
+import { REPORT_SCHEMA_VERSION } from '../contract/report';
+import type { DatasetRecord, RunHeader } from '../contract/datasetRecord';
 
 /** One analysed image's model numbers, as `check` and `compare` read them from results.jsonl or report.json. */
 export interface RunImage {

@@ -1,4 +1,4 @@
-import type { ParameterNoiseStats, ParametersReport, PooledParametersReport, SkippedParameters } from '../analysis/parameterReport';
+import type { ParameterNoiseStats, ParametersReport, PooledParametersReport, SkippedParameters } from '../contract/parameterReport';
 
 const n = (v: number, digits = 3) => (Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : v > 0 ? 'inf' : String(v));
 const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : 'infinite');

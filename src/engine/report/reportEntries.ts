@@ -4,7 +4,7 @@ import { encodeNpyFloat32 } from '../../core/io/npy';
 import { renderHeatmap, renderImage } from '../../core/render/heatmap';
 import type { RgbaImage } from '../../core/render/canvas';
 import { formatCompact } from '../../core/render/ticks';
-import type { AnalysisResult, ImageArrays } from '../analysis/result';
+import type { AnalysisResult, ImageArrays } from '../contract/report';
 
 /** One file of a report folder; `data` renders it when it is about to be written, so a cancel stops the rendering too. */
 export interface ReportEntry {

@@ -1,4 +1,4 @@
-import type { ImageReport, ModelMomentsReport, Report } from '../analysis/result';
+import type { ImageReport, ModelMomentsReport, Report } from '../contract/report';
 import { parameterSummary, pooledParameterSummary } from './parameterSummary';
 import { summaryNotes } from './summaryNotes';
 

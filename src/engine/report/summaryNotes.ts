@@ -1,4 +1,4 @@
-import type { Report } from '../analysis/result';
+import type { Report } from '../contract/report';
 
 /** The engine's warnings on the model-level numbers (each once) and a note on an unusual setting, for under the model line. */
 export function summaryNotes(report: Report): string[] {

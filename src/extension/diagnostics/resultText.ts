@@ -1,6 +1,6 @@
 // What the diagnostics and hovers say about an analysis: the numbers taken from the engine's report and their
 // wording. No vscode.
-import type { Report } from '../../engine/analysis/result';
+import type { Report } from '../../engine/contract/report';
 
 export interface ImageNumbers {
   readonly image: string;

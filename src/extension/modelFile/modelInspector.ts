@@ -2,7 +2,7 @@
 // the answer is kept until the file changes (size or modification time).
 import * as vscode from 'vscode';
 import { runInspection } from '../../engine/client';
-import type { ModelInspection } from '../../engine/modelInspection';
+import type { ModelInspection } from '../../engine/contract/modelInspection';
 
 interface Entry {
   readonly stamp: string;

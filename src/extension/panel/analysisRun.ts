@@ -1,7 +1,7 @@
 // Runs the analyses of one panel run (one per policy: two when comparing) one after the other in engine processes,
 // forwarding progress (throttled), each image's early moments, each image's final result and the run's summary.
 import { runAnalysis } from '../../engine/client';
-import type { AnalysisResult } from '../../engine/analysis/result';
+import type { AnalysisResult } from '../../engine/contract/report';
 import type { AnalyzeParams, EngineStage } from '../../engine/protocol';
 import type { ImageResultView, RunSummaryView } from '../../shared/resultsView';
 import { basename, imageView, partialImageView, runSummaryView } from './viewResults';

@@ -1,7 +1,7 @@
 // A panel's state on the host's side: inputs, model summary, run state, progress and results. Each change is posted
 // to the webview at once; `replay()` gives the messages that rebuild the whole view in a fresh webview (after the
 // panel was hidden, or reloaded).
-import type { AnalysisResult } from '../../engine/analysis/result';
+import type { AnalysisResult } from '../../engine/contract/report';
 import type { ImageResultView, RunSummaryView } from '../../shared/resultsView';
 import type { PanelInputs } from '../../shared/panelInputs';
 import type {

@@ -5,7 +5,7 @@ import type {
   PooledNoiseStats,
   PooledParametersReport,
   SkippedParameters,
-} from '../../engine/analysis/parameterReport';
+} from '../../engine/contract/parameterReport';
 import type { ParameterNoiseView, ParametersResultView, PooledNoiseView, PooledParametersView } from '../../shared/parametersView';
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);

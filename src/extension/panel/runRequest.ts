@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { PolicyError, lineColumn, parsePolicy } from '../../core/policy';
-import type { AnalysisResult } from '../../engine/analysis/result';
+import type { AnalysisResult } from '../../engine/contract/report';
 import type { PanelInputs } from '../../shared/panelInputs';
 import { panelAnalyzeParams } from './panelAnalyzeParams';
 import type { RunColumn } from './analysisRun';

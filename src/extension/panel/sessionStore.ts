@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import * as vscode from 'vscode';
-import type { AnalysisResult } from '../../engine/analysis/result';
+import type { AnalysisResult } from '../../engine/contract/report';
 import { type PanelInputs, parseInputs } from '../../shared/panelInputs';
 import { type RunSummaryView, parseRunSummary } from '../../shared/resultsView';
 

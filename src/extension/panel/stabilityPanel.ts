@@ -2,7 +2,7 @@
 // talking to its webview through panelProtocol. Holds the panel's session and runs its analyses.
 import * as vscode from 'vscode';
 import { EngineCancelled } from '../../engine/client';
-import type { AnalysisResult } from '../../engine/analysis/result';
+import type { AnalysisResult } from '../../engine/contract/report';
 import { type PanelInputs, defaultInputs } from '../../shared/panelInputs';
 import {
   type HostToWebviewMessage,

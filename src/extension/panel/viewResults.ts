@@ -8,8 +8,8 @@ import type {
   ModelMomentsReport,
   ModelQuadrature,
   Report,
-} from '../../engine/analysis/result';
-import type { ModelInspection } from '../../engine/modelInspection';
+} from '../../engine/contract/report';
+import type { ModelInspection } from '../../engine/contract/modelInspection';
 import { PRESETS } from '../../shared/presets';
 import type {
   ImageArraysView,

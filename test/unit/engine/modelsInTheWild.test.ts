@@ -12,7 +12,7 @@ import { defaults } from '../../../src/cli/args';
 import { analyze } from '../../../src/engine/analysis/analyze';
 import { evaluatedOutcomes, lossConvergence } from '../../../src/engine/analysis/convergence';
 import { loadInputImage } from '../../../src/engine/analysis/inputImage';
-import type { ModelMomentsReport, SaliencyReport } from '../../../src/engine/analysis/result';
+import type { ModelMomentsReport, SaliencyReport } from '../../../src/engine/contract/report';
 import type { AnalyzeParams } from '../../../src/engine/protocol';
 import { loadModel } from '../../../src/model/load';
 import { planPreprocessing } from '../../../src/model/preprocess';

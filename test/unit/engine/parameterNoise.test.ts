@@ -8,7 +8,7 @@ import { createRng, type Rng } from '../../../src/core/rng';
 import { parameterNoise, type WeightedOutcomes } from '../../../src/engine/analysis/parameterNoise';
 import { ParameterPool } from '../../../src/engine/analysis/parameterPool';
 import { analyze } from '../../../src/engine/analysis/analyze';
-import type { ParametersReport } from '../../../src/engine/analysis/parameterReport';
+import type { ParametersReport } from '../../../src/engine/contract/parameterReport';
 import { defaults } from '../../../src/cli/args';
 import { FIXTURES, fixturesMissing } from '../model/fixtures';
 import { GraphGradient } from '../../../src/model/gradient/graphGradient';

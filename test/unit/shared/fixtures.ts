@@ -1,6 +1,6 @@
 // A small synthetic analysis result (3 x 4 x 5 image, 2 eigen-images, a model report with saliency) in the engine's
 // format, and its panel view, for the protocol and conversion tests.
-import type { AnalysisResult, ImageArrays, ImageReport } from '../../../src/engine/analysis/result';
+import type { AnalysisResult, ImageArrays, ImageReport } from '../../../src/engine/contract/report';
 import { imageView } from '../../../src/extension/panel/viewResults';
 import type { ImageResultView } from '../../../src/shared/resultsView';
 

@@ -1,5 +1,5 @@
 // Hand-made run headers and records for the dataset tests: only the fields the dataset report reads are real.
-import type { DatasetRecord, ImageRecord, RunHeader } from '../../../../src/engine/dataset/record';
+import type { DatasetRecord, ImageRecord, RunHeader } from '../../../../src/engine/contract/datasetRecord';
 import { makeHeader } from '../../../../src/engine/dataset/runHeader';
 
 export function header(overrides: Partial<RunHeader> = {}): RunHeader {

@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { MergeError, mergeResults } from '../../../../src/engine/dataset/mergeResults';
-import type { DatasetRecord } from '../../../../src/engine/dataset/record';
+import type { DatasetRecord } from '../../../../src/engine/contract/datasetRecord';
 import { ResultsFormatError, ResultsWriter, scanResults } from '../../../../src/engine/dataset/resultsFile';
 import { headerMismatch } from '../../../../src/engine/dataset/runHeader';
 import { tempDir } from '../../model/fixtures';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { ImageReport, Report } from '../../../../src/engine/analysis/result';
+import type { ImageReport, Report } from '../../../../src/engine/contract/report';
 import { SIGNATURES } from '../../../../src/core/policy/torchvisionSignatures';
 import { PRESET_NAMES } from '../../../../src/model/preprocess';
 import {

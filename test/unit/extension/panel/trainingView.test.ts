@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ParametersReport, PooledParametersReport } from '../../../../src/engine/analysis/parameterReport';
-import type { AnalysisResult } from '../../../../src/engine/analysis/result';
+import type { ParametersReport, PooledParametersReport } from '../../../../src/engine/contract/parameterReport';
+import type { AnalysisResult } from '../../../../src/engine/contract/report';
 import { panelAnalyzeParams } from '../../../../src/extension/panel/panelAnalyzeParams';
 import type { AnalysisSettings } from '../../../../src/extension/common/settings';
 import { resultViews, runSummaryView } from '../../../../src/extension/panel/viewResults';

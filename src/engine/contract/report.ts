@@ -1,4 +1,4 @@
-import type { TaylorValidity } from '../../core/alignment';
+import type { TaylorValidity } from '../../core/alignment/index';
 import type { QuadratureReport } from '../../core/moments/continuousTypes';
 import type { ParametersReport, PooledParametersReport, SkippedParameters } from './parameterReport';
 

@@ -1,4 +1,4 @@
-import type { ImageReport, Report } from '../analysis/result';
+import type { ImageReport, Report } from './report';
 
 /**
  * results.jsonl: one JSON object per line. The first line is the run header; then one line per image, written as the

@@ -1,4 +1,4 @@
-import type { Report } from './analysis/result';
+import type { Report } from './report';
 
 /** What the model editor and the panel show before any analysis: the graph's facts and the preprocessing guess. */
 export interface ModelInspection {
