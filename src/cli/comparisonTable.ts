@@ -22,19 +22,18 @@ function namesList(title: string, names: readonly string[]): string[] {
   return [`${title} (${names.length}): ${names.slice(0, SHOWN).join(', ')}${more}`];
 }
 
-/** Classes with a clear change first, then by name; at most SHOWN. */
+/** All classes when few; else those with a clear change first, the largest change of Std[loss] first; at most SHOWN, by name. */
 function shownClasses(classes: readonly GroupDifference[]): GroupDifference[] {
   if (classes.length <= SHOWN) return [...classes];
-  const changed = (g: GroupDifference) => (g.stability === 'no clear change' ? 1 : 0);
-  return [...classes].sort((p, q) => changed(p) - changed(q) || p.name.localeCompare(q.name)).slice(0, SHOWN);
+  const unchanged = (g: GroupDifference) => (g.stability === 'no clear change' ? 1 : 0);
+  const size = (g: GroupDifference) => Math.abs(g.metrics.stdLoss.mean);
+  const first = [...classes].sort((p, q) => unchanged(p) - unchanged(q) || size(q) - size(p)).slice(0, SHOWN);
+  return first.sort((p, q) => p.name.localeCompare(q.name));
 }
 
 function byStability(classes: readonly GroupDifference[]): string[] {
   const kinds: Stability[] = ['more stable', 'less stable', 'mixed'];
-  const lines = kinds.flatMap((k) => {
-    const names = classes.filter((c) => c.stability === k).map((c) => c.name);
-    return names.length ? [`${k} in B: ${names.join(', ')}`] : [];
-  });
+  const lines = kinds.flatMap((k) => namesList(`${k} in B`, classes.filter((c) => c.stability === k).map((c) => c.name)));
   return lines.length ? lines : ['no class got clearly more or less stable'];
 }
 
@@ -67,7 +66,7 @@ export function formatComparison(files: readonly [string, string], a: RunImages,
         ...shown.map((g) => [g.name, String(g.pairs), formatSigned(g.metrics.stdLoss.mean), interval(g.metrics.stdLoss), formatSigned(g.metrics.flipRate.mean), interval(g.metrics.flipRate), g.stability]),
       ]),
     );
-    if (shown.length < c.classes.length) lines.push(`  ... ${c.classes.length - shown.length} more classes with no clear change (--json for all)`);
+    if (shown.length < c.classes.length) lines.push(`  ... ${c.classes.length - shown.length} more classes (--json for all)`);
     lines.push(...byStability(c.classes));
   }
   if (c.pairs.length) {

@@ -1,4 +1,4 @@
-import { GATE_METRICS, METRIC_LABEL, type GateMetric, type GateResult, type GroupCheck } from '../engine/dataset/gate';
+import { GATE_METRICS, METRIC_LABEL, type ClassCheck, type GateMetric, type GateResult, type GroupCheck } from '../engine/dataset/gate';
 import { formatNumber, plural, textTable } from './textTable';
 
 /** Rows and names shown before "--json for all". */
@@ -17,6 +17,14 @@ function countsText(total: number, by: Partial<Record<GateMetric, number>>): str
   return parts.length ? `${total} (${parts.join(', ')})` : String(total);
 }
 
+/** All classes when few; else those crossing on their mean first, then by images crossing; at most SHOWN, by name. */
+function shownClasses(classes: readonly ClassCheck[]): readonly ClassCheck[] {
+  if (classes.length <= SHOWN) return classes;
+  const order = (c: ClassCheck) => [c.crossings.length, c.imagesCrossing];
+  const first = [...classes].sort((a, b) => order(b)[0] - order(a)[0] || order(b)[1] - order(a)[1]).slice(0, SHOWN);
+  return first.sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /** The check as text: thresholds, a table of classes (or the dataset), the images that cross, failures, verdict. */
 export function formatGate(file: string, r: GateResult): string {
   const metrics = GATE_METRICS.filter((m) => r.thresholds[m] !== undefined);
@@ -27,12 +35,12 @@ export function formatGate(file: string, r: GateResult): string {
   ];
   const head = ['', 'images', ...metrics.map((m) => `${METRIC_LABEL[m]}  `), 'images crossing'];
   const hasClasses = r.classes.length > 1 || r.classes.some((c) => c.className !== null);
-  const listed = r.classes.length <= SHOWN ? r.classes : r.classes.filter((c) => c.crossings.length || c.imagesCrossing).slice(0, SHOWN);
+  const listed = shownClasses(r.classes);
   const rows = listed.map((c) => [c.name, String(c.images), ...metrics.map((m) => cell(c, m, r.level === 'class')), countsText(c.imagesCrossing, c.imagesCrossingBy)]);
   const datasetRow = [hasClasses ? 'all classes' : 'all images', String(r.dataset.images), ...metrics.map((m) => cell(r.dataset, m, r.level === 'dataset')), String(r.imagesCrossing.length)];
   if (r.dataset.images) {
     lines.push(textTable([[hasClasses ? 'class' : '', ...head.slice(1)], ...(hasClasses ? rows : []), datasetRow]));
-    if (hasClasses && listed.length < r.classes.length) lines.push(`  ... ${r.classes.length - listed.length} more classes within every threshold, no image crossing`);
+    if (hasClasses && listed.length < r.classes.length) lines.push(`  ... ${r.classes.length - listed.length} more classes (--json for all)`);
     const marks = r.level === 'image' ? 'the images crossing are listed below' : `! crosses its threshold (--per ${r.level})`;
     lines.push(`  (means over each row's images; ${marks})`, '');
   }

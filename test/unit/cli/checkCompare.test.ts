@@ -64,6 +64,15 @@ test('check --per image and --per dataset, --json', () => {
   assert.equal(JSON.parse(samples.stdout).classes[0].values.samplesNeeded, null, 'infinite samples needed in JSON');
 });
 
+test('check on many classes shows the crossing classes first and counts the rest', () => {
+  const lines: Line[] = Array.from({ length: 25 }, (_, i) => ({ path: `c${String(i).padStart(2, '0')}/1.png`, className: `c${String(i).padStart(2, '0')}`, stdLoss: 0.1, flipRate: i === 24 ? 0.9 : 0.1 }));
+  const r = auglens('check', runFolder(lines), '--max-flip-rate', '0.5');
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^ {2}c24 +1 +0\.9 ! +1 \(flip rate 1\)$/m);
+  assert.match(r.stdout, /^ {2}\.\.\. 5 more classes \(--json for all\)$/m);
+  assert.equal(r.stdout.match(/^ {2}c\d\d /gm)?.length, 20);
+});
+
 test('check: usage errors and unreadable reports exit 2', () => {
   for (const args of [
     [dataset],
@@ -113,7 +122,7 @@ test('compare: per-class differences with intervals, more and less stable classe
   assert.match(text.stdout, /B differs from A in: model\n/);
   assert.match(text.stdout, /paired images: 6 in 2 classes; only in A: 1; only in B: 1; failed in a run: 0/);
   assert.match(text.stdout, /^ {2}cat +3 +-0\.09667 +\[-0\.\d+, -0\.\d+\] +0 +\[0, 0\] +more stable$/m);
-  assert.match(text.stdout, /^more stable in B: cat\nless stable in B: dog$/m);
+  assert.match(text.stdout, /^more stable in B \(1\): cat\nless stable in B \(1\): dog$/m);
   assert.match(text.stdout, /only in A \(1\): dog\/4\.png\nonly in B \(1\): bird\/1\.png/);
   const json = auglens('compare', a, b, '--json', '--confidence', '0.99');
   const c = JSON.parse(json.stdout);
