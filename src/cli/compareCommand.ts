@@ -51,15 +51,16 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
   for (const note of [...a.notes, ...b.notes]) console.error(`auglens: ${note}`);
   const confidence = given ?? a.run.confidence;
   const comparison = compareRuns(a.run, b.run, confidence);
+  if (comparison.pairs.length === 0) {
+    const sizes = `A has ${a.run.images.length} analysed images, B ${b.run.images.length}`;
+    console.error(`auglens: error: no analysed image is in both runs (${sizes}; images pair by their path relative to each run's root)`);
+    return 1;
+  }
   console.log(
     v.json
       ? JSON.stringify({ a: { file: a.file, model: a.run.model, policy: a.run.policy }, b: { file: b.file, model: b.run.model, policy: b.run.policy }, ...comparison }, null, 2)
       : formatComparison([a.file, b.file], a.run, b.run, comparison),
   );
-  if (comparison.pairs.length === 0) {
-    console.error('auglens: error: no analysed image is in both runs');
-    return 1;
-  }
   const worse = [comparison.overall, ...comparison.classes].filter((g) => g.stability === 'less stable' || g.stability === 'mixed');
   if (v['fail-if-less-stable'] && worse.length) {
     console.error(`auglens: less stable in B: ${worse.map((g) => g.name).join(', ')}`);

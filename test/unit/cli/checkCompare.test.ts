@@ -135,6 +135,9 @@ test('compare: per-class differences with intervals, more and less stable classe
   const gate = auglens('compare', a, b, '--fail-if-less-stable');
   assert.equal(gate.code, 1);
   assert.match(gate.stderr, /less stable in B: dog/);
+  const apart = auglens('compare', a, runFolder([{ path: 'elsewhere/1.png', stdLoss: 0, flipRate: 0 }]));
+  assert.equal(apart.code, 1);
+  assert.match(apart.stderr, /no analysed image is in both runs \(A has 7 analysed images, B 1;/);
   assert.equal(auglens('compare', a).code, 2);
   assert.equal(auglens('compare', a, b, '--confidence', '2').code, 2);
 });
