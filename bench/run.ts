@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { datasetBench, describeDatasetBench } from './datasetBench';
 import { momentsBench } from './momentsBench';
 import { modelBench } from './modelBench';
 import { describeGradientBench, gradientBench } from './gradientBench';
@@ -53,6 +54,11 @@ async function main() {
     const results = await parameterBench(fixtures);
     save('parameters', { results });
     console.log(describeParameterBench(results));
+  }
+  if (run('dataset')) {
+    const r = await datasetBench(fixtures);
+    save('dataset', r);
+    console.log(describeDatasetBench(r));
   }
   if (run('suite')) {
     const r = await suiteBench(parseSuiteArgs(options));

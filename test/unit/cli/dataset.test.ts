@@ -51,6 +51,7 @@ const out = (name: string) => join(dir, name);
 function lines(runDir: string): [RunHeader, ...DatasetRecord[]] {
   return readFileSync(join(runDir, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)) as [RunHeader, ...DatasetRecord[]];
 }
+const recordsOf = (runDir: string) => lines(runDir).slice(1) as DatasetRecord[];
 const datasetJson = (runDir: string): DatasetReport => JSON.parse(readFileSync(join(runDir, 'dataset.json'), 'utf8'));
 /** The numbers of a dataset report, without what names the run (time, shard, merge). */
 const numbers = (r: DatasetReport) => ({ images: r.images, aggregate: r.aggregate, samplesNeeded: r.samplesNeeded, classes: r.classes, worst: r.worst, failures: r.failures });
@@ -79,7 +80,7 @@ test('an ImageFolder run streams one line per image, reports the corrupt image a
 });
 
 test('the per-class table against a hand computation from the records', () => {
-  const records = lines(out('all')).slice(1).filter((x): x is ImageRecord => x.kind === 'image');
+  const records = recordsOf(out('all')).filter((x): x is ImageRecord => x.kind === 'image');
   // Student t, 19 degrees of freedom, 95% two-sided (tables: 2.093024).
   const t19 = 2.093024054408263;
   for (const [c, name] of CLASSES.entries()) {
@@ -104,7 +105,7 @@ test('two shards run in parallel and merged give the numbers of the unsharded ru
   ok(a);
   ok(b);
   for (const i of [0, 1]) {
-    const paths = lines(out(`shard${i}`)).slice(1).map((x) => x.path);
+    const paths = recordsOf(out(`shard${i}`)).map((x) => x.path);
     assert.ok(paths.length > 10 && paths.every((p) => shardOf(p, 2) === i), `shard ${i}: ${paths.length} images`);
   }
   const merged = runCli(cli, ['merge', out('shard0'), out('shard1'), '--out', out('merged')]);
@@ -138,10 +139,10 @@ test('--resume after a SIGKILL mid-run analyses only what is missing and gives t
   assert.match(other.stderr, /--resume: .* holds a different run \(the settings: /);
   const resumed = runCli(cli, analyze('--out', out('killed'), '--resume'));
   ok(resumed);
-  const before = written - (lines(out('killed')).slice(1, written + 1).some((x) => x.kind === 'error') ? 1 : 0);
+  const before = written - (recordsOf(out('killed')).slice(0, written).some((x) => x.kind === 'error') ? 1 : 0);
   assert.match(resumed.stderr, new RegExp(`${3 * PER_CLASS + 1 - before} to analyse`));
   assert.deepEqual(numbers(datasetJson(out('killed'))), numbers(whole));
-  const paths = lines(out('killed')).slice(1).filter((x) => x.kind === 'image').map((x) => x.path);
+  const paths = recordsOf(out('killed')).filter((x) => x.kind === 'image').map((x) => x.path);
   assert.equal(new Set(paths).size, paths.length, 'no image analysed twice');
 });
 
