@@ -1,5 +1,5 @@
 import { constants, readFileSync, unlinkSync } from 'node:fs';
-import { lstat, open, readFile, unlink } from 'node:fs/promises';
+import { lstat, open, readFile, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { describeFsError, OutputError } from './fsErrors';
@@ -13,9 +13,16 @@ export interface FolderLock {
 const BLANK_LOCK_GRACE_MS = 10_000;
 
 /**
- * Takes the lock file `path` (it holds "pid\nhost"). A lock whose process is gone on this host is stale and taken
- * over; a live one is an error naming its owner, so two runs into one folder never race. The lock is also removed
- * when this process exits without releasing it.
+ * The holder touches its lock this often; a lock of another host untouched for LOCK_LEASE_MS is stale (its run was
+ * killed: a cluster job retried on another node, whose process ids say nothing about the first one's).
+ */
+const LOCK_TOUCH_MS = 10_000;
+const LOCK_LEASE_MS = 60_000;
+
+/**
+ * Takes the lock file `path` (it holds "pid\nhost"). A lock whose process is gone on this host, or that another host
+ * has not touched for a minute, is stale and taken over; a live one is an error naming its owner, so two runs into
+ * one folder never race. The lock is also removed when this process exits without releasing it.
  */
 export async function takeLock(path: string, what: string): Promise<FolderLock> {
   const mine = `${process.pid}\n${hostname()}\n`;
@@ -35,8 +42,14 @@ export async function takeLock(path: string, what: string): Promise<FolderLock> 
         }
       };
       process.on('exit', onExit);
+      const touch = setInterval(() => {
+        const now = new Date();
+        utimes(path, now, now).catch(() => undefined);
+      }, LOCK_TOUCH_MS);
+      touch.unref();
       return {
         release: async () => {
+          clearInterval(touch);
           process.off('exit', onExit);
           if ((await readFile(path, 'utf8').catch(() => '')) === mine) await unlink(path).catch(() => undefined);
         },
@@ -68,7 +81,7 @@ async function lockHolder(path: string): Promise<string | undefined> {
   const [pidText, host] = (await readFile(path, 'utf8').catch(() => '')).split('\n');
   const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0) return Date.now() - st.mtimeMs < BLANK_LOCK_GRACE_MS ? 'being started' : undefined;
-  if (host !== hostname()) return `${pid} on ${host}`;
+  if (host !== hostname()) return Date.now() - st.mtimeMs > LOCK_LEASE_MS ? undefined : `${pid} on ${host}`;
   try {
     process.kill(pid, 0);
     return String(pid);
