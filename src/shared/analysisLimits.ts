@@ -31,6 +31,9 @@ export const ANALYSIS_LIMITS = {
 
 export type AnalysisParameter = keyof typeof ANALYSIS_LIMITS;
 
+/** Whether analyses started from code (diagnostics) also compute the gradient noise on the model's parameters. */
+export const DIAGNOSTICS_PARAMETERS_DEFAULT = false;
+
 export function inRange(name: AnalysisParameter, value: unknown): value is number {
   const r: ParameterRange = ANALYSIS_LIMITS[name];
   return typeof value === 'number' && Number.isFinite(value) && value >= r.min && value <= r.max && (!r.integer || Number.isInteger(value));

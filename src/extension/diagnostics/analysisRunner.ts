@@ -6,6 +6,7 @@ import { parsePolicy } from '../../core/policy';
 import type { AnalysisTarget } from '../../core/python';
 import { EngineCancelled, runAnalysis } from '../../engine/client';
 import type { AnalyzeParams, PreprocessParams } from '../../engine/protocol';
+import { DIAGNOSTICS_PARAMETERS_DEFAULT } from '../../shared/analysisLimits';
 import { log, showLog } from '../common/log';
 import { readSettings } from '../common/settings';
 import type { AnalysisContext } from './analysisContext';
@@ -103,7 +104,14 @@ function diagnosticAnalyzeParams(target: AnalysisTarget, context: AnalysisContex
     monteCarloSamples: 0,
     seed: settings.seed,
     threads: settings.threads,
+    ...(withParameterGradients() && { parameters: true }),
   };
+}
+
+/** `auglens.diagnostics.parameters`: also the gradient noise on the model's parameters (its samples needed are quoted). */
+function withParameterGradients(): boolean {
+  const value = vscode.workspace.getConfiguration('auglens.diagnostics').get<unknown>('parameters');
+  return typeof value === 'boolean' ? value : DIAGNOSTICS_PARAMETERS_DEFAULT;
 }
 
 /** The pipeline's own Normalize (after ToTensor: scale 1) over the configured preprocessing. */

@@ -13,6 +13,8 @@ export interface ImageNumbers {
   readonly method: string;
   readonly cleanTop1: number;
   readonly cleanProbability: number;
+  /** With `--parameters`: augmented samples for the averaged parameter gradient within the tolerance of E[g]. */
+  readonly samplesForGradient: number | null;
 }
 
 /** The numbers of one analysis, per image and summed up. */
@@ -22,6 +24,8 @@ export interface StabilityNumbers {
   readonly stdLoss: number;
   /** The largest sample count any image needs for the relative tolerance on E[loss]. */
   readonly samplesForLoss: number;
+  /** The largest such count for the parameter gradient, null when the run had no parameter gradients. */
+  readonly samplesForGradient: number | null;
   readonly tolerance: number;
   readonly confidence: number;
   readonly model: string;
@@ -49,13 +53,16 @@ export function stabilityNumbers(report: Report): StabilityNumbers | null {
       method: r.model.methodNote,
       cleanTop1: r.model.clean.top1,
       cleanProbability: r.model.clean.probability,
+      samplesForGradient: r.model.parameters && !('skipped' in r.model.parameters) ? r.model.parameters.total.samplesNeeded : null,
     });
   }
   if (images.length === 0) return null;
+  const gradientCounts = images.flatMap((i) => (i.samplesForGradient === null ? [] : [i.samplesForGradient]));
   return {
     images,
     stdLoss: images.reduce((s, i) => s + i.stdLoss, 0) / images.length,
     samplesForLoss: Math.max(...images.map((i) => i.samplesForLoss)),
+    samplesForGradient: gradientCounts.length > 0 ? Math.max(...gradientCounts) : null,
     tolerance: report.settings.tolerance,
     confidence: report.settings.confidence,
     model: baseName(report.model?.path ?? ''),
@@ -63,13 +70,19 @@ export function stabilityNumbers(report: Report): StabilityNumbers | null {
   };
 }
 
-/** E.g. "Std[loss] 0.31 under this transform; ~24,000 samples for 1% error". */
+/**
+ * E.g. "Std[loss] 0.31 under this transform; ~24,000 samples for 1% error", and after a run with parameter gradients
+ * "; ~92,000 augmented samples per image for the gradient".
+ */
 export function stabilityMessage(numbers: StabilityNumbers, subject: 'transform' | 'Compose'): string {
   const over = numbers.images.length > 1 ? ` (mean over ${numbers.images.length} images)` : '';
   const std = `Std[loss] ${formatValue(numbers.stdLoss)}${over} under this ${subject}`;
-  if (numbers.stdLoss === 0) return `${std}: the loss is the same for every outcome, one sample gives E[loss] exactly`;
-  if (!Number.isFinite(numbers.samplesForLoss)) return `${std}; E[loss] is 0, so no sample count reaches a relative error`;
-  return `${std}; ~${formatCount(numbers.samplesForLoss)} samples for ${formatPercent(numbers.tolerance)} error`;
+  const gradient = numbers.samplesForGradient !== null && Number.isFinite(numbers.samplesForGradient)
+    ? `; ~${formatCount(numbers.samplesForGradient)} augmented samples per image for the gradient`
+    : '';
+  if (numbers.stdLoss === 0) return `${std}: the loss is the same for every outcome, one sample gives E[loss] exactly${gradient}`;
+  if (!Number.isFinite(numbers.samplesForLoss)) return `${std}; E[loss] is 0, so no sample count reaches a relative error${gradient}`;
+  return `${std}; ~${formatCount(numbers.samplesForLoss)} samples for ${formatPercent(numbers.tolerance)} error${gradient}`;
 }
 
 export function isWarning(numbers: StabilityNumbers, thresholds: Thresholds): boolean {
@@ -88,6 +101,7 @@ export function stabilityMarkdown(numbers: StabilityNumbers, about: { analysed: 
     row(`samples for ${tol} error on E[loss] (${conf})`, (i) => (Number.isFinite(i.samplesForLoss) ? formatCount(i.samplesForLoss) : 'n/a (E[loss] = 0)')),
     row('top-1 flip rate', (i) => formatPercent(i.flipRate)),
     row(`samples for ±${tol} on the flip rate`, (i) => formatCount(i.samplesForFlipRate)),
+    ...(numbers.samplesForGradient === null ? [] : [row(`samples for ${tol} error on the parameter gradient (${conf})`, gradientCell)]),
     row('E[KL(clean ‖ augmented)]', (i) => formatValue(i.expectedKL)),
     row('clean prediction', (i) => `class ${i.cleanTop1} (p = ${i.cleanProbability.toFixed(3)})`),
     row('method', (i) => i.method),
@@ -102,6 +116,11 @@ export function stabilityMarkdown(numbers: StabilityNumbers, about: { analysed: 
     `Model \`${numbers.model}\`, input normalisation: ${about.normalization ?? `preprocessing ${numbers.preprocessing}`}. Settings from ${about.context}.`,
   ];
   return lines.join('\n');
+}
+
+function gradientCell(numbers: ImageNumbers): string {
+  if (numbers.samplesForGradient === null) return 'not computed';
+  return Number.isFinite(numbers.samplesForGradient) ? formatCount(numbers.samplesForGradient) : 'n/a (E[g] = 0)';
 }
 
 /** Two significant digits, without exponent notation for everyday magnitudes: 0.31, 2.3, 12, 1,234. */

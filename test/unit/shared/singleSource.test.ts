@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
-import { ANALYSIS_LIMITS, IMAGE_SIDE, describeRange, inRange, isImageSize, type AnalysisParameter } from '../../../src/shared/analysisLimits';
+import { ANALYSIS_LIMITS, DIAGNOSTICS_PARAMETERS_DEFAULT, IMAGE_SIDE, describeRange, inRange, isImageSize, type AnalysisParameter } from '../../../src/shared/analysisLimits';
 import { AUTO_PRESET_DESCRIPTION, CHANNEL_ORDERS, PRESET_CHOICES, PRESET_DESCRIPTIONS, PRESET_NAMES } from '../../../src/shared/presets';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -48,6 +48,11 @@ test("package.json's analysis settings have the module's default, minimum, maxim
       key,
     );
   }
+});
+
+test("package.json's diagnostics parameter-gradient switch is a boolean with the module's default", () => {
+  const setting = settings()['auglens.diagnostics.parameters'];
+  assert.deepEqual({ type: setting?.type, default: setting?.default }, { type: 'boolean', default: DIAGNOSTICS_PARAMETERS_DEFAULT });
 });
 
 test("package.json's default preprocessing offers the presets, described as the module describes them", () => {
