@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
 import { createImage, type Image } from '../src/core/image';
@@ -35,6 +35,16 @@ function cifarFolder(fixtures: string, root: string, count: number): void {
   }
 }
 
+/**
+ * CPU seconds of this process's finished children and their descendants (Linux /proc/self/stat cutime + cstime):
+ * each CLI waits for its engine, this process for each CLI, so the engines' time is in it.
+ */
+function childCpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+  return (Number(fields[13]) + Number(fields[14])) / ticks;
+}
+
 function runCli(cli: string, args: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -54,21 +64,28 @@ export async function datasetBench(fixtures: string, count = 200) {
   const work = mkdtempSync(join(tmpdir(), 'auglens-dataset-bench-'));
   try {
     const common: BuildOptions = { bundle: true, platform: 'node', format: 'cjs', external: ['onnxruntime-node'], logLevel: 'silent' };
-    const cli = join(work, 'cli.js');
+    // Bundled inside the project, where onnxruntime-node (kept external) resolves.
+    const bundles = join(__dirname, '..', 'out', 'bench-dataset');
+    const cli = join(bundles, 'cli.js');
     await build({ ...common, entryPoints: [join(__dirname, '../src/cli/main.ts')], outfile: cli });
-    await build({ ...common, entryPoints: [join(__dirname, '../src/engine/main.ts')], outfile: join(work, 'engine.js') });
+    await build({ ...common, entryPoints: [join(__dirname, '../src/engine/main.ts')], outfile: join(bundles, 'engine.js') });
     const root = join(work, 'cifar');
     cifarFolder(fixtures, root, count);
     const args = (out: string, ...extra: string[]) => [
       'analyze', '--model', join(fixtures, 'models', 'cifar10-tutorial.onnx'), '--image', root, '--policy', POLICY,
       '--preprocess', 'cifar', '--threads', '1', '--out', join(work, out), ...extra,
     ];
+    const load = loadavg()[0];
     let t = performance.now();
+    let cpu = childCpuSeconds();
     await runCli(cli, args('single'));
     const singleS = (performance.now() - t) / 1000;
+    const singleCpu = childCpuSeconds() - cpu;
     t = performance.now();
+    cpu = childCpuSeconds();
     await Promise.all([0, 1].map((i) => runCli(cli, args(`shard${i}`, '--shard', `${i}/2`))));
     const shardsS = (performance.now() - t) / 1000;
+    const shardsCpu = childCpuSeconds() - cpu;
     t = performance.now();
     await runCli(cli, ['merge', join(work, 'shard0'), join(work, 'shard1'), '--out', join(work, 'merged')]);
     const mergeS = (performance.now() - t) / 1000;
@@ -82,9 +99,11 @@ export async function datasetBench(fixtures: string, count = 200) {
       policy: POLICY,
       model: 'cifar10-tutorial.onnx',
       threadsPerProcess: 1,
-      cores: (await import('node:os')).availableParallelism(),
-      oneProcess: { seconds: singleS, imagesPerSecond: count / singleS },
-      twoShards: { seconds: shardsS, imagesPerSecond: count / shardsS, imagesPerShard: shardImages },
+      cores: availableParallelism(),
+      /** The machine's 1-minute load average when the benchmark started (other users' work shares the cores). */
+      loadAverage: load,
+      oneProcess: { seconds: singleS, imagesPerSecond: count / singleS, cpuSeconds: singleCpu, coresUsed: singleCpu / singleS },
+      twoShards: { seconds: shardsS, imagesPerSecond: count / shardsS, imagesPerShard: shardImages, cpuSeconds: shardsCpu, coresUsed: shardsCpu / shardsS },
       scaling: singleS / shardsS,
       mergeSeconds: mergeS,
       mergedEqualsSingle: same,
@@ -99,8 +118,8 @@ export async function datasetBench(fixtures: string, count = 200) {
 export function describeDatasetBench(r: Awaited<ReturnType<typeof datasetBench>>): string {
   return (
     `dataset: ${r.images} CIFAR-size images, ${r.policy}: one process ${r.oneProcess.imagesPerSecond.toFixed(1)} images/s ` +
-    `(${r.oneProcess.seconds.toFixed(1)} s); two shards in parallel ${r.twoShards.imagesPerSecond.toFixed(1)} images/s ` +
-    `(${r.twoShards.seconds.toFixed(1)} s, ${r.twoShards.imagesPerShard.join(' + ')} images): scaling ${r.scaling.toFixed(2)}x on ` +
-    `${r.cores} cores; merge ${r.mergeSeconds.toFixed(2)} s, merged numbers ${r.mergedEqualsSingle ? 'equal' : 'DIFFER from'} the single run's`
+    `(${r.oneProcess.seconds.toFixed(1)} s, ${r.oneProcess.coresUsed.toFixed(2)} cores busy); two shards in parallel ` +
+    `${r.twoShards.imagesPerSecond.toFixed(1)} images/s (${r.twoShards.seconds.toFixed(1)} s, ${r.twoShards.imagesPerShard.join(' + ')} images, ` +
+    `${r.twoShards.coresUsed.toFixed(2)} cores busy): scaling ${r.scaling.toFixed(2)}x on ${r.cores} cores at load ${r.loadAverage.toFixed(1)}; merge ${r.mergeSeconds.toFixed(2)} s, merged numbers ${r.mergedEqualsSingle ? 'equal' : 'DIFFER from'} the single run's`
   );
 }

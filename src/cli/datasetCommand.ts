@@ -11,7 +11,7 @@ import type { ImageKey, RunHeader, RunOptions } from '../engine/contract/dataset
 import { RESULTS_FILE } from '../engine/dataset/resultsFile';
 import { makeHeader } from '../engine/dataset/runHeader';
 import { shardOf } from '../engine/dataset/shard';
-import type { AnalyzeParams, DatasetParams } from '../engine/protocol';
+import type { AnalyzeParams, DatasetParams } from '../engine/contract/requests';
 import { OutputError } from '../engine/report/fsErrors';
 import type { CliCommand } from './args';
 import type { DatasetOptions } from './datasetArgs';
@@ -22,6 +22,9 @@ import { UsageError } from './usageError';
 function datasetImages(options: DatasetOptions, root: string) {
   try {
     const listing = listDataset(root);
+    if (listing.layout === 'plain' && options.labels !== undefined) {
+      throw new UsageError(`--labels maps class folders to class indices, but ${root} holds its images directly (no class folders)`);
+    }
     const classes = classLabels(listing.classes, options.labels === undefined ? undefined : readLabelsFile(options.labels));
     const labelOf = new Map(classes.map((c) => [c.name, c.label]));
     const keys: ImageKey[] = listing.images

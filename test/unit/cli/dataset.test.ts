@@ -146,7 +146,7 @@ test('--resume after a SIGKILL mid-run analyses only what is missing and gives t
   assert.equal(new Set(paths).size, paths.length, 'no image analysed twice');
 });
 
-test('usage errors: a dataset run needs analyze; --label, --resume without --out and a class without a label are refused', () => {
+test('usage errors: a dataset run needs analyze; --label, --resume without --out, a class without a label and --labels on a plain folder are refused', () => {
   const moments = runCli(cli, ['moments', '--image', folder, '--policy', 'RandomHorizontalFlip()']);
   assert.equal(moments.code, 2);
   assert.match(moments.stderr, /holds class folders, so it asks for a dataset run, which needs a model/);
@@ -161,4 +161,10 @@ test('usage errors: a dataset run needs analyze; --label, --resume without --out
   const missing = runCli(cli, analyze('--labels', labels));
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /1 class folder has no entry in the labels file: dog/);
+  const plain = join(dir, 'plain');
+  mkdirSync(plain);
+  writeFileSync(join(plain, 'a.png'), imageToPng(randomImage(3, 12, 12, 1)));
+  const plainLabels = runCli(cli, ['analyze', '--model', modelPath, '--image', plain, '--policy', 'RandomHorizontalFlip()', '--labels', labels]);
+  assert.equal(plainLabels.code, 2);
+  assert.match(plainLabels.stderr, /--labels maps class folders to class indices, but .* holds its images directly/);
 });
