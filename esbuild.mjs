@@ -1,4 +1,5 @@
-// Builds the separate bundles: extension host, engine child process, CLI (node, cjs) and the webview (browser).
+// Builds the separate bundles: extension host, engine child process, CLI (node, cjs) and the webviews (browser): the
+// stability panel's and the dataset panel's.
 // A missing entry point fails the build (esbuild cannot resolve it) rather than leaving a bundle out.
 import * as esbuild from 'esbuild';
 
@@ -25,6 +26,7 @@ const builds = [
   { ...nodeCommon, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.js' },
   { ...nodeCommon, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
+  { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: ['webview/dataset/main.ts'], outfile: 'dist/datasetView.js' },
 ];
 
 if (watch) {

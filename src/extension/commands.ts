@@ -7,6 +7,7 @@ import type { PanelRegistry } from './panel/panelRegistry';
 import { pickModel } from './modelFile/pickModel';
 import type { StabilityPanel } from './panel/stabilityPanel';
 import { hasImageExtension } from './common/workspaceFiles';
+import type { DatasetRuns } from './dataset/datasetRuns';
 
 export const COMMANDS = {
   openPanel: 'auglens.openPanel',
@@ -18,6 +19,7 @@ export const COMMANDS = {
   exportReport: 'auglens.exportReport',
   comparePolicies: 'auglens.comparePolicies',
   showLog: 'auglens.showLog',
+  analyseDataset: 'auglens.analyseDataset',
 } as const;
 
 /** Option of auglens.exportReport for scripts and tests: export into this folder without asking. */
@@ -25,7 +27,7 @@ export interface ExportOptions {
   folder: vscode.Uri;
 }
 
-export function registerCommands(registry: PanelRegistry, extensionUri: vscode.Uri): vscode.Disposable[] {
+export function registerCommands(registry: PanelRegistry, extensionUri: vscode.Uri, datasets: DatasetRuns): vscode.Disposable[] {
   /** The current panel, or undefined after telling the user to open one. */
   const current = (): StabilityPanel | undefined => {
     const panel = registry.current();
@@ -73,7 +75,23 @@ export function registerCommands(registry: PanelRegistry, extensionUri: vscode.U
       }
     }),
     register(COMMANDS.showLog, () => showLog()),
+    register(COMMANDS.analyseDataset, async (resource: unknown) => {
+      const panel = current();
+      const folder = panel && (resource instanceof vscode.Uri ? resource : await pickDatasetFolder());
+      if (panel && folder) await datasets.analyse(folder, panel);
+    }),
   ];
+}
+
+async function pickDatasetFolder(): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    title: 'AugLens: choose a folder of images (one sub-folder per class, as torchvision ImageFolder)',
+    canSelectFiles: false,
+    canSelectFolders: true,
+    canSelectMany: false,
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+  });
+  return picked?.[0];
 }
 
 function isExportOptions(value: unknown): value is ExportOptions {

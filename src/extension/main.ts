@@ -1,5 +1,5 @@
-// Extension entry point: the commands, the stability panel (and its serializer, so it survives a reload) and the
-// model editor for *.onnx files. Activated only by those (package.json `activationEvents`).
+// Extension entry point: the commands, the stability panel and the dataset panel (with their serializers, so they
+// survive a reload) and the model editor for *.onnx files. Activated only by those (package.json `activationEvents`).
 import * as vscode from 'vscode';
 import { parsePanelState } from '../shared/panelProtocol';
 import { registerCommands } from './commands';
@@ -9,6 +9,8 @@ import { disposeLog } from './common/log';
 import { registerModelEditor } from './modelFile/modelEditor';
 import { ModelInspector } from './modelFile/modelInspector';
 import { PanelRegistry } from './panel/panelRegistry';
+import { DATASET_VIEW_TYPE } from './dataset/datasetPanel';
+import { DatasetRuns } from './dataset/datasetRuns';
 import { SessionStore } from './panel/sessionStore';
 import { readSettings } from './common/settings';
 import { PANEL_VIEW_TYPE, type PanelServices } from './panel/stabilityPanel';
@@ -28,9 +30,11 @@ export function activate(context: vscode.ExtensionContext): AugLensTestHooks | u
     exportReport: (panel) => exportReport(panel, context.extensionUri),
   };
   const registry = new PanelRegistry(services);
+  const datasets = new DatasetRuns(services, registry, context.storageUri ?? context.globalStorageUri);
   context.subscriptions.push(
     registry,
-    ...registerCommands(registry, context.extensionUri),
+    datasets,
+    ...registerCommands(registry, context.extensionUri, datasets),
     registerModelEditor(registry),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(webviewPanel, state: unknown) {
@@ -38,6 +42,9 @@ export function activate(context: vscode.ExtensionContext): AugLensTestHooks | u
         if (modelUri) registry.restore(webviewPanel, modelUri);
         else webviewPanel.dispose();
       },
+    }),
+    vscode.window.registerWebviewPanelSerializer(DATASET_VIEW_TYPE, {
+      deserializeWebviewPanel: (webviewPanel, state: unknown) => datasets.restore(webviewPanel, state),
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => registry.all().forEach((panel) => void panel.trustGranted())),
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -47,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): AugLensTestHooks | u
   );
   registerDiagnostics(context);
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
-  return createTestHooks(registry, context.subscriptions, (trusted) => (trustOverride = trusted));
+  return createTestHooks(registry, datasets, context.subscriptions, (trusted) => (trustOverride = trusted));
 }
 
 /**

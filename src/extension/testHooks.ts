@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { liveEngineCount } from '../engine/client';
 import type { EditableInputs, PanelInputs } from '../shared/panelInputs';
 import type { PanelStatus, WebviewToHostMessage } from '../shared/panelProtocol';
+import type { DatasetImageRow, DatasetRenderedMessage } from '../shared/datasetProtocol';
+import type { DatasetRuns } from './dataset/datasetRuns';
 import type { PanelRegistry } from './panel/panelRegistry';
 import type { PanelKind, StabilityPanel } from './panel/stabilityPanel';
 import { imageRef } from './common/workspaceFiles';
@@ -28,7 +30,21 @@ export interface PanelTestView {
   expectedLosses(): number[][];
 }
 
+export interface DatasetPanelTestView {
+  /** The dataset folder and the folder its results.jsonl is in. */
+  readonly root: string;
+  readonly resultsDir: string;
+  isRunning(): boolean;
+  /** The table's image rows as the host sends them to the webview. */
+  imageRows(): DatasetImageRow[];
+  failedPaths(): string[];
+  /** What the webview last reported drawing. */
+  rendered(): DatasetRenderedMessage | undefined;
+}
+
 export interface AugLensTestHooks {
+  /** The open dataset panels. */
+  datasetPanels(): DatasetPanelTestView[];
   panel(modelUri: vscode.Uri, kind?: PanelKind): PanelTestView | undefined;
   openPanelCount(): number;
   /** Engine processes the extension host is running now. */
@@ -39,6 +55,7 @@ export interface AugLensTestHooks {
 
 export function createTestHooks(
   registry: PanelRegistry,
+  datasets: DatasetRuns,
   disposables: vscode.Disposable[],
   setTrusted: (trusted: boolean | undefined) => void,
 ): AugLensTestHooks {
@@ -73,6 +90,15 @@ export function createTestHooks(
       return panel && view(panel);
     },
     openPanelCount: () => registry.all().length,
+    datasetPanels: () =>
+      datasets.all().map((p) => ({
+        root: p.session.root,
+        resultsDir: p.session.resultsDir,
+        isRunning: () => p.session.running,
+        imageRows: () => p.imageRows(),
+        failedPaths: () => p.session.sortedRows().flatMap((r) => (r.kind === 'error' ? [r.path] : [])),
+        rendered: () => p.rendered,
+      })),
     liveEngineCount,
     setTrusted,
   };

@@ -9,9 +9,10 @@ export function panelResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
 }
 
-export function renderPanelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+/** `script`: the bundle in dist/ the page runs (the stability panel's by default, or the dataset panel's). */
+export function renderPanelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script = 'webview.js'): string {
   const nonce = randomBytes(18).toString('base64');
-  const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
+  const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', script));
   const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css'));
   return renderPanelPage({
     csp: [
