@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { MAX_IMAGE_MEGAPIXELS } from '../core/io/limits';
-import type { AnalyzeParams } from '../engine/protocol';
+import type { AnalyzeParams } from '../engine/contract/requests';
 import { ANALYSIS_LIMITS, IMAGE_SIDE, describeRange, inRange, isImageSize } from '../shared/analysisLimits';
 import { CHANNEL_ORDERS, type ChannelOrder } from '../shared/presets';
 import type { GradientMode } from '../engine/contract/report';

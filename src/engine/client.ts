@@ -1,5 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { parseEngineMessage, type AnalyzeParams, type DatasetParams, type EngineStage, type EngineToHost, type HostToEngine } from './protocol';
+import { EngineError } from './contract/engineErrors';
+import type { AnalyzeParams, DatasetParams, EngineStage } from './contract/requests';
+import { parseEngineMessage, type EngineToHost, type HostToEngine } from './protocol';
 import type { AnalysisResult, ImageArrays, ImageMomentsReport } from './contract/report';
 import type { DatasetRecord, RunDescription } from './contract/datasetRecord';
 import type { ModelInspection } from './contract/modelInspection';
@@ -19,12 +21,14 @@ export interface RunHandlers {
  */
 export const ENGINE_SILENCE_LIMIT_MS = 10_000;
 
-export class EngineCancelled extends Error {
+export class EngineCancelled extends EngineError {
   constructor() {
-    super('analysis cancelled');
+    super('cancelled', 'analysis cancelled');
     this.name = 'EngineCancelled';
   }
 }
+
+let lastRequestId = 0;
 
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -43,7 +47,7 @@ function installExitHook(): void {
  * once: onnxruntime runs synchronously inside it, so it could not answer a message anyway.
  */
 export function runAnalysis(enginePath: string, params: AnalyzeParams, handlers: RunHandlers = {}): Promise<AnalysisResult> {
-  return runEngine(enginePath, { type: 'analyze', id: 1, params }, handlers, (msg) => {
+  return runEngine(enginePath, { type: 'analyze', id: ++lastRequestId, params }, handlers, (msg) => {
     if (msg.type === 'progress') handlers.onProgress?.(msg.stage, msg.fraction, msg.message);
     else if (msg.type === 'partial') handlers.onPartial?.(msg.imageIndex, msg.moments, msg.arrays);
     else if (msg.type === 'result') return { value: msg.result };
@@ -60,7 +64,7 @@ export interface DatasetHandlers extends Pick<RunHandlers, 'onProgress' | 'onLog
 
 /** Runs a dataset in a fresh engine process: the model loaded once, one record per image as it finishes. */
 export function runDataset(enginePath: string, params: DatasetParams, handlers: DatasetHandlers): Promise<void> {
-  return runEngine(enginePath, { type: 'analyzeDataset', id: 1, params }, handlers, (msg) => {
+  return runEngine(enginePath, { type: 'analyzeDataset', id: ++lastRequestId, params }, handlers, (msg) => {
     if (msg.type === 'progress') handlers.onProgress?.(msg.stage, msg.fraction, msg.message);
     else if (msg.type === 'datasetRun') handlers.onRun(msg.run);
     else if (msg.type === 'record') handlers.onRecord(msg.index, msg.record);
@@ -75,14 +79,15 @@ export function runInspection(
   modelPath: string,
   options: { readonly threads?: number; readonly signal?: AbortSignal; readonly silenceLimitMs?: number } = {},
 ): Promise<ModelInspection> {
-  const request: HostToEngine = { type: 'inspect', id: 1, modelPath, threads: options.threads };
+  const request: HostToEngine = { type: 'inspect', id: ++lastRequestId, modelPath, threads: options.threads };
   return runEngine(enginePath, request, options, (msg) => (msg.type === 'modelInfo' ? { value: msg.info } : undefined));
 }
 
 /**
  * Forks the engine, sends `request` once it is ready and settles with what `answer` picks from its messages
- * ('log', 'heartbeat' and 'error' are handled here). The child is killed when the promise settles, so none is left
- * behind, and when it stays silent past the silence limit.
+ * ('log', 'heartbeat' and 'error' are handled here; a message for another request id fails the run). The child is
+ * killed when the promise settles, so none is left behind, and when it stays silent past the silence limit.
+ * The engine's failures reject with an EngineError and its code; an error thrown by `answer` rejects as it is.
  */
 function runEngine<T>(
   enginePath: string,
@@ -98,7 +103,7 @@ function runEngine<T>(
     let settled = false;
     let stderr = '';
     const watch = watchSilence(handlers.silenceLimitMs ?? ENGINE_SILENCE_LIMIT_MS, (seconds) =>
-      finish(new Error(`the analysis engine stopped responding (silent for ${seconds} s); it was ended`)),
+      finish(new EngineError('engine-silent', `the analysis engine stopped responding (silent for ${seconds} s); it was ended`)),
     );
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     child.stdout?.on('data', (d: Buffer) => handlers.onLog?.(d.toString().trimEnd()));
@@ -120,12 +125,16 @@ function runEngine<T>(
       try {
         msg = parseEngineMessage(raw);
       } catch (e) {
-        return finish(e as Error);
+        return finish(new EngineError('protocol', (e as Error).message));
       }
       if (msg.type === 'heartbeat') return;
-      if (msg.type === 'ready') child.send(request);
-      else if (msg.type === 'log') handlers.onLog?.(msg.message);
-      else if (msg.type === 'error') finish(new Error(msg.message));
+      if (msg.type === 'ready') return void child.send(request);
+      if (msg.id !== request.id) {
+        const said = msg.type === 'error' ? ` (${msg.message})` : '';
+        return finish(new EngineError('protocol', `the engine answered request ${msg.id} with '${msg.type}'${said} while request ${request.id} was in flight`));
+      }
+      if (msg.type === 'log') handlers.onLog?.(msg.message);
+      else if (msg.type === 'error') finish(new EngineError(msg.code, msg.message, msg.details));
       else {
         let done;
         try {
@@ -136,10 +145,10 @@ function runEngine<T>(
         if (done) finish(null, done);
       }
     });
-    child.on('error', (e) => finish(new Error(`engine process failed to start: ${e.message}`)));
+    child.on('error', (e) => finish(new EngineError('engine-start', `engine process failed to start: ${e.message}`)));
     child.on('exit', (code, signal) => {
       const detail = stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : '';
-      finish(new Error(`engine process ended unexpectedly (${signal ?? `exit code ${code}`})${detail}`));
+      finish(new EngineError('engine-exit', `engine process ended unexpectedly (${signal ?? `exit code ${code}`})${detail}`));
     });
   });
 }

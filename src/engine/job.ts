@@ -2,15 +2,20 @@ import { availableParallelism } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyze } from './analysis/analyze';
 import { analyzeDataset } from './dataset/analyzeDataset';
+import { engineFailure } from './engineFailure';
 import { inspectModel } from './inspect';
-import type { EngineStage, EngineToHost, HostToEngine } from './protocol';
+import type { EngineStage } from './contract/requests';
+import type { EngineToHost, HostToEngine } from './protocol';
 
 /** The engine's worker thread: runs the one request it was started with (already validated) and posts its messages. */
 export function runJob(): void {
   const request = workerData as Exclude<HostToEngine, { type: 'cancel' }>;
   const { id } = request;
   const post = (msg: EngineToHost) => parentPort!.postMessage(msg);
-  const fail = (e: unknown) => post({ type: 'error', id, message: e instanceof Error ? e.message : String(e) });
+  const fail = (e: unknown) => {
+    const { code, message, details } = engineFailure(e);
+    post({ type: 'error', id, code, message, ...(Object.keys(details).length > 0 && { details }) });
+  };
   const log = (message: string) => post({ type: 'log', id, message });
   if (request.type === 'inspect') {
     inspectModel(request.modelPath, cappedThreads(request.threads, log))

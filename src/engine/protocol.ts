@@ -3,51 +3,11 @@
  * validated on receipt. Sent with Node's 'advanced' IPC serialisation, so typed arrays travel as binary.
  */
 import { ANALYSIS_LIMITS, MAX_MONTE_CARLO_DRAWS, inRange, isImageSize } from '../shared/analysisLimits';
-import type { ChannelOrder } from '../shared/presets';
-import type { AnalysisResult, GradientMode, ImageArrays, ImageMomentsReport } from './contract/report';
-import type { DatasetRecord, ImageKey, RunDescription } from './contract/datasetRecord';
+import type { DatasetRecord, RunDescription } from './contract/datasetRecord';
+import { isEngineErrorCode, isEngineErrorDetails, type EngineErrorCode, type EngineErrorDetails } from './contract/engineErrors';
 import type { ModelInspection } from './contract/modelInspection';
-
-export interface PreprocessParams {
-  readonly preset?: string;
-  readonly mean?: readonly number[];
-  readonly std?: readonly number[];
-  readonly scale?: number;
-  readonly channels?: ChannelOrder;
-}
-
-export interface AnalyzeParams {
-  /** Absent: image moments only, no model. */
-  readonly modelPath?: string;
-  readonly imagePaths: readonly string[];
-  readonly policy: string;
-  /** Resize then CenterCrop every image to this [height, width] before the policy. */
-  readonly size?: readonly [number, number];
-  readonly preprocess?: PreprocessParams;
-  readonly label?: number;
-  readonly tolerance: number;
-  readonly confidence: number;
-  readonly topK: number;
-  readonly forwardBudget: number;
-  /** Most draws of the randomized rule for the image moments of policies without an exact route (default 16,384). */
-  readonly maxDraws?: number;
-  readonly monteCarloSamples: number;
-  readonly monteCarloTimeMs?: number;
-  readonly seed: number;
-  readonly threads?: number;
-  /** Saliency by the gradient graph ('graph'), finite differences ('fd'), the graph when possible ('auto', default), or none. */
-  readonly gradient?: GradientMode;
-  /** Also the gradient noise on the model's parameters over the policy's outcomes (analyze --parameters). */
-  readonly parameters?: boolean;
-}
-
-/** A dataset run: the model loaded once, the images analysed in turn, one 'record' message each (no arrays). */
-export interface DatasetParams extends Omit<AnalyzeParams, 'imagePaths' | 'label'> {
-  readonly modelPath: string;
-  /** The folder the images' paths are relative to. */
-  readonly root: string;
-  readonly images: readonly ImageKey[];
-}
+import type { AnalysisResult, ImageArrays, ImageMomentsReport } from './contract/report';
+import { ENGINE_STAGES, type AnalyzeParams, type DatasetParams, type EngineStage } from './contract/requests';
 
 export type HostToEngine =
   | { readonly type: 'analyze'; readonly id: number; readonly params: AnalyzeParams }
@@ -55,8 +15,6 @@ export type HostToEngine =
   /** Load a model and describe it (no analysis). */
   | { readonly type: 'inspect'; readonly id: number; readonly modelPath: string; readonly threads?: number }
   | { readonly type: 'cancel'; readonly id: number };
-
-export type EngineStage = 'load' | 'moments' | 'eigen' | 'model' | 'analytic' | 'monte-carlo' | 'done';
 
 /** How often the engine says it is alive, even while its worker thread computes. */
 export const HEARTBEAT_INTERVAL_MS = 500;
@@ -70,7 +28,8 @@ export type EngineToHost =
   | { readonly type: 'partial'; readonly id: number; readonly imageIndex: number; readonly moments: ImageMomentsReport; readonly arrays: ImageArrays }
   | { readonly type: 'result'; readonly id: number; readonly result: AnalysisResult }
   | { readonly type: 'modelInfo'; readonly id: number; readonly info: ModelInspection }
-  | { readonly type: 'error'; readonly id: number; readonly message: string }
+  /** The request failed: `code` says why in a closed set, `details` (policy errors, model errors) where it helps. */
+  | { readonly type: 'error'; readonly id: number; readonly code: EngineErrorCode; readonly message: string; readonly details?: EngineErrorDetails }
   /** Dataset runs: the run's analysis blocks once the model is loaded, then one record per image, then done. */
   | { readonly type: 'datasetRun'; readonly id: number; readonly run: RunDescription }
   | { readonly type: 'record'; readonly id: number; readonly index: number; readonly record: DatasetRecord }
@@ -142,8 +101,6 @@ function checkedAnalysisFields(p: unknown, what: string, extra: [string, (v: unk
   return p;
 }
 
-const STAGES: readonly EngineStage[] = ['load', 'moments', 'eigen', 'model', 'analytic', 'monte-carlo', 'done'];
-
 export function parseEngineMessage(msg: unknown): EngineToHost {
   if (!isObject(msg) || !isString(msg.type)) throw new Error('engine sent a message without a type');
   switch (msg.type) {
@@ -151,13 +108,17 @@ export function parseEngineMessage(msg: unknown): EngineToHost {
     case 'heartbeat':
       return { type: msg.type };
     case 'progress':
-      if (isNumber(msg.id) && STAGES.includes(msg.stage as EngineStage) && isNumber(msg.fraction) && isString(msg.message)) {
+      if (isNumber(msg.id) && (ENGINE_STAGES as readonly unknown[]).includes(msg.stage) && isNumber(msg.fraction) && isString(msg.message)) {
         return msg as unknown as EngineToHost;
       }
       break;
     case 'log':
-    case 'error':
       if (isNumber(msg.id) && isString(msg.message)) return msg as unknown as EngineToHost;
+      break;
+    case 'error':
+      if (isNumber(msg.id) && isString(msg.message) && isEngineErrorCode(msg.code) && optional(msg.details, isEngineErrorDetails)) {
+        return msg as unknown as EngineToHost;
+      }
       break;
     case 'result':
       if (isNumber(msg.id) && isObject(msg.result) && isObject(msg.result.report)) return msg as unknown as EngineToHost;

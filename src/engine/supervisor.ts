@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { EngineErrorCode } from './contract/engineErrors';
 import { HEARTBEAT_INTERVAL_MS, parseHostMessage, type EngineToHost } from './protocol';
 
 /**
@@ -22,15 +23,16 @@ export function superviseEngine(entry: string): void {
 
   let worker: Worker | null = null;
   process.on('message', (raw) => {
-    let id = -1;
+    // The reply to a malformed request carries its id when it has one, so that the host pairs it with the request.
+    const rawId = (raw as { id?: unknown } | null)?.id;
+    const id = typeof rawId === 'number' ? rawId : -1;
     try {
       const msg = parseHostMessage(raw);
-      id = msg.id;
       if (msg.type === 'cancel') end();
       if (worker) throw new Error('engine: one request per engine process');
       worker = startJob(entry, msg, send);
     } catch (e) {
-      send({ type: 'error', id, message: e instanceof Error ? e.message : String(e) });
+      send({ type: 'error', id, code: 'request', message: e instanceof Error ? e.message : String(e) });
     }
   });
   send({ type: 'ready' });
@@ -45,11 +47,12 @@ function startJob(entry: string, request: { readonly id: number }, send: (msg: E
   });
   worker.on('error', (e: Error & { code?: string }) => {
     answered = true;
-    const message = e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'the analysis ran out of memory (JavaScript heap)' : e.message;
-    send({ type: 'error', id: request.id, message });
+    const outOfMemory = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
+    const code: EngineErrorCode = outOfMemory ? 'out-of-memory' : 'internal';
+    send({ type: 'error', id: request.id, code, message: outOfMemory ? 'the analysis ran out of memory (JavaScript heap)' : e.message });
   });
   worker.on('exit', (code) => {
-    if (!answered) send({ type: 'error', id: request.id, message: `the analysis thread stopped without an answer (exit code ${code})` });
+    if (!answered) send({ type: 'error', id: request.id, code: 'internal', message: `the analysis thread stopped without an answer (exit code ${code})` });
   });
   return worker;
 }

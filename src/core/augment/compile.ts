@@ -3,6 +3,7 @@ import type { TransformSpec } from '../policy/types';
 import { DEFAULT_COMPILE_OPTIONS, type CompileOptions } from './compileOptions';
 import type { Shape } from './mixture';
 import { momentPropagation } from './momentPropagation';
+import { PolicyFitError } from './policyFitError';
 import type { Step } from './step';
 import { randomCropStep } from './steps/randomCrop';
 import { flipStep } from './steps/flip';
@@ -19,14 +20,20 @@ import { randomErasingStep } from './steps/randomErasing';
 import { policySequence, randomApplyContinuous } from './steps/policySequence';
 
 /**
- * Binds a policy to the shape of the image it will receive; shape errors (crop too large, ...) surface here.
- * `opts.level` sets the quadrature rules of continuous transforms.
+ * Binds a policy to the shape of the image it will receive; shape errors (crop too large, ...) surface here, as a
+ * PolicyFitError spanning the innermost transform that does not fit. `opts.level` sets the quadrature rules of
+ * continuous transforms.
  */
 export function compilePolicy(spec: TransformSpec, input: Shape, opts: CompileOptions = DEFAULT_COMPILE_OPTIONS): Step {
-  const step = compileStep(spec, input, opts);
-  const { channels, height, width } = step.outputShape;
-  assertImageFits(`${spec.kind}: its output`, channels, height, width);
-  return step;
+  try {
+    const step = compileStep(spec, input, opts);
+    const { channels, height, width } = step.outputShape;
+    assertImageFits(`${spec.kind}: its output`, channels, height, width);
+    return step;
+  } catch (e) {
+    if (e instanceof PolicyFitError) throw e;
+    throw new PolicyFitError(e instanceof Error ? e.message : String(e), spec.span, { cause: e });
+  }
 }
 
 function compileStep(spec: TransformSpec, input: Shape, opts: CompileOptions): Step {

@@ -1,12 +1,9 @@
 import type { SourceSpan } from './types';
 
 /** What went wrong, for callers that react differently (e.g. editor diagnostics). */
-export type PolicyErrorKind =
-  | 'syntax'
-  | 'unknown-transform'
-  | 'unsupported-transform'
-  | 'argument'
-  | 'structure';
+export const POLICY_ERROR_KINDS = ['syntax', 'unknown-transform', 'unsupported-transform', 'argument', 'structure'] as const;
+
+export type PolicyErrorKind = (typeof POLICY_ERROR_KINDS)[number];
 
 /** A policy that cannot be parsed or bound. `message` is one line; `span` indexes the policy text. */
 export class PolicyError extends Error {

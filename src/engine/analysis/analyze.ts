@@ -8,7 +8,7 @@ import type { Step } from '../../core/augment/step';
 import { formatPolicy, parsePolicy } from '../../core/policy';
 import type { TransformSpec } from '../../core/policy/types';
 import type { Image } from '../../core/image';
-import type { EngineStage, AnalyzeParams } from '../protocol';
+import type { EngineStage, AnalyzeParams } from '../contract/requests';
 import { computeSaliency } from './saliency';
 import { saliencyReport } from './saliencyReport';
 import { evaluatedOutcomes, lossConvergence, type LossSource } from './convergence';

@@ -5,9 +5,10 @@ import type { Dim } from '../../model/onnx/graph';
 import { planPreprocessing, PRESET_NAMES, type PresetName, type PreprocessPlan, type PreprocessRequest } from '../../model/preprocess';
 import { ModelRunner } from '../../model/runner';
 import { buildGradientModel, type GradientModel } from '../../model/gradient';
-import type { PreprocessParams } from '../protocol';
+import type { PreprocessParams } from '../contract/requests';
 import type { Report } from '../contract/report';
 import type { ForwardModel } from './forward';
+import { EngineError } from '../contract/engineErrors';
 
 /** The model as run on images of one size: the size itself for free dimensions, the graph's fixed size otherwise. */
 export interface SizedModel {
@@ -36,7 +37,7 @@ export async function openModel(path: string, request: PreprocessParams | undefi
   const info = await loadModel(path, { threads, batchRewrite });
   const guess = guessPreprocessing(info);
   if (request?.preset !== undefined && !PRESET_NAMES.includes(request.preset as PresetName)) {
-    throw new Error(`unknown preprocessing preset '${request.preset}' (presets: ${PRESET_NAMES.join(', ')})`);
+    throw new EngineError('request', `unknown preprocessing preset '${request.preset}' (presets: ${PRESET_NAMES.join(', ')})`);
   }
   const preprocessRequest: PreprocessRequest = { ...request, preset: request?.preset as PresetName | undefined };
   const planAt = (size?: readonly [number, number]) => planPreprocessing({ ...preprocessRequest, size }, info, guess);

@@ -4,7 +4,7 @@ import type { CleanPrediction } from '../../core/outputs/outputMoments';
 import { buildParameterGradientModel } from '../../model/gradient';
 import type { LoadedModel } from '../../model/modelInfo';
 import type { PreprocessPlan } from '../../model/preprocess';
-import type { AnalyzeParams } from '../protocol';
+import type { AnalyzeParams } from '../contract/requests';
 import type { Progress } from './forward';
 import { OutcomeIndex } from './outcomeIndex';
 import { enumeratedOutcomes, latticeOutcomes } from './parameterOutcomes';

@@ -11,6 +11,7 @@ import { floorPow2 } from '../../core/quadrature/latticeSequence';
 import type { ForwardModel, Progress } from './forward';
 import type { ModelMomentsResult } from './modelMoments';
 import type { QuadratureLevel } from '../contract/report';
+import { EngineError } from '../contract/engineErrors';
 
 const BATCH = 32;
 
@@ -40,7 +41,7 @@ export async function randomizedModelMoments(
   const sums = Array.from({ length: R }, () => ({ loss: 0, loss2: 0, flip: 0 }));
   const levels: QuadratureLevel[] = [];
   const most = Math.floor((budget - 1) / R);
-  if (most < 1) throw new Error(`the forward-pass budget ${budget} is below the ${R} passes of one randomized lattice point`);
+  if (most < 1) throw new EngineError('budget', `the forward-pass budget ${budget} is below the ${R} passes of one randomized lattice point`);
   let points = 0;
   let next = Math.min(settings.firstPoints, floorPow2(most));
   let half = { expectedLoss: Infinity, stdLoss: Infinity, flipRate: Infinity };

@@ -4,7 +4,7 @@ import { ortMatrixProduct } from '../../model/ortMatrixProduct';
 import { analyzeImage, describeRun } from '../analysis/analyze';
 import { loadInputImage } from '../analysis/inputImage';
 import { openModel } from '../analysis/openModel';
-import type { DatasetParams, EngineStage } from '../protocol';
+import type { DatasetParams, EngineStage } from '../contract/requests';
 import type { DatasetRecord, RunDescription } from '../contract/datasetRecord';
 
 export interface DatasetHooks {

@@ -1,7 +1,7 @@
 // Which model and images an analysis started from Python code uses: the nearest `*.auglens.json`, else the
 // `auglens.diagnostics.model` / `.images` settings, else the user's choice (asked once, kept in workspace state).
 import * as vscode from 'vscode';
-import type { PreprocessParams } from '../../engine/protocol';
+import type { PreprocessParams } from '../../engine/contract/requests';
 import { pickImageFiles } from '../common/workspaceFiles';
 import { baseName, fileFacts, resolveBeside, resolveIn, type FileFacts } from './files';
 import { POLICY_FILE_SUFFIX, readPolicyFile } from './policyFile/readPolicyFile';

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { parsePolicy } from '../../core/policy';
 import type { AnalysisTarget } from '../../core/python';
 import { EngineCancelled, runAnalysis } from '../../engine/client';
-import type { AnalyzeParams, PreprocessParams } from '../../engine/protocol';
+import type { AnalyzeParams, PreprocessParams } from '../../engine/contract/requests';
 import { DIAGNOSTICS_PARAMETERS_DEFAULT } from '../../shared/analysisLimits';
 import { log, showLog } from '../common/log';
 import { readSettings } from '../common/settings';

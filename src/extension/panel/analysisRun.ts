@@ -2,7 +2,7 @@
 // forwarding progress (throttled), each image's early moments, each image's final result and the run's summary.
 import { runAnalysis } from '../../engine/client';
 import type { AnalysisResult } from '../../engine/contract/report';
-import type { AnalyzeParams, EngineStage } from '../../engine/protocol';
+import type { AnalyzeParams, EngineStage } from '../../engine/contract/requests';
 import type { ImageResultView, RunSummaryView } from '../../shared/resultsView';
 import { basename, imageView, partialImageView, runSummaryView } from './viewResults';
 

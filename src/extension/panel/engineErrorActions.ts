@@ -1,13 +1,30 @@
-// Which panel actions fix an engine error, read from its message (the engine names the cause in words).
-// Pure: no vscode.
+// Which panel actions fix a failed engine request, by the error's code. Pure: no vscode.
+import { EngineError, type EngineErrorCode } from '../../engine/contract/engineErrors';
 import type { PanelCommand } from '../../shared/panelProtocol';
 
-const RULES: readonly [RegExp, PanelCommand[]][] = [
-  [/cannot read the image|not a PNG or JPEG|images need 1 or 3 channels/i, ['pickImages', 'showLog']],
-  [/crop size|larger than the (input )?image|unknown transform|unsupported transform|policy/i, ['editPolicy', 'showLog']],
-  [/forward-pass budget|threads|out of memory|ended unexpectedly|failed to start|stopped responding/i, ['openSettings', 'showLog']],
-];
+export function actionsForEngineError(code: EngineErrorCode): PanelCommand[] {
+  switch (code) {
+    case 'image':
+      return ['pickImages', 'showLog'];
+    case 'policy':
+      return ['editPolicy', 'showLog'];
+    case 'budget':
+    case 'out-of-memory':
+    case 'engine-start':
+    case 'engine-exit':
+    case 'engine-silent':
+      return ['openSettings', 'showLog'];
+    case 'cancelled':
+      return [];
+    case 'model':
+    case 'request':
+    case 'protocol':
+    case 'internal':
+      return ['showLog'];
+  }
+}
 
-export function actionsForEngineError(message: string): PanelCommand[] {
-  return RULES.find(([pattern]) => pattern.test(message))?.[1] ?? ['showLog'];
+/** The actions for any failure of a run: an engine error's by its code, else the log. */
+export function actionsForFailure(error: unknown): PanelCommand[] {
+  return error instanceof EngineError ? actionsForEngineError(error.code) : ['showLog'];
 }

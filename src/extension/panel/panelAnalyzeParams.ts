@@ -1,5 +1,5 @@
 // Turns the panel's inputs and the settings into the engine's AnalyzeParams. Pure: no vscode, no file system.
-import type { AnalyzeParams, PreprocessParams } from '../../engine/protocol';
+import type { AnalyzeParams, PreprocessParams } from '../../engine/contract/requests';
 import type { EditableInputs } from '../../shared/panelInputs';
 import type { AnalysisSettings } from '../common/settings';
 

@@ -13,7 +13,7 @@ import {
 } from '../../shared/panelProtocol';
 import { type RunColumn, runColumns } from './analysisRun';
 import { defaultPolicy } from './defaultPolicy';
-import { actionsForEngineError } from './engineErrorActions';
+import { actionsForFailure } from './engineErrorActions';
 import { ActionableError, errorMessage as messageOf, notifyError } from '../common/actionableError';
 import { log, showLog } from '../common/log';
 import { formatBytes } from './formatBytes';
@@ -301,7 +301,7 @@ export class StabilityPanel implements vscode.Disposable {
         this.session.setStatus({ level: 'info', text: 'Analysis cancelled; the engine process was stopped.' });
         return;
       }
-      throw new ActionableError(messageOf(error), actionsForEngineError(messageOf(error)));
+      throw new ActionableError(messageOf(error), actionsForFailure(error));
     } finally {
       this.session.endRun(results);
     }

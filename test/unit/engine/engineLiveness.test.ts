@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { build, type BuildOptions } from 'esbuild';
 import { runAnalysis, liveEngineCount } from '../../../src/engine/client';
 import { defaults } from '../../../src/cli/args';
-import type { AnalyzeParams, EngineStage } from '../../../src/engine/protocol';
+import type { AnalyzeParams, EngineStage } from '../../../src/engine/contract/requests';
 import { FIXTURES, fixturesMissing } from '../model/fixtures';
 
 const root = resolve(__dirname, '../../..');

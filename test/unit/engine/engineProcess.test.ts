@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { runAnalysis, liveEngineCount, EngineCancelled } from '../../../src/engine/client';
+import { EngineError, type EngineErrorCode, type EngineErrorDetails } from '../../../src/engine/contract/engineErrors';
 import { defaults } from '../../../src/cli/args';
 import { GraphBuilder } from '../../../src/model/onnx/builder';
 import { imageToPng } from '../../../src/core/io/encode';
@@ -69,11 +70,27 @@ test('bad input gives one clear error naming the problem', async () => {
   const notImage = join(dir, 'not-an-image.png');
   writeFileSync(notImage, 'GIF89a....');
   const base = defaults([imagePath], 'RandomCrop(10)');
-  await assert.rejects(runAnalysis(enginePath, { ...base, modelPath: corrupt }), /corrupt/);
-  await assert.rejects(runAnalysis(enginePath, { ...base, modelPath: twoInputs }), /2 inputs|two inputs|several inputs|inputs: a, b/);
-  await assert.rejects(runAnalysis(enginePath, { ...base, imagePaths: [notImage] }), /not-an-image\.png: not a PNG or JPEG/);
-  await assert.rejects(runAnalysis(enginePath, { ...base, policy: 'RandomCrop(64)' }), /required crop size 64x64 is larger than the input image 12x12/);
-  await assert.rejects(runAnalysis(enginePath, { ...base, policy: 'RandomRotaton(10)' }), /RandomRotaton/);
+  const failure = (message: RegExp, code: EngineErrorCode, details: EngineErrorDetails = {}) => (e: unknown) => {
+    assert.ok(e instanceof EngineError, `an EngineError: ${String(e)}`);
+    assert.match(e.message, message);
+    assert.deepEqual([e.code, e.details], [code, details]);
+    return true;
+  };
+  await assert.rejects(runAnalysis(enginePath, { ...base, modelPath: corrupt }), failure(/corrupt/, 'model', { model: 'corrupt' }));
+  await assert.rejects(
+    runAnalysis(enginePath, { ...base, modelPath: twoInputs }),
+    failure(/2 inputs|two inputs|several inputs|inputs: a, b/, 'model', { model: 'multiple-inputs' }),
+  );
+  await assert.rejects(runAnalysis(enginePath, { ...base, imagePaths: [notImage] }), failure(/not-an-image\.png: not a PNG or JPEG/, 'image'));
+  await assert.rejects(
+    runAnalysis(enginePath, { ...base, policy: 'RandomHorizontalFlip(); RandomCrop(64)' }),
+    failure(/required crop size 64x64 is larger than the input image 12x12/, 'policy', { policy: 'fit', span: { start: 24, end: 38 } }),
+  );
+  await assert.rejects(
+    runAnalysis(enginePath, { ...base, policy: 'RandomRotaton(10)' }),
+    failure(/RandomRotaton/, 'policy', { policy: 'unknown-transform', span: { start: 0, end: 13 } }),
+  );
+  await assert.rejects(runAnalysis(enginePath, { ...base, monteCarloSamples: 2_000_000 }), failure(/at most 1,000,000/, 'request'));
   assert.equal(liveEngineCount(), 0);
   assert.deepEqual(enginePids(), []);
 });

@@ -11,7 +11,7 @@ import { latticeSequence } from '../../../src/core/quadrature/latticeSequence';
 import { floatsToHalf, halfToFloats } from '../../../src/model/float16';
 import { analyze } from '../../../src/engine/analysis/analyze';
 import { loadInputImage } from '../../../src/engine/analysis/inputImage';
-import type { AnalyzeParams } from '../../../src/engine/protocol';
+import type { AnalyzeParams } from '../../../src/engine/contract/requests';
 import type { SaliencyReport } from '../../../src/engine/contract/report';
 import { defaults } from '../../../src/cli/args';
 import { FIXTURES, fixturesMissing } from '../model/fixtures';

@@ -13,7 +13,7 @@ import { analyze } from '../../../src/engine/analysis/analyze';
 import { evaluatedOutcomes, lossConvergence } from '../../../src/engine/analysis/convergence';
 import { loadInputImage } from '../../../src/engine/analysis/inputImage';
 import type { ModelMomentsReport, SaliencyReport } from '../../../src/engine/contract/report';
-import type { AnalyzeParams } from '../../../src/engine/protocol';
+import type { AnalyzeParams } from '../../../src/engine/contract/requests';
 import { loadModel } from '../../../src/model/load';
 import { planPreprocessing } from '../../../src/model/preprocess';
 import { ModelRunner } from '../../../src/model/runner';

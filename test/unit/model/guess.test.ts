@@ -6,7 +6,7 @@ import { imageToPng } from '../../../src/core/io/encode';
 import { defaults } from '../../../src/cli/args';
 import { analyze } from '../../../src/engine/analysis/analyze';
 import { openModel } from '../../../src/engine/analysis/openModel';
-import type { PreprocessParams } from '../../../src/engine/protocol';
+import type { PreprocessParams } from '../../../src/engine/contract/requests';
 import type { Dim } from '../../../src/model/onnx/graph';
 import type { ModelProto } from '../../../src/model/onnx/types';
 import { randomImage } from '../core/moments/bruteForce';

@@ -3,7 +3,7 @@
 // JSON schema reports it). No vscode, no file system.
 // jsonc-parser's UMD entry (package.json "main") defeats esbuild's bundling; its ES module build bundles cleanly.
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser/lib/esm/main.js';
-import type { PreprocessParams } from '../../../engine/protocol';
+import type { PreprocessParams } from '../../../engine/contract/requests';
 import type { SourceSpan } from '../../../core/policy/types';
 
 export const POLICY_FILE_SUFFIX = '.auglens.json';

@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import { parsePolicy } from '../../../../src/core/policy';
 import { panelAnalyzeParams } from '../../../../src/extension/panel/panelAnalyzeParams';
 import { defaultPolicy } from '../../../../src/extension/panel/defaultPolicy';
-import { actionsForEngineError } from '../../../../src/extension/panel/engineErrorActions';
 import { isPathInside } from '../../../../src/extension/common/pathCheck';
 import { renderReportHtml } from '../../../../src/extension/report/reportHtml';
 import type { AnalysisSettings } from '../../../../src/extension/common/settings';
@@ -71,13 +70,6 @@ test('the default policy parses and fits the model input', () => {
     assert.doesNotThrow(() => parsePolicy(text), text);
     if (summary.channels === 3 && summary.inputSize) assert.match(text, new RegExp(`RandomCrop\\(\\(?${summary.inputSize[0]}`));
   }
-});
-
-test('engine errors map to the actions that fix them', () => {
-  assert.deepEqual(actionsForEngineError('/w/x.png: not a PNG or JPEG file'), ['pickImages', 'showLog']);
-  assert.deepEqual(actionsForEngineError('required crop size 64x64 is larger than the input image 28x28'), ['editPolicy', 'showLog']);
-  assert.deepEqual(actionsForEngineError('engine process ended unexpectedly (SIGSEGV)'), ['openSettings', 'showLog']);
-  assert.deepEqual(actionsForEngineError('/m.onnx: the model has 2 inputs'), ['showLog']);
 });
 
 test('path containment resolves . and .. and needs a strict prefix at a separator', () => {
