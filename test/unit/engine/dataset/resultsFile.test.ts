@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { formatDatasetSummary } from '../../../../src/engine/dataset/datasetSummary';
 import { MergeError, mergeResults } from '../../../../src/engine/dataset/mergeResults';
 import type { DatasetRecord } from '../../../../src/engine/contract/datasetRecord';
 import { ResultsFormatError, ResultsWriter, scanResults } from '../../../../src/engine/dataset/resultsFile';
@@ -76,6 +77,7 @@ test('merge: shards combined, a retried failure superseded, missing shards recor
   assert.deepEqual(merged.report.images, { analysed: 3, failed: 0 });
   assert.equal(merged.report.aggregate!.expectedLoss.mean, 2);
   assert.deepEqual((await records(out)).paths, ['image dog/1.png', 'image cat/1.png', 'image cat/2.png']);
+  assert.match(formatDatasetSummary(merged.report), /merged from shards 0, 2 of 3\n.*WARNING: shards 1 of 3 are missing/);
 
   const other = shardFolder('s1-other', 1, [], { settings: { ...header().settings, tolerance: 0.05 } });
   await assert.rejects(mergeResults([a, other], join(dir, 'm1.jsonl')), (e: Error) => e instanceof MergeError && /different runs: the settings/.test(e.message));
