@@ -2,6 +2,7 @@
 // (package.json `contributes.configuration`, held to it by test/unit/shared/singleSource.test.ts) and the engine's
 // check of an analyze request all follow.
 import { MAX_IMAGE_PIXELS } from '../core/io/limits';
+import { DEFAULT_MAX_DRAWS } from '../core/moments/defaultMaxDraws';
 
 export interface ParameterRange {
   readonly default: number;
@@ -21,7 +22,7 @@ export const ANALYSIS_LIMITS = {
   topK: { default: 8, min: 0, max: 64, integer: true },
   forwardBudget: { default: 4096, min: 16, max: 10_000_000, integer: true },
   /** Draws of the randomized rule for image moments without an exact route. */
-  maxDraws: { default: 16_384, min: 16, max: 1 << 23, integer: true },
+  maxDraws: { default: DEFAULT_MAX_DRAWS, min: 16, max: 1 << 23, integer: true },
   monteCarloSamples: { default: 1000, min: 0, max: MAX_MONTE_CARLO_DRAWS, integer: true },
   /** Any 32-bit integer (the generator reads it modulo 2^32). */
   seed: { default: 0, min: -(2 ** 31), max: 2 ** 31 - 1, integer: true },

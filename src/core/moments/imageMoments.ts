@@ -4,7 +4,6 @@ import type { Step } from '../augment/step';
 import type { Image } from '../image';
 import type { MatrixProduct } from '../linalg/matrixProduct';
 import type { TransformSpec } from '../policy/types';
-import { ANALYSIS_LIMITS } from '../../shared/analysisLimits';
 import { covarianceEigen, DEFAULT_GRAM_LIMIT, matrixFreeCost, type CovarianceEigen } from './covarianceEigen';
 import { outcomeGramCost } from './gram';
 import { sigmaPoints } from './sigmaPoints';
@@ -15,6 +14,7 @@ import { flipPairedDrawer, pairedFlipIndex } from './flipPairing';
 import { randomizedContinuous } from './randomizedContinuous';
 import { pixelMoments, type PixelMoments } from './pixelMoments';
 import { samplesForMeanImage } from './sampleSize';
+import { DEFAULT_MAX_DRAWS } from './defaultMaxDraws';
 import { FIRST_POINTS, REPLICATES } from './randomizedMoments';
 
 export interface ImageMomentsOptions {
@@ -25,7 +25,7 @@ export interface ImageMomentsOptions {
   readonly gramLimit?: number;
   /** Policies with continuous parameters: level of the shared outcome set (default 0; refined once for errors). */
   readonly quadratureLevel?: number;
-  /** Without an exact per-pixel route: most draws of the randomized lattice rule (default 16,384). */
+  /** Without an exact per-pixel route: most draws of the randomized lattice rule (default DEFAULT_MAX_DRAWS). */
   readonly maxDraws?: number;
   readonly seed?: number;
   readonly onProgress?: (fraction: number, message: string) => void;
@@ -179,7 +179,7 @@ function continuousOptions(img: Image, opts: ImageMomentsOptions): ContinuousOpt
   return {
     topK: opts.topK,
     level: opts.quadratureLevel ?? 0,
-    randomized: { tolerance: opts.tolerance, replicates: REPLICATES, firstPoints: FIRST_POINTS, maxDraws: opts.maxDraws ?? ANALYSIS_LIMITS.maxDraws.default, seed: opts.seed ?? 0 },
+    randomized: { tolerance: opts.tolerance, replicates: REPLICATES, firstPoints: FIRST_POINTS, maxDraws: opts.maxDraws ?? DEFAULT_MAX_DRAWS, seed: opts.seed ?? 0 },
     onProgress: opts.onProgress,
     product: opts.product,
     eigenOutcomes: Math.min(CONTINUOUS_EIGEN_MAX_OUTCOMES, Math.floor(Math.sqrt((2 * (opts.product ? PRODUCT_EIGEN_OPERATIONS : CONTINUOUS_EIGEN_OPERATIONS)) / (img.channels * img.height * img.width)))),

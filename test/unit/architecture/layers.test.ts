@@ -9,7 +9,7 @@ import { cycles, importsOf, layerOf, sourceFiles, type ImportEdge } from './impo
  * engine types; src/shared is compiled into the webview as well and is held to the webview's rules.
  */
 const FORBIDDEN: Readonly<Record<string, readonly string[]>> = {
-  'src/core': ['vscode', 'onnxruntime-node', 'src/model', 'src/engine', 'src/extension', 'src/cli'],
+  'src/core': ['vscode', 'onnxruntime-node', 'src/model', 'src/engine', 'src/extension', 'src/cli', 'src/shared'],
   'src/model': ['vscode', 'src/engine', 'src/extension', 'src/cli'],
   'src/engine': ['vscode', 'src/extension', 'src/cli'],
   'src/cli': ['vscode', 'src/extension'],
@@ -25,6 +25,17 @@ function forbiddenBy(edge: ImportEdge): string | undefined {
   return (FORBIDDEN[layerOf(edge.from)] ?? []).find((rule) =>
     rule === 'node:*' ? !edge.internal && edge.to.startsWith('node:') : rule === target);
 }
+
+/**
+ * Outside src/engine, code reaches the engine through its contract (contract/: the request, report and record types,
+ * the error codes), the client that runs the engine process (client.ts), and the libraries that read and write report
+ * folders and dataset runs in the host's own process (report/, dataset/). The analysis, the wire protocol and the
+ * engine process's own files stay inside.
+ */
+const ENGINE_SURFACE: readonly RegExp[] = [/^src\/engine\/contract\//, /^src\/engine\/client\.ts$/, /^src\/engine\/report\//, /^src\/engine\/dataset\//];
+
+const reachesEngineInternals = (edge: ImportEdge): boolean =>
+  edge.internal && layerOf(edge.to) === 'src/engine' && layerOf(edge.from) !== 'src/engine' && !ENGINE_SURFACE.some((r) => r.test(edge.to));
 
 const show = (e: ImportEdge): string => `${e.from}:${e.line} imports ${e.to}${e.typeOnly ? ' (type only)' : ''}`;
 const showCycle = (path: readonly string[]): string => path.join(' -> ');
@@ -42,8 +53,17 @@ test('no layer imports what it must not', () => {
   assert.deepEqual(violations, [], `layer violations:\n${violations.join('\n')}`);
 });
 
+test('outside the engine, nothing imports its internals', () => {
+  const violations = edges.filter(reachesEngineInternals).map(show);
+  assert.deepEqual(violations, [], `imports of engine internals:\n${violations.join('\n')}`);
+});
+
 test('the checks catch a forbidden import and report a cycle as a path', () => {
   const edge = (from: string, to: string, typeOnly = false): ImportEdge => ({ from, to, internal: to.includes('/'), typeOnly, line: 1 });
+  assert.ok(reachesEngineInternals(edge('src/extension/a.ts', 'src/engine/analysis/b.ts', true)));
+  assert.ok(reachesEngineInternals(edge('src/cli/a.ts', 'src/engine/protocol.ts')));
+  assert.ok(!reachesEngineInternals(edge('src/cli/a.ts', 'src/engine/contract/report.ts')));
+  assert.ok(!reachesEngineInternals(edge('src/engine/job.ts', 'src/engine/analysis/analyze.ts')));
   assert.equal(forbiddenBy(edge('src/core/a.ts', 'src/model/b.ts', true)), 'src/model');
   assert.equal(forbiddenBy(edge('webview/a.ts', 'node:fs')), 'node:*');
   assert.equal(forbiddenBy(edge('src/extension/a.ts', 'vscode')), undefined);
