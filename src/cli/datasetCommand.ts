@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { runDataset } from '../engine/client';
 import { classLabels, LabelsError, readLabelsFile } from '../engine/dataset/classLabels';
 import { DatasetFolder } from '../engine/dataset/datasetFolder';
@@ -59,6 +59,10 @@ export async function runDatasetCommand(cmd: CliCommand, options: DatasetOptions
   let folder: DatasetFolder | undefined;
   if (cmd.out !== undefined) {
     if (cmd.out.trim() === '') throw new UsageError('--out is empty: give the folder to write the dataset run into');
+    const relativeOut = relative(root, resolve(cmd.out));
+    if (!relativeOut.startsWith('..') && !isAbsolute(relativeOut)) {
+      throw new UsageError(`--out ${cmd.out} is inside the dataset folder ${root}: it would become a class folder; write the run elsewhere`);
+    }
     try {
       folder = await DatasetFolder.open(resolve(cmd.out), options.resume, rows);
     } catch (e) {
