@@ -133,7 +133,8 @@ export function parseEngineMessage(msg: unknown): EngineToHost {
       if (isNumber(msg.id) && isObject(msg.run) && isObject(msg.run.policy) && isObject(msg.run.settings)) return msg as unknown as EngineToHost;
       break;
     case 'record':
-      if (isNumber(msg.id) && isNumber(msg.index) && isObject(msg.record) && isImageKey(msg.record) && (msg.record.kind === 'image' || msg.record.kind === 'error')) {
+      if (isNumber(msg.id) && isNumber(msg.index) && isObject(msg.record) && isImageKey(msg.record) &&
+        (msg.record.kind === 'image' || (msg.record.kind === 'error' && optional(msg.record.code, isEngineErrorCode)))) {
         return msg as unknown as EngineToHost;
       }
       break;

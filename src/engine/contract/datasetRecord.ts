@@ -1,3 +1,4 @@
+import type { EngineErrorCode } from './engineErrors';
 import type { ImageReport, Report } from './report';
 
 /**
@@ -64,6 +65,8 @@ export interface ImageRecord extends ImageKey {
 /** An image that could not be analysed (unreadable, wrong size, NaN outputs, ...): the run goes on. */
 export interface ImageFailure extends ImageKey {
   readonly kind: 'error';
+  /** Why, as the engine's error code (absent in files written before codes). */
+  readonly code?: EngineErrorCode;
   readonly message: string;
 }
 

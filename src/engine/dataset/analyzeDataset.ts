@@ -6,6 +6,7 @@ import { loadInputImage } from '../analysis/inputImage';
 import { openModel } from '../analysis/openModel';
 import type { DatasetParams, EngineStage } from '../contract/requests';
 import type { DatasetRecord, RunDescription } from '../contract/datasetRecord';
+import { engineFailure } from '../engineFailure';
 
 export interface DatasetHooks {
   progress(stage: EngineStage, fraction: number, message: string): void;
@@ -40,7 +41,8 @@ export async function analyzeDataset(params: DatasetParams, hooks: DatasetHooks)
         const { report } = await analyzeImage(path, img, policy, imageParams, model, product, sub, () => undefined);
         record = { kind: 'image', ...key, report };
       } catch (e) {
-        record = { kind: 'error', ...key, message: e instanceof Error ? e.message : String(e) };
+        const { code, message } = engineFailure(e);
+        record = { kind: 'error', ...key, code, message };
       }
       hooks.record(index, record);
     }
