@@ -147,7 +147,7 @@ test('--resume after a SIGKILL mid-run analyses only what is missing and gives t
   assert.equal(new Set(paths).size, paths.length, 'no image analysed twice');
 });
 
-test('usage errors: a dataset run needs analyze; --label, --resume without --out, a class without a label and --labels on a plain folder are refused', () => {
+test('usage errors: a dataset run needs analyze; --label, --resume without --out, a class without a label and --labels on a plain folder are refused, and so is --out inside the dataset', () => {
   const moments = runCli(cli, ['moments', '--image', folder, '--policy', 'RandomHorizontalFlip()']);
   assert.equal(moments.code, 2);
   assert.match(moments.stderr, /holds class folders, so it asks for a dataset run, which needs a model/);
@@ -162,6 +162,9 @@ test('usage errors: a dataset run needs analyze; --label, --resume without --out
   const missing = runCli(cli, analyze('--labels', labels));
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /1 class folder has no entry in the labels file: dog/);
+  const inside = runCli(cli, analyze('--out', join(folder, 'runs')));
+  assert.equal(inside.code, 2);
+  assert.match(inside.stderr, /is inside the dataset folder .*: it would become a class folder/);
   const plain = join(dir, 'plain');
   mkdirSync(plain);
   writeFileSync(join(plain, 'a.png'), imageToPng(randomImage(3, 12, 12, 1)));
