@@ -1,12 +1,15 @@
 import type { Image } from '../../core/image';
+import { crossEntropy } from '../../core/outputs/classifier';
 import type { LoadedModel } from '../modelInfo';
 import { preprocess, type PreprocessPlan } from '../preprocess';
+import { FusedParameterGradient } from './fusedParameterGradient';
 import { GraphGradient } from './graphGradient';
 import { objective } from './objective';
 import type { Parameter } from './parameters';
 import { supportsGradient } from './path';
 import { isQuantized } from './quantized/floatTwin';
 import { selfContained } from './selfContained';
+import { probeShapes } from './shapes';
 import { GradientUnsupportedError } from './unsupported';
 
 /** The loss at one image and its gradient with respect to every parameter. */
@@ -26,8 +29,9 @@ export interface ParameterGradientModel {
 
 /**
  * dLoss/dParameter for the model's float initializers (parameters.ts), from the gradient graph built with its
- * parameter outputs, one image per run. Quantized models are refused: their float twin's dequantized weights are
- * not the integers training would update.
+ * parameter outputs, one image per run: forward and backward in one model where the forward graph reads the same at
+ * the backward opset (fusedParameterGradient.ts), else in two sessions (GraphGradient). Quantized models are refused:
+ * their float twin's dequantized weights are not the integers training would update.
  */
 export async function buildParameterGradientModel(
   loaded: LoadedModel,
@@ -42,30 +46,34 @@ export async function buildParameterGradientModel(
   if (!support.ok) throw new GradientUnsupportedError(support.unsupported);
   const { layout, channels, height, width } = plan.target;
   const batch = loaded.dynamicBatch ? 1 : loaded.fixedBatch;
-  const graph = await GraphGradient.create(proto, {
-    inputName: loaded.input.name,
-    outputName: loaded.output.name,
-    inputDtype: loaded.input.dtype,
-    inputDims: layout === 'NCHW' ? [batch, channels, height, width] : [batch, height, width, channels],
-    dynamicBatch: loaded.dynamicBatch,
-    threads: options.threads,
-    parameters: true,
-  });
-  if (graph.parameters.length === 0) {
-    await graph.release();
+  const inputDims = layout === 'NCHW' ? [batch, channels, height, width] : [batch, height, width, channels];
+  const input = { name: loaded.input.name, dtype: loaded.input.dtype, dims: inputDims, dynamicBatch: loaded.dynamicBatch };
+  const probe = await probeShapes(proto, input, options.threads);
+  const common = { inputName: loaded.input.name, outputName: loaded.output.name, inputDtype: loaded.input.dtype, inputDims, probe, threads: options.threads };
+  const fused = batch === 1 ? await FusedParameterGradient.create(proto, { ...common, outputKind: loaded.outputKind }) : null;
+  const graph = fused ? null : await GraphGradient.create(proto, { ...common, dynamicBatch: loaded.dynamicBatch, parameters: true });
+  const parameters = fused?.parameters ?? graph!.parameters;
+  const release = () => (fused ? fused.release() : graph!.release());
+  if (parameters.length === 0) {
+    await release();
     throw new Error('the model has no float initializers the gradient reaches (no parameters to differentiate)');
   }
   return {
-    parameters: graph.parameters,
+    parameters,
     evaluate: async (image, target) => {
+      const values = preprocess(image, plan);
+      if (fused) {
+        const { output, gradients } = await fused.evaluate(values, target);
+        return { loss: crossEntropy(output, loaded.outputKind, target), output, gradients };
+      }
       let loss = 0;
-      const { output, gradients } = await graph.parameterVjp(preprocess(image, plan), (row) => {
+      const { output, gradients } = await graph!.parameterVjp(values, (row) => {
         const o = objective(row, loaded.outputKind, 'loss', target);
         loss = o.value;
         return o.cotangent;
       });
       return { loss, output, gradients };
     },
-    release: () => graph.release(),
+    release,
   };
 }
