@@ -1,8 +1,9 @@
 // A throwaway workspace with two .onnx files: the shared MNIST fixture when it is beside the repository, and a
 // placeholder (bytes only; enough for everything that does not run a model); and, when the fixtures are there,
-// sample images under images/.
+// sample images under images/, and the CIFAR model with an ImageFolder of 32x32 crops under dataset/.
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type GeneratedDataset, writeDatasetFolder } from './datasetFolder';
 import { SHARED_IMAGES_DIR, SHARED_MODELS_DIR } from './paths';
 
 export interface TestWorkspace {
@@ -11,7 +12,11 @@ export interface TestWorkspace {
   models: string[];
   /** Workspace-relative paths of the sample images (empty without the shared fixtures). */
   images: string[];
+  /** The dataset tests' model (file name) and ImageFolder; null without the shared fixtures. */
+  dataset: (GeneratedDataset & { model: string }) | null;
 }
+
+const DATASET_MODEL = 'cifar10-tutorial.onnx';
 
 /** Fixture images the panel tests analyse. */
 const SAMPLE_IMAGES = ['mnist_28.png', 'kitten_224.png'];
@@ -36,5 +41,11 @@ export function createTestWorkspace(folder: string): TestWorkspace {
   const images = SAMPLE_IMAGES.filter((name) => existsSync(join(SHARED_IMAGES_DIR, name)));
   if (images.length > 0) mkdirSync(join(folder, 'images'));
   for (const name of images) copyFileSync(join(SHARED_IMAGES_DIR, name), join(folder, 'images', name));
-  return { folder, models: models.sort(), images: images.map((name) => `images/${name}`) };
+  const cifar = join(SHARED_MODELS_DIR, DATASET_MODEL);
+  let dataset: TestWorkspace['dataset'] = null;
+  if (existsSync(cifar) && existsSync(join(SHARED_IMAGES_DIR, 'astronaut.png'))) {
+    copyFileSync(cifar, join(folder, DATASET_MODEL));
+    dataset = { ...writeDatasetFolder(folder, SHARED_IMAGES_DIR), model: DATASET_MODEL };
+  }
+  return { folder, models: models.sort(), images: images.map((name) => `images/${name}`), dataset };
 }

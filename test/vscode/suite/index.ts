@@ -6,7 +6,9 @@ import Mocha from 'mocha';
 import { ResultReporter } from './resultReporter';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', timeout: 30_000, reporter: ResultReporter });
+  // AUGLENS_VSCODE_GREP runs only the tests whose titles match it (e.g. one suite while working on it).
+  const grep = process.env.AUGLENS_VSCODE_GREP;
+  const mocha = new Mocha({ ui: 'tdd', timeout: 30_000, reporter: ResultReporter, ...(grep && { grep }) });
   // extension.test.js checks the extension before its activation, so it runs first; the other files follow by name.
   const first = (f: string) => (f === 'extension.test.js' ? 0 : 1);
   const files = readdirSync(__dirname).filter((f) => f.endsWith('.test.js'));

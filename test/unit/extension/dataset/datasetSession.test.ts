@@ -114,7 +114,8 @@ test('running again continues results.jsonl: finished images are skipped, only t
   const after = lines();
   assert.equal(after.length, before.length + 1);
   assert.deepEqual(after.slice(0, before.length), before);
-  assert.equal(after.at(-1)!.kind === 'error' && after.at(-1)!.path, 'dog/broken.png');
+  const last = after.at(-1) as DatasetRecord;
+  assert.deepEqual([last.kind, last.path], ['error', 'dog/broken.png']);
   assert.equal(session.sortedRows().length, 2 * PER_CLASS + 1);
 });
 
