@@ -1,4 +1,5 @@
 import type { Mixture, Shape, WindowFamily } from '../augment/mixture';
+import { commonCore, coreCorrelation, frameWindowSums, type Rect } from './gramCore';
 
 /**
  * Inner products <y_i, y_j> between all outcomes, as a dense symmetric matrix (row-major, n x n).
@@ -118,6 +119,14 @@ function familyBlock(
   shape: Shape,
   symmetric: boolean,
 ): void {
+  const put = (i: number, j: number, v: number) => {
+    gram[(rowStart + i) * n + colStart + j] = v;
+    gram[(colStart + j) * n + rowStart + i] = v;
+    if (symmetric) {
+      gram[(rowStart + j) * n + colStart + i] = v;
+      gram[(colStart + i) * n + rowStart + j] = v;
+    }
+  };
   const groups = new Map<number, number[]>();
   const { dy: fy, dx: fx } = f.offsets;
   const { dy: gy, dx: gx } = g.offsets;
@@ -130,6 +139,8 @@ function familyBlock(
     }
   }
   const scratch = new Float64Array((f.base.height + 1) * (f.base.width + 1));
+  const core = coreWorthIt(f, shape);
+  const coreSums = core ? coreCorrelation(f.base, g.base, core) : null;
   for (const pairs of groups.values()) {
     const ddy = gy[pairs[1]] - fy[pairs[0]];
     const ddx = gx[pairs[1]] - fx[pairs[0]];
@@ -140,6 +151,20 @@ function familyBlock(
       x0 = Math.min(x0, fx[pairs[p]]);
       x1 = Math.max(x1, fx[pairs[p]] + shape.width);
     }
+    if (core && coreSums) {
+      const count = pairs.length / 2;
+      const tops = new Int32Array(count);
+      const lefts = new Int32Array(count);
+      for (let p = 0; p < count; p++) {
+        tops[p] = fy[pairs[2 * p]];
+        lefts[p] = fx[pairs[2 * p]];
+      }
+      const frame = new Float64Array(count);
+      frameWindowSums(fc, gc, { dy: ddy, dx: ddx }, { y0, y1, x0, x1 }, core, { tops, lefts }, shape, frame);
+      const inCore = coreSums.at(ddy, ddx);
+      for (let p = 0; p < count; p++) put(pairs[2 * p], pairs[2 * p + 1], inCore + frame[p]);
+      continue;
+    }
     const sums = productPrefixSums(scratch, fc, gc, ddy, ddx, y0, y1, x0, x1);
     const stride = x1 - x0 + 1;
     for (let p = 0; p < pairs.length; p += 2) {
@@ -149,16 +174,18 @@ function familyBlock(
       const left = fx[i] - x0;
       const bottom = top + shape.height;
       const right = left + shape.width;
-      const v =
-        sums[bottom * stride + right] - sums[top * stride + right] - sums[bottom * stride + left] + sums[top * stride + left];
-      gram[(rowStart + i) * n + colStart + j] = v;
-      gram[(colStart + j) * n + rowStart + i] = v;
-      if (symmetric) {
-        gram[(rowStart + j) * n + colStart + i] = v;
-        gram[(colStart + i) * n + rowStart + j] = v;
-      }
+      put(i, j, sums[bottom * stride + right] - sums[top * stride + right] - sums[bottom * stride + left] + sums[top * stride + left]);
     }
   }
+}
+
+/**
+ * The family's common core when leaving it to one transform pays: when it is at least half of every window (wide
+ * windows, thin margins), so the prefix sums only visit the frame around it.
+ */
+function coreWorthIt(f: WindowFamily, shape: Shape): Rect | null {
+  const core = commonCore(f.offsets, shape);
+  return core && (core.y1 - core.y0) * (core.x1 - core.x0) >= 0.5 * shape.height * shape.width ? core : null;
 }
 
 /** 2-D prefix sums S[y][x] = sum_{y' < y, x' < x} sum_c f[c, y0 + y', x0 + x'] * g[c, y0 + y' + dy, x0 + x' + dx]. */
