@@ -2,13 +2,12 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { runDataset } from '../engine/client';
 import { classLabels, LabelsError, readLabelsFile } from '../engine/dataset/classLabels';
 import { DatasetFolder } from '../engine/dataset/datasetFolder';
-import { DATASET_REPORT_FILE, datasetReport } from '../engine/dataset/datasetReport';
+import { datasetReport } from '../engine/dataset/datasetReport';
 import { DatasetRows } from '../engine/dataset/datasetRows';
 import { formatDatasetSummary } from '../engine/dataset/datasetSummary';
 import { fileSha256 } from '../engine/dataset/fileDigest';
 import { DatasetListingError, listDataset } from '../engine/dataset/imageFolder';
 import type { ImageKey, RunHeader, RunOptions } from '../engine/contract/datasetRecord';
-import { RESULTS_FILE } from '../engine/dataset/resultsFile';
 import { makeHeader } from '../engine/dataset/runHeader';
 import { shardOf } from '../engine/dataset/shard';
 import type { AnalyzeParams, DatasetParams } from '../engine/contract/requests';
@@ -17,6 +16,7 @@ import type { CliCommand } from './args';
 import type { DatasetOptions } from './datasetArgs';
 import { datasetProgress } from './datasetProgress';
 import { UsageError } from './usageError';
+import { DATASET_REPORT_FILE, RESULTS_FILE } from '../engine/contract/reportFiles';
 
 /** The dataset's images in this shard, each with its class and label, and the run's class table. */
 function datasetImages(options: DatasetOptions, root: string) {

@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DATASET_REPORT_FILE } from '../engine/dataset/datasetReport';
 import { formatDatasetSummary } from '../engine/dataset/datasetSummary';
 import { mergeResults, resultsPath } from '../engine/dataset/mergeResults';
-import { RESULTS_FILE } from '../engine/dataset/resultsFile';
 import { OutputError } from '../engine/report/fsErrors';
 import { ReportFolder } from '../engine/report/reportFolder';
 import { UsageError } from './usageError';
+import { DATASET_REPORT_FILE, RESULTS_FILE } from '../engine/contract/reportFiles';
 
 export const MERGE_USAGE = `usage: auglens merge DIR... --out OUT [--json]
 

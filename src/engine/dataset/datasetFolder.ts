@@ -3,11 +3,12 @@ import { lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { takeLock, type FolderLock } from '../report/folderLock';
 import { describeFsError, OutputError } from '../report/fsErrors';
-import { DATASET_REPORT_FILE, type DatasetReport } from './datasetReport';
+import type { DatasetReport } from './datasetReport';
 import type { DatasetRows } from './datasetRows';
 import type { DatasetRecord, RunHeader } from '../contract/datasetRecord';
-import { RESULTS_FILE, ResultsWriter, scanResults, type ResultsScan } from './resultsFile';
+import { ResultsWriter, scanResults, type ResultsScan } from './resultsFile';
 import { headerMismatch } from './runHeader';
+import { DATASET_REPORT_FILE, RESULTS_FILE } from '../contract/reportFiles';
 
 /**
  * The output folder of a dataset run. Unlike a report folder (written whole, then swapped in), results.jsonl grows in

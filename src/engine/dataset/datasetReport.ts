@@ -7,8 +7,6 @@ import type { RunHeader } from '../contract/datasetRecord';
 /** dataset.json (schemas/dataset.schema.json): versioned so that readers can check what they parse. Bump on any breaking change. */
 export const DATASET_REPORT_VERSION = 1;
 
-export const DATASET_REPORT_FILE = 'dataset.json';
-
 /** How many images each "worst" list names. */
 const WORST_COUNT = 10;
 

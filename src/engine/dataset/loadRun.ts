@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { RESULTS_FILE, scanResults } from './resultsFile';
+import { scanResults } from './resultsFile';
 import { collectRun, headerInfo, recordEntry, reportRun, RunFormatError, type RunEntry, type RunImages } from './runImages';
+import { REPORT_FILE, RESULTS_FILE } from '../contract/reportFiles';
 
 /** report.json is read whole: refuse one larger than this (a dataset run writes results.jsonl, read line by line). */
 const MAX_REPORT_BYTES = 512 * 1024 * 1024;
@@ -46,7 +47,7 @@ export async function loadRun(path: string): Promise<LoadedRun> {
   if (stat.isDirectory()) {
     const results = join(path, RESULTS_FILE);
     if (isFile(results)) return readResults(results);
-    const report = join(path, 'report.json');
+    const report = join(path, REPORT_FILE);
     if (isFile(report)) return readReport(report);
     throw new RunFormatError(`${path}: holds neither results.jsonl nor report.json`);
   }

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { datasetReport, type DatasetReport } from './datasetReport';
 import { DatasetRows } from './datasetRows';
 import type { RunHeader } from '../contract/datasetRecord';
-import { RESULTS_FILE, ResultsWriter, scanResults } from './resultsFile';
+import { ResultsWriter, scanResults } from './resultsFile';
 import { headerMismatch } from './runHeader';
+import { RESULTS_FILE } from '../contract/reportFiles';
 
 /** Shards that cannot be merged (different runs, an image in two of them, a shard given twice), in words. */
 export class MergeError extends Error {}

@@ -2,8 +2,6 @@ import { closeSync, constants, createReadStream, fdatasyncSync, ftruncateSync, o
 import { describeFsError } from '../report/fsErrors';
 import { DATASET_RECORD_VERSION, type DatasetRecord, type RunHeader } from '../contract/datasetRecord';
 
-export const RESULTS_FILE = 'results.jsonl';
-
 /** A results.jsonl that is not one, with the line and the reason. */
 export class ResultsFormatError extends Error {}
 

@@ -5,6 +5,7 @@ import { renderHeatmap, renderImage } from '../../core/render/heatmap';
 import type { RgbaImage } from '../../core/render/canvas';
 import { formatCompact } from '../../core/render/ticks';
 import type { AnalysisResult, ImageArrays } from '../contract/report';
+import { REPORT_FILE } from '../contract/reportFiles';
 
 /** One file of a report folder; `data` renders it when it is about to be written, so a cancel stops the rendering too. */
 export interface ReportEntry {
@@ -15,7 +16,7 @@ export interface ReportEntry {
 
 /** report.json, the arrays as float32 .npy and the PNG heatmaps of one analysis, each under `folder` ('' or 'sub/'). */
 export function reportEntries(result: AnalysisResult, folder = ''): ReportEntry[] {
-  const entries: ReportEntry[] = [{ name: `${folder}report.json`, data: () => JSON.stringify(result.report, null, 2) + '\n' }];
+  const entries: ReportEntry[] = [{ name: folder + REPORT_FILE, data: () => JSON.stringify(result.report, null, 2) + '\n' }];
   const put = (name: string, data: () => string | Uint8Array) => entries.push({ name: folder + name, data });
   result.arrays.forEach((a, i) => {
     const prefix = result.arrays.length > 1 ? `image${i}_` : '';

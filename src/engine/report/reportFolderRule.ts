@@ -1,9 +1,10 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeFsError, OutputError } from './fsErrors';
+import { DATASET_REPORT_FILE, REPORT_FILE } from '../contract/reportFiles';
 
 /** Names of the files AugLens writes into a report folder (CLI reports, the example's inputs, dataset runs and merges). */
-const REPORT_FILE =
+const WRITTEN_NAME =
   /^(report\.json|report\.html|results\.jsonl|dataset\.json|example\.png|example-model\.onnx|(image\d+_)?((mean|variance|eigenvectors|saliency|saliency_mean|saliency_times_std)\.npy|(mean|variance|saliency|saliency_times_std|eigen_\d+)\.png))$/;
 
 /** A report.json larger than this is not read (ours hold a few MB for hundreds of images). */
@@ -24,7 +25,7 @@ export async function checkReplaceable(dir: string): Promise<void> {
   for (const name of names) {
     const st = await lstat(join(dir, name));
     if (st.isSymbolicLink()) links.push(name);
-    else if (!st.isFile() || !REPORT_FILE.test(name)) foreign.push(name);
+    else if (!st.isFile() || !WRITTEN_NAME.test(name)) foreign.push(name);
   }
   if (links.length) {
     throw new OutputError(`${dir} holds symbolic links (${listed(links)}); AugLens does not write through links and leaves them alone: choose a new folder`);
@@ -34,7 +35,7 @@ export async function checkReplaceable(dir: string): Promise<void> {
       `${dir} holds files AugLens did not write (${listed(foreign)}); AugLens replaces only an empty folder or an earlier AugLens report: choose a new folder`,
     );
   }
-  const marker = names.includes('report.json') ? 'report.json' : names.includes('dataset.json') ? 'dataset.json' : undefined;
+  const marker = names.includes(REPORT_FILE) ? REPORT_FILE : names.includes(DATASET_REPORT_FILE) ? DATASET_REPORT_FILE : undefined;
   const st = marker ? await lstat(join(dir, marker)) : undefined;
   if (!marker || !st || st.size > MAX_REPORT_BYTES || !isReport(await readFile(join(dir, marker), 'utf8'))) {
     throw new OutputError(`${dir} holds no AugLens report.json or dataset.json; AugLens replaces only an empty folder or an earlier AugLens report: choose a new folder`);

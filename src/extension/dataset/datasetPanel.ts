@@ -4,7 +4,6 @@
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DatasetRow } from '../../engine/dataset/datasetRows';
-import { RESULTS_FILE } from '../../engine/dataset/resultsFile';
 import {
   type DatasetRenderedMessage,
   type HostToDatasetMessage,
@@ -15,6 +14,7 @@ import { log } from '../common/log';
 import { panelResourceRoots, renderPanelHtml } from '../panel/panelHtml';
 import type { DatasetSession } from './datasetSession';
 import { classBars, rowViews } from './datasetViews';
+import { RESULTS_FILE } from '../../engine/contract/reportFiles';
 
 export const DATASET_VIEW_TYPE = 'auglens.datasetPanel';
 

@@ -7,14 +7,15 @@ import { runDataset } from '../../engine/client';
 import type { ImageKey, RunHeader, RunOptions } from '../../engine/contract/datasetRecord';
 import { classLabels } from '../../engine/dataset/classLabels';
 import { DatasetFolder } from '../../engine/dataset/datasetFolder';
-import { DATASET_REPORT_FILE, datasetReport, type DatasetReport } from '../../engine/dataset/datasetReport';
+import { datasetReport, type DatasetReport } from '../../engine/dataset/datasetReport';
 import { DatasetRows, type DatasetRow } from '../../engine/dataset/datasetRows';
 import { fileSha256 } from '../../engine/dataset/fileDigest';
 import { listDataset } from '../../engine/dataset/imageFolder';
-import { RESULTS_FILE, scanResults } from '../../engine/dataset/resultsFile';
+import { scanResults } from '../../engine/dataset/resultsFile';
 import { headerMismatch, makeHeader } from '../../engine/dataset/runHeader';
 import { WHOLE_DATASET } from '../../engine/dataset/shard';
 import type { AnalyzeParams, DatasetParams } from '../../engine/contract/requests';
+import { DATASET_REPORT_FILE, RESULTS_FILE } from '../../engine/contract/reportFiles';
 
 /** The folder holds the results of a different run (another model, policy or settings). */
 export class DifferentRunError extends Error {
