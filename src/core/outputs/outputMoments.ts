@@ -81,22 +81,6 @@ export function zForConfidence(confidence: number): number {
     (((((b[0] * s + b[1]) * s + b[2]) * s + b[3]) * s + b[4]) * s + 1);
 }
 
-/**
- * Two-sided Student-t quantile with nu degrees of freedom, by the Cornish-Fisher expansion in 1/nu around the normal
- * quantile (Abramowitz & Stegun 26.7.5; error below 1e-3 for nu >= 5 at 95%).
- */
-export function studentT(confidence: number, nu: number): number {
-  const z = zForConfidence(confidence);
-  const z2 = z * z;
-  return (
-    z +
-    (z * (z2 + 1)) / (4 * nu) +
-    (z * ((5 * z2 + 16) * z2 + 3)) / (96 * nu ** 2) +
-    (z * (((3 * z2 + 19) * z2 + 17) * z2 - 15)) / (384 * nu ** 3) +
-    (z * ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945)) / (92160 * nu ** 4)
-  );
-}
-
 /** Draws for relative tolerance eps on E[loss]: N = ceil((z Std / (eps |E|))^2). */
 export function samplesForLoss(expected: number, std: number, eps: number, z: number): number {
   if (std === 0) return 1;

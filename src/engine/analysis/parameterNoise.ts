@@ -1,5 +1,6 @@
 import type { Image } from '../../core/image';
-import { samplesForLoss, studentT, zForConfidence } from '../../core/outputs/outputMoments';
+import { samplesForLoss, zForConfidence } from '../../core/outputs/outputMoments';
+import { studentQuantile } from '../../core/outputs/studentQuantile';
 import type { Parameter } from '../../model/gradient';
 import type { Progress } from './forward';
 import { GradientMoments, groupDots, groupSquaredNorms, weightedQuantile } from './gradientMoments';
@@ -136,7 +137,7 @@ class ReplicateSums {
 
   halfWidths(mean: Float64Array, trace: number, confidence: number): NonNullable<ParametersReport['error']> {
     const R = this.count;
-    const t = studentT(confidence, R - 1);
+    const t = studentQuantile(confidence, R - 1);
     let meanSpread = 0;
     let meanNormSquared = 0;
     const replicateTraces = this.sums.map((s, r) => {

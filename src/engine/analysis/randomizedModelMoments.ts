@@ -6,7 +6,8 @@
 // still fit (a randomly shifted lattice's average is unbiased for any number of points, not only powers of two).
 import type { Image } from '../../core/image';
 import { argmax, crossEntropy } from '../../core/outputs/classifier';
-import { OutputMomentAccumulator, studentT, type CleanPrediction } from '../../core/outputs/outputMoments';
+import { OutputMomentAccumulator, type CleanPrediction } from '../../core/outputs/outputMoments';
+import { studentQuantile } from '../../core/outputs/studentQuantile';
 import { floorPow2 } from '../../core/quadrature/latticeSequence';
 import type { ForwardModel, Progress } from './forward';
 import type { ModelMomentsResult } from './modelMoments';
@@ -36,7 +37,7 @@ export async function randomizedModelMoments(
 ): Promise<ModelMomentsResult> {
   const { budget, confidence, tolerance } = settings;
   const R = replicates;
-  const t = studentT(confidence, R - 1);
+  const t = studentQuantile(confidence, R - 1);
   const acc = new OutputMomentAccumulator(clean);
   const sums = Array.from({ length: R }, () => ({ loss: 0, loss2: 0, flip: 0 }));
   const levels: QuadratureLevel[] = [];

@@ -1,5 +1,5 @@
 import { intervalWithin } from '../../core/outputs/outputMoments';
-import { studentQuantile } from './studentQuantile';
+import { studentQuantile } from '../../core/outputs/studentQuantile';
 
 /** A mean over images with the Student-t confidence interval of the population mean it estimates. */
 export interface MeanEstimate {

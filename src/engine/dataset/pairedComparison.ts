@@ -1,7 +1,7 @@
 import { intervalWithin } from '../../core/outputs/outputMoments';
 import type { RunImage, RunImages } from './runImages';
 import { NO_CLASS } from './gate';
-import { studentQuantile } from './studentQuantile';
+import { studentQuantile } from '../../core/outputs/studentQuantile';
 
 export const COMPARED_METRICS = ['expectedLoss', 'stdLoss', 'flipRate'] as const;
 export type ComparedMetric = (typeof COMPARED_METRICS)[number];
