@@ -10,6 +10,7 @@ import { installExtension, profileDirs, startCodeServer } from '../harness/codeS
 import { ARTIFACTS_DIR, extensionManifest, packagedVsixPath } from '../harness/paths';
 import { runningProcesses } from '../harness/processes';
 import { createTestWorkspace } from '../harness/workspace';
+import { datasetScenarios } from './datasetScenarios';
 import { diagnosticsScenarios } from './diagnosticsScenarios';
 import { panelScenarios } from './panelScenarios';
 import { READY_COMMAND, type ScenarioContext, ScenarioSkipped, scenarios } from './scenarios';
@@ -65,7 +66,10 @@ async function main(): Promise<{ passed: number; failed: number; skipped: number
         artifacts,
         screenshot: async (name) => void (await page.screenshot({ path: join(artifacts, `${name}.png`) })),
       };
-      for (const [index, scenario] of [...scenarios, ...diagnosticsScenarios, ...panelScenarios].entries()) {
+      // AUGLENS_UI_ONLY runs only the scenarios whose names contain it (e.g. one scenario while working on it).
+      const only = process.env.AUGLENS_UI_ONLY;
+      const chosen = [...scenarios, ...diagnosticsScenarios, ...panelScenarios, ...datasetScenarios].filter((s) => !only || s.name.includes(only));
+      for (const [index, scenario] of chosen.entries()) {
         started = Date.now();
         try {
           await withTimeout(scenario.run(ctx), SCENARIO_TIMEOUT_MS, scenario.name);

@@ -97,7 +97,9 @@ export class DatasetRuns implements vscode.Disposable {
         },
       );
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      shown.setStatus(`Done in ${seconds} s: ${session.done} images; results in ${session.resultsFile} and dataset.json beside it.`);
+      const failed = session.report()?.images.failed ?? 0;
+      const failures = failed ? ` (${failed} failed: listed below the table)` : '';
+      shown.setStatus(`Done in ${seconds} s: ${session.done} images${failures}; results in ${session.resultsFile} and dataset.json beside it.`);
     } catch (error) {
       if (!(error instanceof EngineCancelled)) throw error;
       shown.setStatus(`Cancelled: ${session.done} of ${session.total} images in ${session.resultsFile}; run the command again to continue.`);

@@ -1,0 +1,88 @@
+// UI scenario for "AugLens: Analyse Dataset" in the packaged extension: the CIFAR fixture model's panel opened from
+// the explorer, then the generated ImageFolder (test/harness/datasetFolder.ts) right-clicked and analysed; the
+// dataset panel's table (thumbnails loaded), per-class chart and failure list are read back from its webview, a
+// column sorted, a screenshot taken, and a row clicked opens that image in the model's stability panel.
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Frame } from 'playwright-core';
+import { type Scenario, skipScenario } from './scenarios';
+import { contextMenuItem, editorTab, explorerRow, findWebviewFrame, openContextMenu, runCommand } from './workbench';
+
+const MODEL = 'cifar10-tutorial.onnx';
+const FOLDER = 'dataset';
+const MIN_ROWS = 20;
+
+interface TableFacts {
+  rows: number;
+  /** Thumbnails the webview decoded (naturalWidth > 0). */
+  thumbnails: number;
+  bars: number;
+  failures: number;
+  status: string;
+  flipRates: number[];
+}
+
+function tableFacts(frame: Frame): Promise<TableFacts> {
+  return frame.evaluate<TableFacts>(`(() => {
+    const rows = [...document.querySelectorAll('table.dataset-table tbody tr')];
+    return {
+      rows: rows.length,
+      thumbnails: [...document.querySelectorAll('table.dataset-table img.thumb')].filter((i) => i.complete && i.naturalWidth > 0).length,
+      bars: document.querySelectorAll('.dataset-chart rect.bar').length,
+      failures: document.querySelectorAll('.dataset-failures li').length,
+      status: document.getElementById('status-line')?.textContent ?? '',
+      flipRates: rows.map((r) => parseFloat(r.children[5].textContent)),
+    };
+  })()`);
+}
+
+async function waitForTable(frame: Frame, done: (f: TableFacts) => boolean, timeoutMs = 60_000): Promise<TableFacts> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const facts = await tableFacts(frame);
+    if (done(facts)) return facts;
+    if (Date.now() > deadline) throw new Error(`the dataset table did not fill: ${JSON.stringify(facts)}`);
+    await frame.page().waitForTimeout(250);
+  }
+}
+
+export const datasetScenarios: Scenario[] = [
+  {
+    name: 'right-click a folder of images -> AugLens: Analyse Dataset fills the dataset table, chart and failures',
+    async run(ctx) {
+      if (!existsSync(join(ctx.workspace, MODEL)) || !existsSync(join(ctx.workspace, FOLDER))) {
+        skipScenario(`../shared/fixtures with ${MODEL} and the photos the ImageFolder is cut from is absent`);
+      }
+      await runCommand(ctx.page, 'View: Close All Editors');
+      await openContextMenu(ctx.page, explorerRow(ctx.page, MODEL));
+      await contextMenuItem(ctx.page, 'AugLens: Open Stability Panel').click();
+      await editorTab(ctx.page, `AugLens: ${MODEL}`).waitFor({ timeout: 20_000 });
+      const modelFrame = await findWebviewFrame(ctx.page, '#model-name', MODEL);
+      // The panel starts from a policy for the model once its summary is in: the command uses that policy.
+      await modelFrame.waitForFunction(`(document.querySelector('.summary')?.textContent ?? '').trim().length > 0`, undefined, { timeout: 30_000 });
+      await ctx.page.waitForTimeout(500);
+
+      await openContextMenu(ctx.page, explorerRow(ctx.page, FOLDER));
+      const item = contextMenuItem(ctx.page, 'AugLens: Analyse Dataset');
+      await item.waitFor();
+      await item.click();
+      await editorTab(ctx.page, `AugLens Dataset: ${FOLDER}`).waitFor({ timeout: 20_000 });
+      const frame = await findWebviewFrame(ctx.page, '#model-name', FOLDER);
+      const facts = await waitForTable(frame, (f) => f.rows >= MIN_ROWS && /^Done/.test(f.status) && f.thumbnails === f.rows, 80_000);
+      assert.ok(facts.rows >= MIN_ROWS, `${facts.rows} rows`);
+      assert.equal(facts.bars, 3, 'one bar per class');
+      assert.equal(facts.failures, 1, 'the file that is not an image is listed as failed');
+
+      await frame.locator('th.sortable', { hasText: 'Flip rate' }).click();
+      const sorted = await waitForTable(frame, (f) => f.flipRates.every((v, i) => i === 0 || v <= f.flipRates[i - 1]), 5_000);
+      assert.ok(sorted.flipRates[0] >= sorted.flipRates.at(-1)!);
+      await ctx.screenshot('dataset-table');
+
+      await frame.locator('table.dataset-table tbody tr').first().click();
+      await editorTab(ctx.page, `AugLens: ${MODEL}`).waitFor({ timeout: 20_000 });
+      const opened = await findWebviewFrame(ctx.page, '#model-name', MODEL);
+      await opened.locator('#status-line', { hasText: /Analysing 1 image|Done in/ }).waitFor({ timeout: 30_000 });
+    },
+  },
+];
