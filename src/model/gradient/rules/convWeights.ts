@@ -28,15 +28,17 @@ function unfoldedProduct(b: BackwardGraph, x: string, y: string, dY: string, w: 
       : b.ref(x);
   const taps = kernelTaps(w.kernel);
   const whole = taps.length === 1 && w.strides.every((s) => s === 1) && b.info(x).dims.slice(2).every((d, i) => d + w.padBegin[i] + w.padEnd[i] === out[i]);
+  // Taps stacked after the channels ([N, C, K, Q...]): rows c K + t, W's own order. The slices are taken from the
+  // input with the taps' axis already added (one Unsqueeze instead of one per tap).
+  const lifted = whole ? padded : b.op1('Unsqueeze', [padded, b.ints([2])]);
   const slices = whole
     ? [padded]
     : taps.map((t) => {
         const starts = t.map((k, i) => k * w.dilations[i]);
         const ends = starts.map((s, i) => s + (out[i] - 1) * w.strides[i] + 1);
-        return b.op1('Slice', [padded, b.ints(starts), b.ints(ends), b.ints(spatial), b.ints(w.strides)]);
+        return b.op1('Slice', [lifted, b.ints(starts), b.ints(ends), b.ints(spatial.map((a) => a + 1)), b.ints(w.strides)]);
       });
-  // Taps stacked after the channels ([N, C, K, Q...]): rows c K + t, W's own order.
-  const unfolded = slices.length === 1 ? slices[0] : b.op1('Concat', slices.map((s) => b.op1('Unsqueeze', [s, b.ints([2])])), { axis: attr.int(2) });
+  const unfolded = slices.length === 1 ? slices[0] : b.op1('Concat', slices, { axis: attr.int(2) });
   // One item per run: its own [M, Q] x [Q, C K]; else per item, then summed over the batch.
   const lead = b.singleItem ? [] : [-1];
   const columns = b.op1('Transpose', [b.op1('Reshape', [unfolded, b.ints([...lead, channels * taps.length, positions])])], {
