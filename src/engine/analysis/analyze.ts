@@ -213,7 +213,7 @@ async function analyzeModel(
     flipRateInterval: mm.flipHalfWidth === null ? null : intervalWithin(o.flipRate, mm.flipHalfWidth, [0, 1]),
     expectedKL: o.expectedKL,
     topClasses: top.map((index) => ({ index, expectedProbability: o.expectedProbabilities[index], std: o.stdProbabilities[index] })),
-    warnings: outputWarnings(o.expectedProbabilities.length),
+    warnings: outputWarnings(o.expectedProbabilities.length, o),
     samplesNeeded: {
       loss: samplesForLoss(o.expectedLoss, o.stdLoss, params.tolerance, z),
       flipRate: samplesForRate(o.flipRate, params.tolerance, z),

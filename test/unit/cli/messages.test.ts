@@ -12,7 +12,7 @@ import { PolicyInputError } from '../../../src/cli/policyCheck';
 import { imageToPng } from '../../../src/core/io/encode';
 import { randomImage } from '../core/moments/bruteForce';
 import { TestGraph } from '../model/gradient/models';
-import { tempDir, writeModel } from '../model/fixtures';
+import { FIXTURES, fixtureModel, fixturesMissing, tempDir, writeModel } from '../model/fixtures';
 
 const root = resolve(__dirname, '../../..');
 const outDir = join(root, 'out', 'test-messages');
@@ -191,6 +191,17 @@ describe('the CLI: exit codes and what it prints', () => {
     assert.deepEqual(JSON.parse(json.stdout).images[0].model.warnings, [
       'the model has a single output, so its class probability is the constant 1: E[loss], Std[loss], the flip rate and the KL are 0 under any augmentation and say nothing about its stability',
     ]);
+  });
+
+  it('a saturated softmax (mnist-8 fed 0..255 pixels, as its metadata says) is warned about; on [0, 1] it is not', { skip: fixturesMissing }, () => {
+    const mnist = ['analyze', '--model', fixtureModel('mnist-8.onnx'), '--image', join(FIXTURES, 'images', 'mnist_28.png'), '--policy', 'RandomCrop(28, padding=2)', '--mc', '0'];
+    const saturated = auglens(...mnist);
+    assert.equal(saturated.code, 0, saturated.stderr);
+    assert.match(saturated.stdout, /E\[loss\] = 0, Std\[loss\] = 0/);
+    assert.match(saturated.stdout, /\nwarning: the softmax is saturated: the target class has probability 1 to double precision on every augmented image/);
+    const unit = auglens(...mnist, '--preprocess', 'unit');
+    assert.equal(unit.code, 0, unit.stderr);
+    assert.doesNotMatch(unit.stdout, /saturated/);
   });
 
   it('a one-output model ending in Softmax (probabilities) gets the same warning', () => {
