@@ -23,15 +23,8 @@ test('a policy that does not parse is a policy error with its kind and span', ()
 
 test('a policy that does not fit the image is a policy error spanning the innermost transform that does not', () => {
   const text = 'Compose([RandomHorizontalFlip(), RandomApply([RandomCrop(40)], p=0.5)])';
-  const thrown = (() => {
-    try {
-      compilePolicy(parsePolicy(text), { channels: 3, height: 32, width: 32 });
-    } catch (e) {
-      return e;
-    }
-  })();
-  assert.ok(thrown instanceof PolicyFitError);
-  const e = engineFailure(thrown);
+  assert.throws(() => compilePolicy(parsePolicy(text), { channels: 3, height: 32, width: 32 }), PolicyFitError);
+  const e = failureOf(() => compilePolicy(parsePolicy(text), { channels: 3, height: 32, width: 32 }));
   assert.equal(e.code, 'policy');
   assert.match(e.message, /required crop size 40x40 is larger than the input image 32x32/);
   assert.equal(e.details.policy, 'fit');
