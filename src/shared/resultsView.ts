@@ -62,6 +62,8 @@ export interface SaliencyView {
 export interface ModelNumbersView {
   method: 'exact' | 'quadrature' | 'stratified';
   methodNote: string;
+  /** Why these numbers say nothing about stability (a single output, a saturated softmax); empty when nothing is known to. */
+  warnings: string[];
   /** Continuous policies: the error estimates of E[loss], Std[loss] and the flip rate from refining the rule. */
   quadratureError: { expectedLoss: number; stdLoss: number; flipRate: number } | null;
   /** Forward passes of the exact path (or quadrature / stratified sample) behind the numbers. */
@@ -193,6 +195,8 @@ export function parseSaliency(value: unknown): SaliencyView | null | undefined {
 function parseModelNumbers(value: unknown): ModelNumbersView | null | undefined {
   if (value === null) return null;
   if (!isFields(value) || !isOneOf(value.method, ['exact', 'quadrature', 'stratified'] as const) || !isText(value.methodNote)) return undefined;
+  const warnings = value.warnings === undefined ? [] : value.warnings;
+  if (!Array.isArray(warnings) || !warnings.every(isText)) return undefined;
   const qe = value.quadratureError;
   if (qe !== null && !(isFields(qe) && [qe.expectedLoss, qe.stdLoss, qe.flipRate].every(isFiniteNumber))) return undefined;
   const clean = value.clean;
@@ -215,6 +219,7 @@ function parseModelNumbers(value: unknown): ModelNumbersView | null | undefined 
   return {
     method: value.method,
     methodNote: value.methodNote,
+    warnings: [...warnings],
     quadratureError: qe === null ? null : { expectedLoss: qe.expectedLoss as number, stdLoss: qe.stdLoss as number, flipRate: qe.flipRate as number },
     forwardPasses: value.forwardPasses as number,
     clean: { top1: clean.top1 as number, target: clean.target as number, probability: clean.probability as number, loss: clean.loss as number },

@@ -27,6 +27,9 @@ export function numberRows(result: ImageResultView, summary: RunSummaryView | nu
     const errNote = err
       ? ` (±: ${conf} intervals from the spread of independently shifted lattice rules${tol === undefined ? '' : met ? `, within ${eps}` : `; NOT within ${eps}: the forward-pass budget ran out first`})`
       : '';
+    for (const warning of m.warnings) {
+      rows.push({ name: 'Warning', value: 'read this first', explanation: `The numbers below say nothing about stability: ${warning}.` });
+    }
     rows.push(
       {
         name: 'E[loss]',

@@ -147,6 +147,7 @@ function modelNumbersView(
   return {
     method: m.method,
     methodNote: m.methodNote,
+    warnings: [...(m.warnings ?? [])],
     quadratureError: m.quadrature?.error ? { ...m.quadrature.error } : null,
     // The exact path's passes (reports before schema 4 give only the total).
     forwardPasses: m.passes?.exactPath ?? m.forwardPasses,

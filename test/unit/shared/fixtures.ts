@@ -45,6 +45,7 @@ export function engineImageReport(): ImageReport {
     model: {
       method: 'exact',
       methodNote: 'all 18 outcomes',
+      warnings: [],
       quadrature: null,
       inputSize: [4, 5],
       forwardPasses: 19,

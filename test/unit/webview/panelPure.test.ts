@@ -96,6 +96,14 @@ test('numbers: each row explained; unbounded sample counts said in words', () =>
   assert.equal(byName.get('Taylor approximation'), undefined);
 });
 
+test('numbers: a warning from the engine comes first, in words', () => {
+  const result = imageResult();
+  assert.equal(numberRows(result, null).filter((r) => r.name === 'Warning').length, 0);
+  const warned = numberRows({ ...result, model: { ...result.model!, warnings: ['the softmax is saturated'] } }, null);
+  assert.equal(warned[0].name, 'Warning');
+  assert.match(warned[0].explanation, /say nothing about stability: the softmax is saturated\.$/);
+});
+
 test('numbers: a Taylor expansion that does not hold says so on its rows and why', () => {
   const result = imageResult();
   const reason = 'the second-order E[loss] -0.936 is below 0, which the loss cannot be: the loss is far from quadratic over the augmentations';
