@@ -19,7 +19,7 @@ export interface ParameterBenchCase {
   readonly model: string;
   readonly input: string;
   readonly parameters: number;
-  /** Parameter-gradient model construction: shape probe, backward graph, two sessions. */
+  /** Parameter-gradient model construction: shape probe, backward graph, its session (forward and backward in one when the graph allows). */
   readonly buildMs: number;
   /** Medians for one image: preprocessing + inference alone, and forward + backward to every parameter. */
   readonly forwardMs: number;
@@ -36,7 +36,7 @@ export interface ParameterBenchCase {
  * The parameter-gradient benchmark: one image's parameter-gradient pass (it runs one image at a time: the graph sums parameter
  * gradients over the batch) against one forward pass of the same model, interleaved in the same run.
  */
-export async function parameterBench(fixtures: string, repeats = 15): Promise<ParameterBenchCase[]> {
+export async function parameterBench(fixtures: string, repeats = 31): Promise<ParameterBenchCase[]> {
   const photo = decodeImage(readFileSync(join(fixtures, 'images', 'kitten_224.png')), 'kitten_224.png');
   const results: ParameterBenchCase[] = [];
   for (const c of CASES) {
