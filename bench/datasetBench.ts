@@ -7,7 +7,7 @@ import { createImage, type Image } from '../src/core/image';
 import { decodeImage } from '../src/core/io/decode';
 import { imageToPng } from '../src/core/io/encode';
 import { createRng } from '../src/core/rng';
-import type { DatasetReport } from '../src/engine/dataset/datasetReport';
+import type { DatasetReport } from '../src/engine/contract/datasetReport';
 
 const CIFAR_CLASSES = ['plane', 'car', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 const PHOTOS = ['astronaut.png', 'chelsea.png', 'coffee.png', 'kitten_224.png'];

@@ -3,7 +3,7 @@ import { lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { takeLock, type FolderLock } from '../report/folderLock';
 import { describeFsError, OutputError } from '../report/fsErrors';
-import type { DatasetReport } from './datasetReport';
+import type { DatasetReport } from '../contract/datasetReport';
 import type { DatasetRows } from './datasetRows';
 import type { DatasetRecord, RunHeader } from '../contract/datasetRecord';
 import { ResultsWriter, scanResults, type ResultsScan } from './resultsFile';

@@ -1,5 +1,4 @@
-import type { DatasetReport } from './datasetReport';
-import type { MeanEstimate } from './meanEstimate';
+import type { DatasetReport, MeanEstimate } from '../contract/datasetReport';
 
 const num = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v));
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;

@@ -1,15 +1,6 @@
 import { intervalWithin } from '../../core/outputs/outputMoments';
 import { studentQuantile } from '../../core/outputs/studentQuantile';
-
-/** A mean over images with the Student-t confidence interval of the population mean it estimates. */
-export interface MeanEstimate {
-  readonly images: number;
-  readonly mean: number;
-  /** Sample standard deviation over the images (n - 1); 0 for one image. */
-  readonly std: number;
-  /** mean +- t_{nu = n - 1} std / sqrt(n), cut to the quantity's range; null for one image. */
-  readonly interval: readonly [number, number] | null;
-}
+import type { MeanEstimate } from '../contract/datasetReport';
 
 /** null for no values; summed in the order given (sorted by path by the callers, so results never depend on run order). */
 export function meanEstimate(values: readonly number[], confidence: number, range: readonly [number, number]): MeanEstimate | null {

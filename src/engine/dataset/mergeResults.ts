@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { datasetReport, type DatasetReport } from './datasetReport';
+import type { DatasetReport } from '../contract/datasetReport';
+import { datasetReport } from './datasetReport';
 import { DatasetRows } from './datasetRows';
 import type { RunHeader } from '../contract/datasetRecord';
 import { ResultsWriter, scanResults } from './resultsFile';

@@ -1,5 +1,5 @@
 // The dataset panel's rows and class bars from a run's rows and its dataset report. Pure: no vscode.
-import type { DatasetReport } from '../../engine/dataset/datasetReport';
+import type { DatasetReport } from '../../engine/contract/datasetReport';
 import type { DatasetRow } from '../../engine/dataset/datasetRows';
 import type { DatasetClassBar, DatasetFailureRow, DatasetImageRow } from '../../shared/datasetProtocol';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { before, test } from 'node:test';
 import { imageToPng } from '../../../src/core/io/encode';
-import type { DatasetReport } from '../../../src/engine/dataset/datasetReport';
+import type { DatasetReport } from '../../../src/engine/contract/datasetReport';
 import type { DatasetRecord, ImageRecord, RunHeader } from '../../../src/engine/contract/datasetRecord';
 import { shardOf } from '../../../src/engine/dataset/shard';
 import { randomImage } from '../core/moments/bruteForce';

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { before, test } from 'node:test';
 import { imageToPng } from '../../../../src/core/io/encode';
 import type { DatasetRecord, ImageRecord, RunHeader } from '../../../../src/engine/contract/datasetRecord';
-import type { DatasetReport } from '../../../../src/engine/dataset/datasetReport';
+import type { DatasetReport } from '../../../../src/engine/contract/datasetReport';
 import { datasetRunFolder } from '../../../../src/extension/dataset/datasetOutput';
 import { type DatasetAnalysis, DatasetSession, DifferentRunError } from '../../../../src/extension/dataset/datasetSession';
 import { classBars, rowViews } from '../../../../src/extension/dataset/datasetViews';
