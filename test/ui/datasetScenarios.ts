@@ -1,7 +1,8 @@
 // UI scenario for "AugLens: Analyse Dataset" in the packaged extension: the CIFAR fixture model's panel opened from
 // the explorer, then the generated ImageFolder (test/harness/datasetFolder.ts) right-clicked and analysed; the
 // dataset panel's table (thumbnails loaded), per-class chart and failure list are read back from its webview, a
-// column sorted, a screenshot taken, and a row clicked opens that image in the model's stability panel.
+// column sorted, a screenshot taken, and a row clicked opens that image in the model's stability panel; after a
+// window reload the panel comes back with its table.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,7 +67,11 @@ export const datasetScenarios: Scenario[] = [
       await openContextMenu(ctx.page, explorerRow(ctx.page, FOLDER));
       const item = contextMenuItem(ctx.page, 'AugLens: Analyse Dataset');
       await item.waitFor();
-      await item.click();
+      // A click while the menu is still settling can leave it open with nothing run: click again until it closes.
+      for (let attempt = 0; attempt < 3 && (await item.isVisible()); attempt++) {
+        await item.click();
+        await item.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+      }
       await editorTab(ctx.page, `AugLens Dataset: ${FOLDER}`).waitFor({ timeout: 20_000 });
       const frame = await findWebviewFrame(ctx.page, '#model-name', FOLDER);
       const facts = await waitForTable(frame, (f) => f.rows >= MIN_ROWS && /^Done/.test(f.status) && f.thumbnails === f.rows, 80_000);
@@ -83,6 +88,23 @@ export const datasetScenarios: Scenario[] = [
       await editorTab(ctx.page, `AugLens: ${MODEL}`).waitFor({ timeout: 20_000 });
       const opened = await findWebviewFrame(ctx.page, '#model-name', MODEL);
       await opened.locator('#status-line', { hasText: /Analysing 1 image|Done in/ }).waitFor({ timeout: 30_000 });
+    },
+  },
+  {
+    name: 'after a window reload the dataset panel comes back (serializer) with its table read from results.jsonl',
+    async run(ctx) {
+      if (!existsSync(join(ctx.workspace, '.auglens', 'datasets'))) skipScenario('the dataset scenario did not run');
+      await ctx.page.reload();
+      await ctx.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      const tab = editorTab(ctx.page, `AugLens Dataset: ${FOLDER}`);
+      await tab.waitFor({ timeout: 30_000 });
+      await tab.click();
+      const frame = await findWebviewFrame(ctx.page, '#model-name', FOLDER, 60_000);
+      const facts = await waitForTable(frame, (f) => f.rows >= MIN_ROWS && f.thumbnails === f.rows);
+      assert.equal(facts.bars, 3);
+      assert.equal(facts.failures, 1);
+      assert.match(facts.status, /^25 of 25 images in .*results\.jsonl$/);
+      await ctx.screenshot('dataset-after-reload');
     },
   },
 ];

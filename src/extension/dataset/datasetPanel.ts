@@ -142,8 +142,15 @@ export class DatasetPanel implements vscode.Disposable {
     return {
       classes: report ? classBars(report) : [],
       progress: { running, done, total: Math.max(total, done) },
-      status: this.status || `${done} of ${total} images in ${join(this.session.resultsDir, RESULTS_FILE)}`,
+      status: this.status || this.defaultStatus(),
     };
+  }
+
+  /** Before any run of this window: what results.jsonl holds, and how to go on when it is not complete. */
+  private defaultStatus(): string {
+    const { done, total, running } = this.session;
+    const more = !running && done < total ? '; run AugLens: Analyse Dataset on the folder again to continue' : '';
+    return `${done} of ${total} images in ${join(this.session.resultsDir, RESULTS_FILE)}${more}`;
   }
 
   private views(rows: readonly DatasetRow[]) {
