@@ -3,6 +3,7 @@ import { outcomes, type Mixture } from '../augment/mixture';
 import type { MatrixProduct } from '../linalg/matrixProduct';
 import type { CovarianceEigen } from './covarianceEigen';
 import { fixSign } from './topEigen';
+import { partEigenvalues } from './partEigenvalues';
 
 /** Values of A held in one slice: slices are n x len with n * len at most this. */
 const SLICE_VALUES = 1 << 22;
@@ -13,9 +14,14 @@ const SLICE_VALUES = 1 << 22;
  * A = [sqrt(w_i) (y_i - mu)] (n x D, centred first, so a product that rounds to float32 loses nothing to
  * cancellation), G = A A^T summed over slices of the pixels, G = U L U^T, the eigenvectors V^T = L^-1/2 U^T A
  * (docs/math.md, section 1), and the residuals ||Cov v - lambda v|| from Cov V = A^T (A V). `explained` is relative to
- * the set's own trace.
+ * the set's own trace. `parts` (index ranges) also get their own eigenvalues, read off the same Gram matrix.
  */
-export async function productGramEigen(m: Mixture, k: number, product: MatrixProduct): Promise<CovarianceEigen> {
+export async function productGramEigen(
+  m: Mixture,
+  k: number,
+  product: MatrixProduct,
+  parts: readonly (readonly [number, number])[] = [],
+): Promise<CovarianceEigen & { readonly partValues: number[][] }> {
   const set = [...outcomes(m)];
   const n = set.length;
   const d = set[0]?.image.data.length ?? 0;
@@ -48,6 +54,7 @@ export async function productGramEigen(m: Mixture, k: number, product: MatrixPro
     trace += gram[i * n + i];
     for (let j = 0; j < n; j++) g.set(i, j, (gram[i * n + j] + gram[j * n + i]) / 2);
   }
+  const partValues = parts.map((part) => partEigenvalues(gram, set.map((o) => o.weight), part, k));
   const evd = new EigenvalueDecomposition(g, { assumeSymmetric: true });
   // A product that rounds to float32 leaves eigenvalues below about 1e-6 of the trace indistinguishable from zero.
   const top = evd.realEigenvalues
@@ -80,7 +87,7 @@ export async function productGramEigen(m: Mixture, k: number, product: MatrixPro
     for (let j = 0; j < r; j++) for (let t = 0; t < s.len; t++) residual2[j] += (cv[j * s.len + t] - values[j] * vectors[j][s.start + t]) ** 2;
   }
   const residual = r ? Math.max(...Array.from(residual2, (x) => Math.sqrt(x) / values[0])) : 0;
-  return { values, vectors, explained: values.map((v) => v / trace), residual, method: 'gram' };
+  return { values, vectors, explained: values.map((v) => v / trace), residual, method: 'gram', partValues };
 }
 
 function add(into: Float64Array, c: Float64Array): void {

@@ -34,10 +34,21 @@ export async function randomizedContinuous(step: Step, img: Image, opts: Continu
     const total = draws.reduce((s, d) => s + d.weight, 0);
     return { shape: step.outputShape, families: draws.map((d) => ({ weight: d.weight / total, base: d.image, offsets: singleOffset() })) };
   };
-  const eigenOf = async (m: Mixture) => (opts.product ? productGramEigen(m, opts.topK, opts.product) : denseGramEigen(m, pixelMoments(m), opts.topK));
   const all = r && keepPoints > 0 ? setOf(r.kept) : null;
-  const full = all && (await eigenOf(all));
-  const halves = r && all ? [(await eigenOf(setOf(r.kept.slice(0, R / 2)))).values, (await eigenOf(setOf(r.kept.slice(R / 2)))).values] : null;
+  // The eigenvalue error from two independent halves of the draws (replicates split in two).
+  const half = r ? r.kept.slice(0, R / 2).reduce((s, rep) => s + rep.length, 0) : 0;
+  const split = (n: number): [number, number][] => [[0, half], [half, n]];
+  const withHalves = async (m: Mixture) => {
+    if (opts.product) {
+      const { partValues, ...e } = await productGramEigen(m, opts.topK, opts.product, split(outcomeCount(m)));
+      return { full: e, halves: partValues };
+    }
+    const halvesOf = (reps: readonly WeightedImage[][]) => denseGramEigen(setOf(reps), pixelMoments(setOf(reps)), opts.topK).values;
+    return { full: denseGramEigen(m, pixelMoments(m), opts.topK), halves: [halvesOf(r!.kept.slice(0, R / 2)), halvesOf(r!.kept.slice(R / 2))] };
+  };
+  const eigenpairs = all && (await withHalves(all));
+  const full = eigenpairs?.full ?? null;
+  const halves = eigenpairs?.halves ?? null;
   const pixel = exact ?? r!.pixel;
   const eigen = full && { ...full, explained: full.values.map((v) => v / pixel.totalVariance) };
   const eigenvalueError = halves ? Math.max(0, ...full!.values.map((_, i) => Math.abs((halves[0][i] ?? 0) - (halves[1][i] ?? 0)) / 2)) : null;

@@ -23,3 +23,19 @@ test('eigenpairs by matrix products equal the dense Gram route and the dense cov
   });
   assert.ok(viaProduct.residual < 1e-10, `residual ${viaProduct.residual}`);
 });
+
+test("parts' eigenvalues come off the same Gram matrix and equal the dense route on each part", async () => {
+  const images = Array.from({ length: 24 }, (_, i) => randomImage(3, 5, 6, 70 + i));
+  const weights = images.map((_, i) => 2 + (i % 5));
+  const setOf = (from: number, to: number) => {
+    const total = weights.slice(from, to).reduce((a, b) => a + b, 0);
+    return { shape: { channels: 3, height: 5, width: 6 }, families: images.slice(from, to).map((base, i) => ({ weight: weights[from + i] / total, base, offsets: singleOffset() })) };
+  };
+  const { partValues } = await productGramEigen(setOf(0, 24), 5, exactMatrixProduct, [[0, 12], [12, 24]]);
+  [[0, 12], [12, 24]].forEach(([from, to], p) => {
+    const part = setOf(from, to);
+    const dense = denseGramEigen(part, pixelMoments(part), 5).values;
+    assert.equal(partValues[p].length, dense.length);
+    partValues[p].forEach((v, i) => assert.ok(Math.abs(v - dense[i]) < 1e-10 * dense[0], `part ${p} eigenvalue ${i}: ${v} vs ${dense[i]}`));
+  });
+});
