@@ -11,7 +11,8 @@ export interface LossCotangent {
 
 /**
  * dLoss/dOutput of one item's cross-entropy, computed in the graph as objective() computes it in JavaScript (kind
- * 'loss'): softmax(z) - onehot for logits; -onehot / p_t for probabilities, 0 when p_t is at or below the floor.
+ * 'loss'): softmax(z) - onehot for logits (at the target, minus the sum of the other probabilities); -onehot / p_t for
+ * probabilities, 0 when p_t is at or below the floor.
  * `target` is a float32 [1, K] one-hot input; the result, named `cotangent`, is float32 in the output's shape.
  * Every other name starts with `prefix/`.
  */
@@ -27,10 +28,14 @@ export function lossCotangent(output: string, outputType: string, kind: OutputKi
   const values = outputType === 'float32' ? output : op('Cast', [output], 'float', { to: attr.int(DataType.FLOAT) });
   const row = op('Flatten', [values], 'row', { axis: attr.int(1) });
   let seed: string;
+  const axis = constant(int64Tensor(name('axis'), [1], [1]));
   if (kind === 'logits') {
-    seed = op('Sub', [op('Softmax', [row], 'softmax', { axis: attr.int(1) }), target], 'seed');
+    // At the target, p_t - 1 as minus the other probabilities: 1 - p_t vanishes in float32 when p_t rounds to 1.
+    const others = op('Mul', [op('Softmax', [row], 'softmax', { axis: attr.int(1) }), op('Sub', [constant(floatTensor(name('one'), [], [1])), target], 'rest')], 'others');
+    const missing = op('ReduceSum', [others, axis], 'missing', { keepdims: attr.int(1) });
+    seed = op('Sub', [others, op('Mul', [target, missing], 'atTarget')], 'seed');
   } else {
-    const picked = op('ReduceSum', [op('Mul', [row, target], 'masked'), constant(int64Tensor(name('axis'), [1], [1]))], 'picked', { keepdims: attr.int(1) });
+    const picked = op('ReduceSum', [op('Mul', [row, target], 'masked'), axis], 'picked', { keepdims: attr.int(1) });
     const above = op('Greater', [picked, constant(floatTensor(name('floor'), [], [PROBABILITY_FLOOR]))], 'above');
     const scale = op('Where', [above, op('Neg', [op('Reciprocal', [picked], 'inverse')], 'negated'), constant(floatTensor(name('zero'), [], [0]))], 'scale');
     seed = op('Mul', [target, scale], 'seed');

@@ -71,6 +71,14 @@ describe('forward and backward in one model', () => {
     }
   });
 
+  test('a confident prediction, p_t rounding to 1 in float32: the target cotangent from the other probabilities, as objective() gets it in float64', async () => {
+    const t = new TestGraph([1, 3, 4, 4], 'float32');
+    const logits = t.op('Gemm', [t.op('Flatten', ['x']), t.weight([4, 48], undefined, 0.1), t.weight([4], [30, 0, -5, 2])], { transB: attr.int(1) });
+    const r = await compare({ proto: t.build(logits, 13), inputName: 'x', outputName: logits, dtype: 'float32', dims: [1, 3, 4, 4], kind: 'logits' }, 0, 9);
+    assert.ok(r.largest > 0 && r.largest < 1e-9, `${r.largest}: the loss is ~e^-28`);
+    assert.ok(r.difference <= 1e-4 * r.largest, `${r.difference} of ${r.largest}`);
+  });
+
   test('probabilities at opset 7: Softmax read with its old axis, Dropout as the identity', async () => {
     const proto = probabilityModel(7);
     const out = proto.graph!.output[0].name!;
