@@ -1,18 +1,39 @@
-// UI scenario for "AugLens: Analyse Dataset" in the packaged extension: the CIFAR fixture model's panel opened from
-// the explorer, then the generated ImageFolder (test/harness/datasetFolder.ts) right-clicked and analysed; the
-// dataset panel's table (thumbnails loaded), per-class chart and failure list are read back from its webview, a
-// column sorted, a screenshot taken, and a row clicked opens that image in the model's stability panel; after a
-// window reload the panel comes back with its table.
+// UI scenarios for "AugLens: Analyse Dataset" in the packaged extension: the CIFAR fixture model's panel opened
+// from the explorer, then the generated ImageFolder (test/harness/datasetFolder.ts) right-clicked and analysed, the
+// run cancelled from the dataset panel and started again (continuing its results.jsonl); the table (thumbnails
+// loaded), per-class chart and failure list read back from the webview, a column sorted, a screenshot taken, and a
+// row clicked opens that image in the model's stability panel; after a window reload the panel comes back.
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { type Scenario, skipScenario } from './scenarios';
 import { contextMenuItem, editorTab, explorerRow, findWebviewFrame, openContextMenu, runCommand } from './workbench';
 
 const MODEL = 'cifar10-tutorial.onnx';
 const FOLDER = 'dataset';
 const MIN_ROWS = 20;
+/** Files in the generated ImageFolder: 24 images and one that is not an image. */
+const EXPECTED_FILES = 25;
+
+/** Right-click the explorer row `name` -> the context menu's `label`. */
+async function fromExplorer(page: Page, name: string, label: string): Promise<void> {
+  await openContextMenu(page, explorerRow(page, name));
+  const item = contextMenuItem(page, label);
+  await item.waitFor();
+  // A click while the menu is still settling can leave it open with nothing run: click again until it closes.
+  for (let attempt = 0; attempt < 3 && (await item.isVisible()); attempt++) {
+    await item.click();
+    await item.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+  }
+}
+
+/** Lines of the dataset run's results.jsonl in the workspace's .auglens/datasets. */
+function resultLines(workspace: string): number {
+  const runs = join(workspace, '.auglens', 'datasets');
+  const [run] = readdirSync(runs).filter((name) => name.startsWith(`${FOLDER}-`));
+  return readFileSync(join(runs, run, 'results.jsonl'), 'utf8').trim().split('\n').length;
+}
 
 interface TableFacts {
   rows: number;
@@ -50,34 +71,34 @@ async function waitForTable(frame: Frame, done: (f: TableFacts) => boolean, time
 
 export const datasetScenarios: Scenario[] = [
   {
-    name: 'right-click a folder of images -> AugLens: Analyse Dataset fills the dataset table, chart and failures',
+    name: 'right-click a folder of images -> AugLens: Analyse Dataset, cancel, run again: the dataset table, chart and failures',
     async run(ctx) {
       if (!existsSync(join(ctx.workspace, MODEL)) || !existsSync(join(ctx.workspace, FOLDER))) {
         skipScenario(`../shared/fixtures with ${MODEL} and the photos the ImageFolder is cut from is absent`);
       }
       await runCommand(ctx.page, 'View: Close All Editors');
-      await openContextMenu(ctx.page, explorerRow(ctx.page, MODEL));
-      await contextMenuItem(ctx.page, 'AugLens: Open Stability Panel').click();
+      await fromExplorer(ctx.page, MODEL, 'AugLens: Open Stability Panel');
       await editorTab(ctx.page, `AugLens: ${MODEL}`).waitFor({ timeout: 20_000 });
       const modelFrame = await findWebviewFrame(ctx.page, '#model-name', MODEL);
       // The panel starts from a policy for the model once its summary is in: the command uses that policy.
       await modelFrame.waitForFunction(`(document.querySelector('.summary')?.textContent ?? '').trim().length > 0`, undefined, { timeout: 30_000 });
       await ctx.page.waitForTimeout(500);
 
-      await openContextMenu(ctx.page, explorerRow(ctx.page, FOLDER));
-      const item = contextMenuItem(ctx.page, 'AugLens: Analyse Dataset');
-      await item.waitFor();
-      // A click while the menu is still settling can leave it open with nothing run: click again until it closes.
-      for (let attempt = 0; attempt < 3 && (await item.isVisible()); attempt++) {
-        await item.click();
-        await item.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
-      }
+      // Started, cancelled from the panel after its first rows, then started again: the run continues results.jsonl.
+      await fromExplorer(ctx.page, FOLDER, 'AugLens: Analyse Dataset');
       await editorTab(ctx.page, `AugLens Dataset: ${FOLDER}`).waitFor({ timeout: 20_000 });
       const frame = await findWebviewFrame(ctx.page, '#model-name', FOLDER);
+      await waitForTable(frame, (f) => f.rows >= 1);
+      await frame.locator('vscode-button', { hasText: 'Cancel' }).click();
+      const cancelled = await waitForTable(frame, (f) => /^Cancelled/.test(f.status), 20_000);
+      assert.ok(cancelled.rows < EXPECTED_FILES, `cancelled after ${cancelled.rows} rows`);
+      await ctx.screenshot('dataset-cancelled');
+      await fromExplorer(ctx.page, FOLDER, 'AugLens: Analyse Dataset');
       const facts = await waitForTable(frame, (f) => f.rows >= MIN_ROWS && /^Done/.test(f.status) && f.thumbnails === f.rows, 80_000);
       assert.ok(facts.rows >= MIN_ROWS, `${facts.rows} rows`);
       assert.equal(facts.bars, 3, 'one bar per class');
       assert.equal(facts.failures, 1, 'the file that is not an image is listed as failed');
+      assert.equal(resultLines(ctx.workspace), 1 + EXPECTED_FILES, 'the header and one line per file: none analysed twice');
 
       await frame.locator('th.sortable', { hasText: 'Flip rate' }).click();
       const sorted = await waitForTable(frame, (f) => f.flipRates.every((v, i) => i === 0 || v <= f.flipRates[i - 1]), 5_000);

@@ -78,6 +78,7 @@ export class DatasetRuns implements vscode.Disposable {
     const abort = new AbortController();
     this.aborts.set(session, abort);
     const started = Date.now();
+    shown.setStatus('');
     try {
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `AugLens: analysing ${name}`, cancellable: true },
