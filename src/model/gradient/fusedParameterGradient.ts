@@ -51,7 +51,8 @@ export class FusedParameterGradient {
     if ([...shapes.keys(), ...graph.initializer.map((t) => t.name ?? '')].some((name) => name.startsWith(prefix))) return null;
     const target = `${prefix}target`;
     const classes = outputInfo.dims.reduce((n, d) => n * d, 1);
-    const loss = lossCotangent(options.outputName, outputInfo.type, options.outputKind, target, plan.cotangent, `${prefix}loss`);
+    const output = { name: options.outputName, type: outputInfo.type, classes };
+    const loss = lossCotangent(output, options.outputKind, target, plan.cotangent, `${prefix}loss`);
     const backward = plan.model.graph!;
     const fused: ModelProto = {
       ...proto,

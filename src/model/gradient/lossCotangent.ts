@@ -13,10 +13,18 @@ export interface LossCotangent {
  * dLoss/dOutput of one item's cross-entropy, computed in the graph as objective() computes it in JavaScript (kind
  * 'loss'): softmax(z) - onehot for logits (at the target, minus the sum of the other probabilities); -onehot / p_t for
  * probabilities, 0 when p_t is at or below the floor.
- * `target` is a float32 [1, K] one-hot input; the result, named `cotangent`, is float32 in the output's shape.
+ * The output holds one item's K = `classes` values in any shape; `target` is a float32 [1, K] one-hot input; the
+ * result, named `cotangent`, is float32 in the output's shape.
  * Every other name starts with `prefix/`.
  */
-export function lossCotangent(output: string, outputType: string, kind: OutputKind, target: string, cotangent: string, prefix: string): LossCotangent {
+export function lossCotangent(
+  output: { readonly name: string; readonly type: string; readonly classes: number },
+  kind: OutputKind,
+  target: string,
+  cotangent: string,
+  prefix: string,
+): LossCotangent {
+  const { classes } = output;
   const nodes: NodeProto[] = [];
   const initializers: TensorProto[] = [];
   const name = (hint: string) => `${prefix}/${hint}`;
@@ -25,8 +33,8 @@ export function lossCotangent(output: string, outputType: string, kind: OutputKi
     return name(hint);
   };
   const constant = (tensor: TensorProto) => (initializers.push(tensor), tensor.name!);
-  const values = outputType === 'float32' ? output : op('Cast', [output], 'float', { to: attr.int(DataType.FLOAT) });
-  const row = op('Flatten', [values], 'row', { axis: attr.int(1) });
+  const values = output.type === 'float32' ? output.name : op('Cast', [output.name], 'float', { to: attr.int(DataType.FLOAT) });
+  const row = op('Reshape', [values, constant(int64Tensor(name('rowShape'), [2], [1, classes]))], 'row');
   let seed: string;
   const axis = constant(int64Tensor(name('axis'), [1], [1]));
   if (kind === 'logits') {
@@ -40,6 +48,6 @@ export function lossCotangent(output: string, outputType: string, kind: OutputKi
     const scale = op('Where', [above, op('Neg', [op('Reciprocal', [picked], 'inverse')], 'negated'), constant(floatTensor(name('zero'), [], [0]))], 'scale');
     seed = op('Mul', [target, scale], 'seed');
   }
-  nodes.push(node('Reshape', [seed, op('Shape', [output], 'shape')], [cotangent], {}, cotangent));
+  nodes.push(node('Reshape', [seed, op('Shape', [output.name], 'shape')], [cotangent], {}, cotangent));
   return { nodes, initializers };
 }

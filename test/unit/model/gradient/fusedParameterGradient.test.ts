@@ -79,6 +79,15 @@ describe('forward and backward in one model', () => {
     assert.ok(r.difference <= 1e-4 * r.largest, `${r.difference} of ${r.largest}`);
   });
 
+  test('an output without a batch axis ([K]): the cotangent over its K values', async () => {
+    const t = new TestGraph([1, 3, 4, 4], 'float32');
+    const logits = t.op('Gemm', [t.op('Flatten', ['x']), t.weight([4, 48], undefined, 0.1), t.weight([4])], { transB: attr.int(1) });
+    const flat = t.op('Reshape', [logits, t.ints([4])]);
+    const r = await compare({ proto: t.build(flat, 13), inputName: 'x', outputName: flat, dtype: 'float32', dims: [1, 3, 4, 4], kind: 'logits' }, 2, 13);
+    assert.ok(r.largest > 1e-3);
+    assert.ok(r.difference <= 1e-5 * r.largest, `${r.difference} of ${r.largest}`);
+  });
+
   test('probabilities at opset 7: Softmax read with its old axis, Dropout as the identity', async () => {
     const proto = probabilityModel(7);
     const out = proto.graph!.output[0].name!;
