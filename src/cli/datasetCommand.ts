@@ -79,6 +79,7 @@ export async function runDatasetCommand(cmd: CliCommand, options: DatasetOptions
     console.error(`auglens: ${root}: ${listed} images${shardNote ? `, ${keys.length}${shardNote}` : ''}; ${toDo.length} to analyse`);
     const progress = datasetProgress(process.stderr, toDo.length, keys.length - toDo.length);
     let header: RunHeader | undefined;
+    let started = false;
     await runDataset(enginePath, params, {
       signal,
       onProgress: (_stage, fraction, message) => progress.stage(fraction, message),
@@ -91,13 +92,19 @@ export async function runDatasetCommand(cmd: CliCommand, options: DatasetOptions
           throw e instanceof OutputError ? new UsageError(e.message) : e;
         }
         header = folder.header;
+        started = true;
       },
       onRecord: (_index, record) => {
         folder?.write(record);
         rows.add(record);
         progress.image(record.kind === 'image');
       },
-    }).finally(() => progress.clear());
+    })
+      .finally(() => progress.clear())
+      .catch((e: unknown) => {
+        if (folder && started) console.error(`auglens: ${rows.size} images are in ${join(folder.dir, RESULTS_FILE)}; the same command with --resume continues the run`);
+        throw e;
+      });
     const report = datasetReport(header!, rows.sorted());
     await folder?.finish(report);
     if (cmd.json) console.log(JSON.stringify(report, null, 2));

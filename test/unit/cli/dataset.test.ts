@@ -147,6 +147,19 @@ test('--resume after a SIGKILL mid-run analyses only what is missing and gives t
   assert.equal(new Set(paths).size, paths.length, 'no image analysed twice');
 });
 
+test('SIGTERM mid-run: exit 143, the finished records kept, and the way to continue named', async () => {
+  const { child, done } = startCli(cli, analyze('--out', out('stopped')));
+  const results = join(out('stopped'), 'results.jsonl');
+  await waitFor(() => existsSync(results) && readFileSync(results, 'utf8').split('\n').length > 3, 60_000, 'a few records');
+  child.kill('SIGTERM');
+  const r = await done;
+  assert.equal(r.code, 143, r.stderr);
+  const kept = recordsOf(out('stopped')).length;
+  assert.ok(kept >= 2 && kept < 3 * PER_CLASS + 1, `${kept} records`);
+  assert.match(r.stderr, new RegExp(`auglens: ${kept} images are in .*results\\.jsonl; the same command with --resume continues the run`));
+  assert.ok(!existsSync(join(out('stopped'), 'dataset.json')));
+});
+
 test('usage errors: a dataset run needs analyze; --label, --resume without --out, a class without a label and --labels on a plain folder are refused, and so is --out inside the dataset', () => {
   const moments = runCli(cli, ['moments', '--image', folder, '--policy', 'RandomHorizontalFlip()']);
   assert.equal(moments.code, 2);
