@@ -17,10 +17,21 @@ export interface DatasetListing {
 /** A dataset folder that cannot be listed, in words. */
 export class DatasetListingError extends Error {}
 
-/** Python's `sorted` on str: code-point order, which is the UTF-8 byte order. */
+/**
+ * Python's `sorted` on str: code-point order. JavaScript compares UTF-16 code units, which differs only where a
+ * surrogate (half of a code point >= 0x10000) meets a unit >= 0xE000: surrogates are moved above those.
+ */
 export function byCodePoint(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
 }
+
+const codePointRank = (unit: number) => (unit >= 0xd800 && unit <= 0xdfff ? unit + 0x2000 : unit >= 0xe000 ? unit - 0x800 : unit);
 
 const isDatasetImage = (name: string) => DATASET_IMAGE_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext));
 

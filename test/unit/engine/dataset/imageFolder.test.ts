@@ -3,7 +3,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { classLabels, LabelsError, readLabelsFile } from '../../../../src/engine/dataset/classLabels';
-import { isImageFolder, listDataset } from '../../../../src/engine/dataset/imageFolder';
+import { byCodePoint, isImageFolder, listDataset } from '../../../../src/engine/dataset/imageFolder';
 import { parseShard, shardOf } from '../../../../src/engine/dataset/shard';
 import { tempDir } from '../../model/fixtures';
 
@@ -83,4 +83,11 @@ test('shards: SHA-1 of the path, stable when files are added, every image in exa
   assert.deepEqual(parseShard('3/4'), { index: 3, count: 4 });
   assert.throws(() => parseShard('4/4'), /less than 4/);
   assert.throws(() => parseShard('1-4'), /must be I\/N/);
+});
+
+test("names sort in code-point order (Python's), not UTF-16 order, also past the surrogates", () => {
+  const names = ['b', 'B', 'a\u{1F600}', 'a\uFF01', 'a\uE000', 'a\uD7FF', 'a', 'ab', 'é', 'a\u{10000}'];
+  const utf8 = [...names].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+  assert.deepEqual([...names].sort(byCodePoint), utf8);
+  assert.notDeepEqual([...names].sort(), utf8, 'the default sort differs here');
 });
