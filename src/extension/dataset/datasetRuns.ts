@@ -62,7 +62,7 @@ export class DatasetRuns implements vscode.Disposable {
       session = this.sessions.get(resultsDir) ?? new DatasetSession(folder.fsPath, resultsDir);
       this.sessions.set(resultsDir, session);
       const shown = this.show(session);
-      if (session.running) return;
+      if (this.aborts.has(session)) return;
       log.info(`${basename(folder.fsPath)}: dataset run under ${JSON.stringify(analysis.policy)} into ${resultsDir}`);
       await this.runWithProgress(session, shown, analysis);
     } catch (error) {
@@ -214,11 +214,12 @@ export class DatasetRuns implements vscode.Disposable {
   /** Opens the image in its model's stability panel, with the run's policy and the image's class, and analyses it. */
   private async openImage(session: DatasetSession, row: DatasetRow): Promise<void> {
     const model = session.header?.model?.path;
-    if (!model) return;
+    const root = vscode.Uri.file(session.root);
+    const image = vscode.Uri.joinPath(root, row.path);
+    if (!model || !isPathInside(root.path, image.path)) return;
     const panel = this.registry.open(vscode.Uri.file(model));
     const [, policyB] = panel.session.inputs.policies;
     const policy = session.header?.policy.text ?? panel.session.inputs.policies[0];
-    const image = vscode.Uri.file(`${session.root}/${row.path}`);
     panel.updateInputs({ ...panel.session.inputs, images: [imageRef(image)], policies: [policy, policyB], compare: false, label: row.label });
     panel.reveal();
     await panel.perform('run');
