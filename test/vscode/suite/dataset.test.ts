@@ -1,9 +1,10 @@
 // "AugLens: Analyse Dataset" in a real extension host: the generated ImageFolder of the test workspace (24 crops of
 // the fixture photos in 3 classes, and a file that is not an image) analysed with the CIFAR fixture model from its
 // stability panel; the table's rows equal a direct engine run on the same folder, the webview draws them, the
-// results stream into the workspace's .auglens/datasets/ and a second run continues them instead of starting over.
+// results stream into the workspace's .auglens/datasets/ and a second run continues them instead of starting over;
+// a run whose panel is closed goes on to the end.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { runDataset } from '../../../src/engine/client';
@@ -140,6 +141,29 @@ suite('AugLens dataset panel', () => {
     assert.deepEqual(view.failedPaths(), ['coffee/broken.png']);
     await waitFor('the table drawn again', () => (view.rendered()?.tableRows === IMAGES ? true : undefined));
     assert.equal(hooks.liveEngineCount(), 0);
+  });
+
+  test('the run goes on when its panel is closed; the command shows the whole table again without analysing anything twice', async function () {
+    this.timeout(240_000);
+    const { model: modelUri, folder: folderUri } = requireDataset(this);
+    const copy = vscode.Uri.file(`${folderUri.fsPath}-closed`);
+    cpSync(folderUri.fsPath, copy.fsPath, { recursive: true });
+    await openModelPanel(modelUri);
+    const running = vscode.commands.executeCommand('auglens.analyseDataset', copy);
+    const view = await waitFor('the dataset panel', () => hooks.datasetPanels().find((p) => p.root === copy.fsPath));
+    await waitFor('the first row', () => (view.imageRows().length > 0 ? true : undefined), 60_000);
+    assert.ok(view.isRunning());
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitFor('the panel closed', () => (hooks.datasetPanels().some((p) => p.root === copy.fsPath) ? undefined : true));
+    await running;
+    const lines = () => readFileSync(join(view.resultsDir, 'results.jsonl'), 'utf8').trim().split('\n').length;
+    assert.equal(lines(), 1 + IMAGES + 1, 'every file has its line although the panel was closed');
+
+    await openModelPanel(modelUri);
+    await vscode.commands.executeCommand('auglens.analyseDataset', copy);
+    const again = await waitFor('the dataset panel again', () => hooks.datasetPanels().find((p) => p.root === copy.fsPath));
+    await waitFor('the whole table drawn', () => (again.rendered()?.tableRows === IMAGES ? true : undefined));
+    assert.equal(lines(), 1 + IMAGES + 2, 'only the failed file was tried again');
   });
 
   /** results.jsonl in the workspace's .auglens/datasets/dataset-<hash>/: the header and `records` lines. */
