@@ -88,7 +88,7 @@ export class AnalysisRunner implements vscode.Disposable {
 }
 
 /** The engine's parameters: the settings, with no Monte-Carlo series or eigen-images (diagnostics show neither). */
-function diagnosticAnalyzeParams(target: AnalysisTarget, context: AnalysisContext): AnalyzeParams {
+export function diagnosticAnalyzeParams(target: AnalysisTarget, context: AnalysisContext): AnalyzeParams {
   const settings = readSettings();
   return {
     modelPath: context.model.fsPath,

@@ -228,6 +228,17 @@ suite('AugLens inline diagnostics', () => {
     assert.match(text, /\*\*AugLens stability\*\* of `RandomCrop\(size=\(28, 28\), padding=\(2, 2, 2, 2\)\)` \(left out: RandomHorizontalFlip\)/);
     assert.match(text, /\| Std\[loss\] \| [\d.]+ \|/);
     assert.match(text, /Settings from mnist\.auglens\.json\./);
+
+    // Turning on the parameter gradients is a different analysis: it runs again and quotes their samples needed.
+    const config = vscode.workspace.getConfiguration('auglens.diagnostics');
+    await config.update('parameters', true, vscode.ConfigurationTarget.Workspace);
+    try {
+      const withGradient = await diagnosticsWhere(uri, 'the diagnostic with the gradient figure', (ds) => ds.some((d) => d.code === 'stability' && /augmented samples per image for the gradient$/.test(d.message)), ANALYSIS_TIMEOUT_MS);
+      assert.match(withGradient.find((d) => d.code === 'stability')!.message, /^Std\[loss\] [\d.]+ under this transform; ~[\d,]+ samples for 1% error; ~[\d,]+ augmented samples per image for the gradient$/);
+    } finally {
+      await config.update('parameters', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await diagnosticsWhere(uri, 'the diagnostic without it again', (ds) => ds.some((d) => d.code === 'stability' && d.message === stability.message), ANALYSIS_TIMEOUT_MS);
   });
 
   test('the diagnostic refreshes when the image changes, and clears when the transform is edited or the file closed', async function () {

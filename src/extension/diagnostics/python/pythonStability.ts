@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { scanPython, type AnalysisTarget, type PythonScan } from '../../../core/python';
 import type { ContextResolver, AnalysisContext } from '../analysisContext';
-import type { AnalysisRunner, RunOutcome } from '../analysisRunner';
+import { diagnosticAnalyzeParams, type AnalysisRunner, type RunOutcome } from '../analysisRunner';
 import { baseName } from '../files';
 import type { DiagnosticWithFixes, QuickFixProvider } from '../quickFixProvider';
 import { isWarning, stabilityMessage, type Thresholds } from '../resultText';
@@ -173,8 +173,9 @@ export class PythonStability implements vscode.Disposable {
   }
 }
 
+/** A result holds for its policy, files and every setting the engine was run with: changing any of them runs it again. */
 function resultKey(target: AnalysisTarget, context: AnalysisContext): string {
-  return `${targetKey(target)}\n${context.key}`;
+  return `${targetKey(target)}\n${context.key}\n${JSON.stringify(diagnosticAnalyzeParams(target, context))}`;
 }
 
 function readThresholds(): Thresholds {
