@@ -4,7 +4,8 @@ import type { DatasetClassBar, DatasetFailureRow, DatasetImageRow, DatasetToHost
 import { el, requireElement } from '../dom';
 import { button, createDivider, dropdown } from '../toolkit';
 import { type ChartMetric, classChart } from './classChart';
-import { type SortKey, type SortOrder, datasetTable } from './datasetTable';
+import { datasetTable } from './datasetTable';
+import type { SortKey, SortOrder } from './sortRows';
 
 export class DatasetApp {
   private readonly title: HTMLElement;

@@ -3,12 +3,10 @@
 import type { DatasetImageRow } from '../../src/shared/datasetProtocol';
 import { el } from '../dom';
 import { count, num, percent } from '../format';
-
-export type SortKey = 'path' | 'className' | 'expectedLoss' | 'stdLoss' | 'flipRate' | 'samplesNeeded';
-export type SortOrder = 'ascending' | 'descending';
+import { type SortKey, type SortOrder, sortRows } from './sortRows';
 
 /** Rows drawn at most: a sort by a column brings the ones that matter to the top. */
-export const MAX_SHOWN_ROWS = 2000;
+const MAX_SHOWN_ROWS = 2000;
 
 const COLUMNS: readonly [SortKey | null, string][] = [
   [null, ''],
@@ -19,23 +17,6 @@ const COLUMNS: readonly [SortKey | null, string][] = [
   ['flipRate', 'Flip rate'],
   ['samplesNeeded', 'Samples needed'],
 ];
-
-/** Compares two rows by `key`; text in code-point order, a missing sample count (unbounded) after every number. */
-function compare(a: DatasetImageRow, b: DatasetImageRow, key: SortKey): number {
-  if (key === 'path' || key === 'className') {
-    const x = a[key] ?? '';
-    const y = b[key] ?? '';
-    return x < y ? -1 : x > y ? 1 : 0;
-  }
-  const x = a[key] ?? Infinity;
-  const y = b[key] ?? Infinity;
-  return x === y ? 0 : x < y ? -1 : 1;
-}
-
-export function sortRows(rows: readonly DatasetImageRow[], key: SortKey, order: SortOrder): DatasetImageRow[] {
-  const sign = order === 'ascending' ? 1 : -1;
-  return [...rows].sort((a, b) => sign * compare(a, b, key) || compare(a, b, 'path'));
-}
 
 export function datasetTable(
   rows: readonly DatasetImageRow[],
