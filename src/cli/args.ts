@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { MAX_IMAGE_MEGAPIXELS } from '../core/io/limits';
 import type { AnalyzeParams } from '../engine/contract/requests';
 import { ANALYSIS_LIMITS, IMAGE_SIDE, describeRange, inRange, isImageSize } from '../shared/analysisLimits';
@@ -7,7 +6,7 @@ import { CHANNEL_ORDERS, type ChannelOrder } from '../shared/presets';
 import type { GradientMode } from '../engine/contract/report';
 import { datasetOptions, type DatasetOptions } from './datasetArgs';
 import { checkedPolicy } from './policyCheck';
-import { UsageError } from './usageError';
+import { parseCommandArgs, UsageError } from './usageError';
 
 export { UsageError };
 
@@ -78,12 +77,7 @@ export function parseCommandLine(argv: readonly string[], readPolicyFile: (path:
   if (command !== 'moments' && command !== 'analyze' && command !== 'example') {
     throw new UsageError(`unknown command '${command}' (commands: moments, analyze, example, check, compare, merge)`);
   }
-  let parsed;
-  try {
-    parsed = parseArgs({ args: joinNegativeValues(rest), options, allowPositionals: false, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseCommandArgs({ args: joinNegativeValues(rest), options, allowPositionals: false, strict: true });
   const v = parsed.values;
   if (v.help) return helpCommand();
   const num = (name: keyof typeof options, fallback: number, check: (x: number) => boolean = () => true): number => {

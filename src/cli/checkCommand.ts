@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { checkRun, GATE_LEVELS, type GateLevel, type Thresholds } from '../engine/dataset/gate';
-import { UsageError } from './usageError';
+import { parseCommandArgs, UsageError } from './usageError';
 import { formatGate } from './gateTable';
 import { readRunArgument } from './runArgument';
 
@@ -46,12 +45,7 @@ interface CheckOptions {
 }
 
 function parseCheck(argv: readonly string[]): CheckOptions | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseCommandArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   const v = parsed.values;
   if (v.help) return 'help';
   if (parsed.positionals.length !== 1) throw new UsageError(`check takes one REPORT (a results.jsonl, a report.json or a folder), got ${parsed.positionals.length}`);

@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { compareRuns } from '../engine/dataset/pairedComparison';
 import { describeRange, inRange } from '../shared/analysisLimits';
-import { UsageError } from './usageError';
+import { parseCommandArgs, UsageError } from './usageError';
 import { formatComparison } from './comparisonTable';
 import { readRunArgument } from './runArgument';
 
@@ -28,12 +27,7 @@ const options = {
 
 /** `auglens compare`: the exit code (usage errors are thrown). */
 export async function compareCommand(argv: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseCommandArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   const v = parsed.values;
   if (v.help) {
     console.log(COMPARE_USAGE);

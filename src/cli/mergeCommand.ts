@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatDatasetSummary } from '../engine/dataset/datasetSummary';
 import { mergeResults, resultsPath } from '../engine/dataset/mergeResults';
 import { OutputError } from '../engine/report/fsErrors';
 import { ReportFolder } from '../engine/report/reportFolder';
-import { UsageError } from './usageError';
+import { parseCommandArgs, UsageError } from './usageError';
 import { DATASET_REPORT_FILE, RESULTS_FILE } from '../engine/contract/reportFiles';
 
 export const MERGE_USAGE = `usage: auglens merge DIR... --out OUT [--json]
@@ -17,12 +16,7 @@ Refused: shards of different runs (policy, model, settings, classes, shard count
 given twice. Missing shards are named in the summary and in dataset.json (run.merged).`;
 
 export async function mergeCommand(argv: readonly string[], signal: AbortSignal): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: { out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseCommandArgs({ args: [...argv], options: { out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
   const { values: v, positionals: inputs } = parsed;
   if (v.help) {
     console.log(MERGE_USAGE);
