@@ -148,10 +148,14 @@ export class DatasetRuns implements vscode.Disposable {
     return datasetAnalysis(params);
   }
 
-  /** The workspace folder holding the dataset, else the first one, else the extension's storage. */
+  /**
+   * The workspace folder holding the dataset, else the first one, else the extension's storage; the storage too when
+   * the dataset folder holds the workspace's .auglens (the run folder would become one of its classes).
+   */
   private outputBase(folder: vscode.Uri): string {
     const workspace = vscode.workspace.getWorkspaceFolder(folder) ?? vscode.workspace.workspaceFolders?.[0];
-    return (workspace?.uri ?? this.storage).fsPath;
+    const base = (workspace?.uri ?? this.storage).fsPath;
+    return isPathInside(folder.path, vscode.Uri.file(datasetRunsRoot(base)).path) ? this.storage.fsPath : base;
   }
 
   private show(session: DatasetSession): DatasetPanel {
