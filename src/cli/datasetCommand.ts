@@ -7,10 +7,10 @@ import { DatasetRows } from '../engine/dataset/datasetRows';
 import { formatDatasetSummary } from '../engine/dataset/datasetSummary';
 import { fileSha256 } from '../engine/dataset/fileDigest';
 import { DatasetListingError, listDataset } from '../engine/dataset/imageFolder';
-import type { ImageKey, RunHeader, RunOptions } from '../engine/contract/datasetRecord';
-import { makeHeader } from '../engine/dataset/runHeader';
-import { shardOf } from '../engine/dataset/shard';
-import type { AnalyzeParams, DatasetParams } from '../engine/contract/requests';
+import type { RunHeader } from '../engine/contract/datasetRecord';
+import { imageKeys } from '../engine/dataset/imageKeys';
+import { makeHeader, runOptionsOf } from '../engine/dataset/runHeader';
+import type { DatasetParams } from '../engine/contract/requests';
 import { OutputError } from '../engine/report/fsErrors';
 import type { CliCommand } from './args';
 import type { DatasetOptions } from './datasetArgs';
@@ -26,25 +26,11 @@ function datasetImages(options: DatasetOptions, root: string) {
       throw new UsageError(`--labels maps class folders to class indices, but ${root} holds its images directly (no class folders)`);
     }
     const classes = classLabels(listing.classes, options.labels === undefined ? undefined : readLabelsFile(options.labels));
-    const labelOf = new Map(classes.map((c) => [c.name, c.label]));
-    const keys: ImageKey[] = listing.images
-      .filter((image) => shardOf(image.path, options.shard.count) === options.shard.index)
-      .map(({ path, className }) => ({ path, className, label: className === null ? null : labelOf.get(className)! }));
-    return { layout: listing.layout, classes, keys, listed: listing.images.length };
+    return { layout: listing.layout, classes, keys: imageKeys(listing, classes, options.shard), listed: listing.images.length };
   } catch (e) {
     if (e instanceof DatasetListingError || e instanceof LabelsError) throw new UsageError(e.message);
     throw e;
   }
-}
-
-function runOptions(p: AnalyzeParams): RunOptions {
-  return {
-    size: p.size ?? null,
-    gradient: p.gradient ?? 'auto',
-    parameters: Boolean(p.parameters),
-    maxDraws: p.maxDraws ?? null,
-    monteCarloTimeMs: p.monteCarloTimeMs ?? null,
-  };
 }
 
 /**
@@ -74,7 +60,7 @@ export async function runDatasetCommand(cmd: CliCommand, options: DatasetOptions
     const { imagePaths: _images, label: _label, ...analysis } = cmd.params;
     const modelPath = analysis.modelPath!;
     const params: DatasetParams = { ...analysis, modelPath, root, images: toDo };
-    const facts = { root, shard: options.shard, layout, classes, modelSha256: await fileSha256(modelPath), options: runOptions(cmd.params) };
+    const facts = { root, shard: options.shard, layout, classes, modelSha256: await fileSha256(modelPath), options: runOptionsOf(cmd.params) };
     const shardNote = options.shard.count > 1 ? ` in shard ${options.shard.index}/${options.shard.count}` : '';
     console.error(`auglens: ${root}: ${listed} images${shardNote ? `, ${keys.length}${shardNote}` : ''}; ${toDo.length} to analyse`);
     const progress = datasetProgress(process.stderr, toDo.length, keys.length - toDo.length);

@@ -1,7 +1,19 @@
 import { VERSION } from '../../version';
-import { DATASET_RECORD_VERSION, type RunDescription, type RunHeader } from '../contract/datasetRecord';
+import { DATASET_RECORD_VERSION, type RunDescription, type RunHeader, type RunOptions } from '../contract/datasetRecord';
+import type { AnalyzeParams } from '../contract/requests';
 
 export type HeaderFacts = Omit<RunHeader, 'kind' | 'recordVersion' | 'tool' | 'createdAt' | keyof RunDescription | 'merged'>;
+
+/** The analysis options a run header records: those outside `settings` that change the numbers. */
+export function runOptionsOf(p: Pick<AnalyzeParams, 'size' | 'gradient' | 'parameters' | 'maxDraws' | 'monteCarloTimeMs'>): RunOptions {
+  return {
+    size: p.size ?? null,
+    gradient: p.gradient ?? 'auto',
+    parameters: Boolean(p.parameters),
+    maxDraws: p.maxDraws ?? null,
+    monteCarloTimeMs: p.monteCarloTimeMs ?? null,
+  };
+}
 
 export function makeHeader(run: RunDescription, facts: HeaderFacts): RunHeader {
   return { kind: 'run', recordVersion: DATASET_RECORD_VERSION, tool: { name: 'auglens', version: VERSION }, createdAt: new Date().toISOString(), ...facts, ...run };

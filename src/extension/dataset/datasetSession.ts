@@ -4,7 +4,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runDataset } from '../../engine/client';
-import type { ImageKey, RunHeader, RunOptions } from '../../engine/contract/datasetRecord';
+import type { RunHeader } from '../../engine/contract/datasetRecord';
 import { classLabels } from '../../engine/dataset/classLabels';
 import { DatasetFolder } from '../../engine/dataset/datasetFolder';
 import type { DatasetReport } from '../../engine/contract/datasetReport';
@@ -13,7 +13,8 @@ import { DatasetRows, type DatasetRow } from '../../engine/dataset/datasetRows';
 import { fileSha256 } from '../../engine/dataset/fileDigest';
 import { listDataset } from '../../engine/dataset/imageFolder';
 import { scanResults } from '../../engine/dataset/resultsFile';
-import { headerMismatch, makeHeader } from '../../engine/dataset/runHeader';
+import { headerMismatch, makeHeader, runOptionsOf } from '../../engine/dataset/runHeader';
+import { imageKeys } from '../../engine/dataset/imageKeys';
 import { WHOLE_DATASET } from '../../engine/dataset/shard';
 import type { AnalyzeParams, DatasetParams } from '../../engine/contract/requests';
 import { DATASET_REPORT_FILE, RESULTS_FILE } from '../../engine/contract/reportFiles';
@@ -35,16 +36,6 @@ export type DatasetAnalysis = Omit<DatasetParams, 'root' | 'images'>;
 export interface DatasetProgressHandlers {
   readonly onLog?: (message: string) => void;
   readonly signal?: AbortSignal;
-}
-
-function runOptions(p: DatasetAnalysis): RunOptions {
-  return {
-    size: p.size ?? null,
-    gradient: p.gradient ?? 'auto',
-    parameters: Boolean(p.parameters),
-    maxDraws: p.maxDraws ?? null,
-    monteCarloTimeMs: p.monteCarloTimeMs ?? null,
-  };
 }
 
 export class DatasetSession {
@@ -115,8 +106,7 @@ export class DatasetSession {
   async run(enginePath: string, analysis: DatasetAnalysis, handlers: DatasetProgressHandlers = {}): Promise<void> {
     const listing = listDataset(this.root);
     const classes = classLabels(listing.classes);
-    const labelOf = new Map(classes.map((c) => [c.name, c.label]));
-    const keys: ImageKey[] = listing.images.map(({ path, className }) => ({ path, className, label: className === null ? null : labelOf.get(className)! }));
+    const keys = imageKeys(listing, classes);
     this.rows = new DatasetRows();
     this.total = keys.length;
     this.running = true;
@@ -131,7 +121,7 @@ export class DatasetSession {
         layout: listing.layout,
         classes,
         modelSha256: await fileSha256(analysis.modelPath),
-        options: runOptions(analysis),
+        options: runOptionsOf(analysis),
       };
       await runDataset(enginePath, params, {
         signal: handlers.signal,
