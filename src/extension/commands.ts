@@ -20,6 +20,7 @@ export const COMMANDS = {
   comparePolicies: 'auglens.comparePolicies',
   showLog: 'auglens.showLog',
   analyseDataset: 'auglens.analyseDataset',
+  compareDatasetRuns: 'auglens.compareDatasetRuns',
 } as const;
 
 /** Option of auglens.exportReport for scripts and tests: export into this folder without asking. */
@@ -80,6 +81,9 @@ export function registerCommands(registry: PanelRegistry, extensionUri: vscode.U
       const folder = panel && (resource instanceof vscode.Uri ? resource : await pickDatasetFolder());
       if (panel && folder) await datasets.analyse(folder, panel);
     }),
+    register(COMMANDS.compareDatasetRuns, (a: unknown, b: unknown) =>
+      datasets.compare(...(a instanceof vscode.Uri && b instanceof vscode.Uri ? [a, b] : [])),
+    ),
   ];
 }
 

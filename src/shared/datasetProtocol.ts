@@ -1,6 +1,7 @@
 // Messages between the extension host and the dataset panel webview (command "AugLens: Analyse Dataset"), one
 // discriminated union per direction, validated on receipt as in panelProtocol.ts: the host treats everything from
 // the webview as untrusted input.
+import { type DatasetComparison, MAX_COMPARED_CLASSES, parseDatasetComparison } from './datasetComparison';
 import { MAX_TEXT_LENGTH, hasOnlyKeys, isFields, isFiniteNumber, isInteger, isOneOf, isText } from './validate';
 
 /** One image of the run as the table shows it. */
@@ -64,7 +65,13 @@ export interface DatasetRecordsMessage {
   status: string;
 }
 
-export type HostToDatasetMessage = DatasetShowMessage | DatasetRecordsMessage;
+/** The run compared with another (the panel's compare view), in reply to `compareRuns` or the compare command. */
+export interface DatasetCompareMessage {
+  type: 'datasetCompare';
+  comparison: DatasetComparison;
+}
+
+export type HostToDatasetMessage = DatasetShowMessage | DatasetRecordsMessage | DatasetCompareMessage;
 
 //#endregion
 
@@ -92,7 +99,32 @@ export interface DatasetRenderedMessage {
   classBars: number;
 }
 
-export type DatasetToHostMessage = DatasetReadyMessage | DatasetOpenImageMessage | DatasetCancelMessage | DatasetRenderedMessage;
+/** "Compare with another run...": the host asks which run. */
+export interface DatasetCompareRunsMessage {
+  type: 'compareRuns';
+}
+
+/** Back from the compare view to the run's own table. */
+export interface DatasetCloseCompareMessage {
+  type: 'closeCompare';
+}
+
+/** What the compare view now shows, read back from its DOM (for the tests). */
+export interface DatasetRenderedCompareMessage {
+  type: 'renderedCompare';
+  overallRows: number;
+  classRows: number;
+  stabilityLabels: string[];
+}
+
+export type DatasetToHostMessage =
+  | DatasetReadyMessage
+  | DatasetOpenImageMessage
+  | DatasetCancelMessage
+  | DatasetRenderedMessage
+  | DatasetCompareRunsMessage
+  | DatasetCloseCompareMessage
+  | DatasetRenderedCompareMessage;
 
 //#endregion
 
@@ -144,6 +176,10 @@ function parseList<T>(v: unknown, parse: (x: unknown) => T | undefined, max: num
 
 /** Returns the message if `value` is a well-formed host -> dataset webview message, else undefined. */
 export function parseHostToDatasetMessage(value: unknown): HostToDatasetMessage | undefined {
+  if (isFields(value) && value.type === 'datasetCompare') {
+    const comparison = hasOnlyKeys(value, ['type', 'comparison']) ? parseDatasetComparison(value.comparison) : undefined;
+    return comparison && { type: 'datasetCompare', comparison };
+  }
   if (!isFields(value) || !isOneOf(value.type, ['datasetShow', 'datasetRecords'] as const)) return undefined;
   const images = parseList(value.images, parseImageRow, MAX_ROWS_PER_MESSAGE);
   const failures = parseList(value.failures, parseFailureRow, MAX_ROWS_PER_MESSAGE);
@@ -169,6 +205,17 @@ export function parseDatasetToHostMessage(value: unknown): DatasetToHostMessage 
       return hasOnlyKeys(value, ['type']) ? { type: 'ready' } : undefined;
     case 'cancel':
       return hasOnlyKeys(value, ['type']) ? { type: 'cancel' } : undefined;
+    case 'compareRuns':
+      return hasOnlyKeys(value, ['type']) ? { type: 'compareRuns' } : undefined;
+    case 'closeCompare':
+      return hasOnlyKeys(value, ['type']) ? { type: 'closeCompare' } : undefined;
+    case 'renderedCompare': {
+      const { overallRows, classRows, stabilityLabels } = value;
+      if (!hasOnlyKeys(value, ['type', 'overallRows', 'classRows', 'stabilityLabels'])) return undefined;
+      if (!isInteger(overallRows, 0, 16) || !isInteger(classRows, 0, MAX_COMPARED_CLASSES)) return undefined;
+      if (!Array.isArray(stabilityLabels) || stabilityLabels.length > MAX_COMPARED_CLASSES + 1 || !stabilityLabels.every((l) => isText(l, 64))) return undefined;
+      return { type: 'renderedCompare', overallRows, classRows, stabilityLabels: stabilityLabels as string[] };
+    }
     case 'openImage':
       return hasOnlyKeys(value, ['type', 'path']) && isText(value.path, MAX_TEXT_LENGTH) && value.path.length > 0
         ? { type: 'openImage', path: value.path }

@@ -4,7 +4,9 @@
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DatasetRow } from '../../engine/dataset/datasetRows';
+import type { DatasetComparison } from '../../shared/datasetComparison';
 import {
+  type DatasetRenderedCompareMessage,
   type DatasetRenderedMessage,
   type HostToDatasetMessage,
   MAX_ROWS_PER_MESSAGE,
@@ -25,6 +27,8 @@ export interface DatasetPanelActions {
   /** The user clicked a row: open that image's full analysis. */
   openImage(session: DatasetSession, row: DatasetRow): Promise<void>;
   cancel(session: DatasetSession): void;
+  /** "Compare with another run...": pick the run and show the comparison. */
+  compare(panel: DatasetPanel): Promise<void>;
 }
 
 /** Scripts and styles from the extension, thumbnails from the dataset folder: nothing else. */
@@ -39,6 +43,9 @@ export class DatasetPanel implements vscode.Disposable {
   private status = '';
   /** What the webview last said it shows. */
   rendered: DatasetRenderedMessage | undefined;
+  /** The comparison the panel shows instead of its table, until the user goes back. */
+  comparison: DatasetComparison | undefined;
+  renderedCompare: DatasetRenderedCompareMessage | undefined;
 
   constructor(
     readonly webviewPanel: vscode.WebviewPanel,
@@ -81,6 +88,7 @@ export class DatasetPanel implements vscode.Disposable {
       case 'ready':
         this.pending.clear();
         await this.showAll();
+        if (this.comparison) await this.post({ type: 'datasetCompare', comparison: this.comparison });
         break;
       case 'openImage': {
         const row = this.session.row(message.path);
@@ -94,7 +102,25 @@ export class DatasetPanel implements vscode.Disposable {
       case 'rendered':
         this.rendered = message;
         break;
+      case 'compareRuns':
+        await this.actions.compare(this);
+        break;
+      case 'closeCompare':
+        this.comparison = undefined;
+        this.renderedCompare = undefined;
+        break;
+      case 'renderedCompare':
+        this.renderedCompare = message;
+        break;
     }
+  }
+
+  /** Shows the comparison of this run (A) with another (B) instead of the table, revealing the panel. */
+  async showComparison(comparison: DatasetComparison): Promise<void> {
+    this.comparison = comparison;
+    this.renderedCompare = undefined;
+    this.webviewPanel.reveal();
+    await this.post({ type: 'datasetCompare', comparison });
   }
 
   /** Records are sent in batches, at most every FLUSH_INTERVAL_MS; [] marks a change of the run's state. */

@@ -3,10 +3,11 @@
 // (Cancel kills the engine; what finished stays in results.jsonl and the next run continues it). Panels restored after
 // a reload read their run back from results.jsonl. Clicking a row opens that image in the model's stability panel.
 import { realpathSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { PolicyError, lineColumn, parsePolicy } from '../../core/policy';
 import { EngineCancelled } from '../../engine/client';
+import { RESULTS_FILE } from '../../engine/contract/reportFiles';
 import type { DatasetRow } from '../../engine/dataset/datasetRows';
 import { parseDatasetPanelState } from '../../shared/datasetProtocol';
 import { ActionableError, errorMessage } from '../common/actionableError';
@@ -18,6 +19,7 @@ import { panelAnalyzeParams } from '../panel/panelAnalyzeParams';
 import type { PanelRegistry } from '../panel/panelRegistry';
 import type { PanelServices, StabilityPanel } from '../panel/stabilityPanel';
 import { actionsForFailure } from '../panel/engineErrorActions';
+import { compareWithPickedRun, pickTwoRuns, showComparison } from './comparePicks';
 import { datasetRunFolder, datasetRunsRoot } from './datasetOutput';
 import { DATASET_VIEW_TYPE, DatasetPanel, datasetPanelOptions } from './datasetPanel';
 import { type DatasetAnalysis, DatasetSession, DifferentRunError, datasetAnalysis } from './datasetSession';
@@ -177,6 +179,7 @@ export class DatasetRuns implements vscode.Disposable {
     const panel = new DatasetPanel(webviewPanel, session, this.services.extensionUri, {
       openImage: (s, row) => this.openImage(s, row),
       cancel: (s) => this.aborts.get(s)?.abort(),
+      compare: (p) => compareWithPickedRun(p, this.runBases()),
     });
     this.panels.set(session, panel);
     panel.onDidDispose(() => {
@@ -203,10 +206,38 @@ export class DatasetRuns implements vscode.Disposable {
     }
   }
 
+  /**
+   * "AugLens: Compare Dataset Runs": run A's panel (opened from its results.jsonl when none shows it) shows A against
+   * B; the runs are asked for unless given (a dataset run's results.jsonl for A, any run for B).
+   */
+  async compare(a?: vscode.Uri, b?: vscode.Uri): Promise<void> {
+    const files = a && b ? ([a.fsPath, b.fsPath] as const) : await pickTwoRuns(this.runBases());
+    if (!files) return;
+    if (basename(files[0]) !== RESULTS_FILE) {
+      void vscode.window.showErrorMessage(`AugLens: run A must be a dataset run's ${RESULTS_FILE} (its panel shows the comparison), not ${files[0]}.`);
+      return;
+    }
+    const dir = dirname(files[0]);
+    let session: DatasetSession;
+    try {
+      session = this.sessions.get(dir) ?? (await DatasetSession.restore(dir));
+    } catch (error) {
+      void vscode.window.showErrorMessage(`AugLens: cannot read run A (${files[0]}): ${errorMessage(error)}`);
+      return;
+    }
+    this.sessions.set(dir, session);
+    await showComparison(this.show(session), files[1]);
+  }
+
+  /** Where the extension's dataset runs are: the workspace folders and the extension's storage. */
+  private runBases(): string[] {
+    return [...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), this.storage.fsPath];
+  }
+
   private knownRunFolder(dir: string | undefined): string | undefined {
     const real = dir && realPath(dir);
     if (!real) return undefined;
-    const bases = [...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), this.storage.fsPath];
+    const bases = this.runBases();
     return bases.some((base) => {
       const runs = realPath(datasetRunsRoot(base));
       return runs !== undefined && isPathInside(runs, real);
