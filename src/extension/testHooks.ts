@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { liveEngineCount } from '../engine/client';
 import type { EditableInputs, PanelInputs } from '../shared/panelInputs';
 import type { PanelStatus, WebviewToHostMessage } from '../shared/panelProtocol';
-import type { DatasetImageRow, DatasetRenderedMessage } from '../shared/datasetProtocol';
+import type { DatasetComparison } from '../shared/datasetComparison';
+import type { DatasetImageRow, DatasetRenderedCompareMessage, DatasetRenderedMessage } from '../shared/datasetProtocol';
 import type { DatasetRuns } from './dataset/datasetRuns';
 import type { PanelRegistry } from './panel/panelRegistry';
 import type { PanelKind, StabilityPanel } from './panel/stabilityPanel';
@@ -40,6 +41,9 @@ export interface DatasetPanelTestView {
   failedPaths(): string[];
   /** What the webview last reported drawing. */
   rendered(): DatasetRenderedMessage | undefined;
+  /** The comparison the panel shows (sent to its webview), and what the webview last reported drawing of it. */
+  comparison(): DatasetComparison | undefined;
+  renderedCompare(): DatasetRenderedCompareMessage | undefined;
 }
 
 export interface AugLensTestHooks {
@@ -98,6 +102,8 @@ export function createTestHooks(
         imageRows: () => p.imageRows(),
         failedPaths: () => p.session.sortedRows().flatMap((r) => (r.kind === 'error' ? [r.path] : [])),
         rendered: () => p.rendered,
+        comparison: () => p.comparison,
+        renderedCompare: () => p.renderedCompare,
       })),
     liveEngineCount,
     setTrusted,
