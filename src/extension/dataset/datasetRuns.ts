@@ -21,10 +21,12 @@ import type { PanelServices, StabilityPanel } from '../panel/stabilityPanel';
 import { actionsForFailure } from '../panel/engineErrorActions';
 import { compareWithPickedRun, pickTwoRuns, showComparison } from './comparePicks';
 import { datasetRunFolder, datasetRunsRoot } from './datasetOutput';
+import { setAsideRunFolder } from './runSetAside';
 import { DATASET_VIEW_TYPE, DatasetPanel, datasetPanelOptions } from './datasetPanel';
 import { type DatasetAnalysis, DatasetSession, DifferentRunError, datasetAnalysis } from './datasetSession';
 
 const START_OVER = 'Start Over';
+const KEEP_BOTH = 'Keep Both';
 
 function realPath(path: string): string | undefined {
   try {
@@ -111,7 +113,7 @@ export class DatasetRuns implements vscode.Disposable {
     }
   }
 
-  /** Runs; when the folder holds another run's results, asks whether to replace them. */
+  /** Runs; when the folder holds another run's results, asks whether to replace them or keep them aside. */
   private async runOrStartOver(session: DatasetSession, analysis: DatasetAnalysis, signal: AbortSignal): Promise<void> {
     const onLog = (message: string) => log.info(message);
     try {
@@ -119,11 +121,13 @@ export class DatasetRuns implements vscode.Disposable {
     } catch (error) {
       if (!(error instanceof DifferentRunError)) throw error;
       const choice = await vscode.window.showWarningMessage(
-        `AugLens: ${error.message}. Start over (its results are removed), or cancel and go back to the model, policy and settings it was run with?`,
+        `AugLens: ${error.message}. Start over (its results are removed), keep both (its results move to a folder of their own, to compare the runs), or cancel and go back to the model, policy and settings it was run with?`,
         { modal: true },
         START_OVER,
+        KEEP_BOTH,
       );
-      if (choice !== START_OVER) throw new EngineCancelled();
+      if (choice !== START_OVER && choice !== KEEP_BOTH) throw new EngineCancelled();
+      if (choice === KEEP_BOTH) log.info(`${basename(session.root)}: the earlier run kept in ${await setAsideRunFolder(session.resultsDir)}`);
       await session.clearResults();
       await session.run(this.services.enginePath, analysis, { signal, onLog });
     }
