@@ -17,7 +17,7 @@ const MIN_ROWS = 20;
 const EXPECTED_FILES = 25;
 
 /** Right-click the explorer row `name` -> the context menu's `label`. */
-async function fromExplorer(page: Page, name: string, label: string): Promise<void> {
+export async function fromExplorer(page: Page, name: string, label: string): Promise<void> {
   await openContextMenu(page, explorerRow(page, name));
   const item = contextMenuItem(page, label);
   await item.waitFor();

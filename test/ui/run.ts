@@ -10,6 +10,7 @@ import { installExtension, profileDirs, startCodeServer } from '../harness/codeS
 import { ARTIFACTS_DIR, extensionManifest, packagedVsixPath } from '../harness/paths';
 import { runningProcesses } from '../harness/processes';
 import { createTestWorkspace } from '../harness/workspace';
+import { datasetCompareScenarios } from './datasetCompareScenarios';
 import { datasetScenarios } from './datasetScenarios';
 import { diagnosticsScenarios } from './diagnosticsScenarios';
 import { panelScenarios } from './panelScenarios';
@@ -68,7 +69,7 @@ async function main(): Promise<{ passed: number; failed: number; skipped: number
       };
       // AUGLENS_UI_ONLY runs only the scenarios whose names contain it (e.g. one scenario while working on it).
       const only = process.env.AUGLENS_UI_ONLY;
-      const chosen = [...scenarios, ...diagnosticsScenarios, ...panelScenarios, ...datasetScenarios].filter((s) => !only || s.name.includes(only));
+      const chosen = [...scenarios, ...diagnosticsScenarios, ...panelScenarios, ...datasetScenarios, ...datasetCompareScenarios].filter((s) => !only || s.name.includes(only));
       for (const [index, scenario] of chosen.entries()) {
         started = Date.now();
         try {

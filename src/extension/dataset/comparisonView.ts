@@ -55,8 +55,8 @@ function setup(input: ComparedInput): Map<string, string> {
   for (const [key, value] of Object.entries(header.settings)) parts.set(`settings: ${key}`, JSON.stringify(value));
   const p = header.preprocessing;
   if (p) {
-    const { name, channels, scale, mean, std, inputSize } = p;
-    parts.set('preprocessing', JSON.stringify({ name, channels, scale, mean, std, inputSize }));
+    const input = p.inputSize ? `, input ${p.inputSize[0]}x${p.inputSize[1]}` : '';
+    parts.set('preprocessing', `${p.name} (${p.channels}, scale ${p.scale}, mean ${p.mean.join(', ')}, std ${p.std.join(', ')}${input})`);
   }
   for (const [key, value] of Object.entries(header.options)) parts.set(`options: ${key}`, JSON.stringify(value));
   return parts;

@@ -82,6 +82,12 @@ test('the setup differences name the policy and the setting that differ, and not
   const same = await compareDatasetRuns(fileA, writeRun('d', [image('cat/1.png', { loss: 1, std: 0.5, flip: 0.2, top1 })]));
   assert.deepEqual(same.differences, []);
   assert.deepEqual((await compareDatasetRuns(fileA, otherModel)).differences.map((d) => d.part), ['model file (SHA-256)']);
+  const pre = (name: string, v: number) => ({ name, channels: 'rgb', scale: 1, mean: [v, v, v], std: [v, v, v], inputSize: [32, 32] as const, reason: name, certainty: 'given' as const });
+  const unit = writeRun('g', [image('cat/1.png', { loss: 1, std: 0.5, flip: 0.2, top1 })], { preprocessing: pre('unit', 0) });
+  const cifar = writeRun('h', [image('cat/1.png', { loss: 1, std: 0.5, flip: 0.2, top1 })], { preprocessing: pre('cifar', 0.5) });
+  assert.deepEqual((await compareDatasetRuns(unit, cifar)).differences, [
+    { part: 'preprocessing', a: 'unit (rgb, scale 1, mean 0, 0, 0, std 0, 0, 0, input 32x32)', b: 'cifar (rgb, scale 1, mean 0.5, 0.5, 0.5, std 0.5, 0.5, 0.5, input 32x32)' },
+  ]);
 });
 
 test('runs without an image in common are refused; long path lists are cut to MAX_LISTED with their count', async () => {
