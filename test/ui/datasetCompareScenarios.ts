@@ -1,25 +1,22 @@
 // UI scenario for the dataset panel's compare view in the packaged extension: the generated ImageFolder analysed
-// from the CIFAR model's panel (run A, the panel's own policy) and by the command line under another policy into the
-// workspace's .auglens/datasets (run B); "Compare with another run..." in A's panel, B picked from the quick pick:
-// the overall and per-class differences are drawn with the stability labels `auglens compare --json` gives, a
-// screenshot taken, and "Back to this run" shows the table again.
+// from the CIFAR model's panel under its own policy, then under another policy typed into the panel, "Keep Both"
+// chosen when asked (the first run moves to <run folder>-2); "Compare with another run..." in the dataset panel, the
+// kept run picked from the quick pick: the overall and per-class differences are drawn with the stability labels
+// `auglens compare --json` gives for the two folders, a screenshot taken, and "Back to this run" shows the table.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { REPO_ROOT } from '../harness/paths';
 import { type Scenario, skipScenario } from './scenarios';
 import { fromExplorer } from './datasetScenarios';
-import { editorTab, findWebviewFrame } from './workbench';
+import { editorTab, findWebviewFrame, runCommand } from './workbench';
 
 const MODEL = 'cifar10-tutorial.onnx';
 const FOLDER = 'dataset';
 const CLASSES = 3;
-const POLICY_B = 'Compose([RandomCrop(32, padding=1), RandomHorizontalFlip()])';
-const RUN_B = 'policy-b';
-/** The test workspace's auglens.preprocessing.default, which run A is made with. */
-const PREPROCESS = 'unit';
+const POLICY_B = 'RandomCrop(32, padding=1)\nRandomHorizontalFlip()';
 
 function cli(args: readonly string[]): string {
   const run = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -49,18 +46,13 @@ function compareFacts(frame: Frame): Promise<CompareFacts> {
 
 export const datasetCompareScenarios: Scenario[] = [
   {
-    name: 'dataset panel -> Compare with another run...: the paired comparison per class, then back to the table',
+    name: 'dataset panel -> Compare with another run...: a second policy kept beside the first, compared per class, then back to the table',
     async run(ctx) {
       if (!existsSync(join(ctx.workspace, MODEL)) || !existsSync(join(ctx.workspace, FOLDER))) {
         skipScenario(`../shared/fixtures with ${MODEL} and the photos the ImageFolder is cut from is absent`);
       }
       const page = ctx.page;
-      const runs = join(ctx.workspace, '.auglens', 'datasets');
-      const dirB = join(runs, RUN_B);
-      rmSync(dirB, { recursive: true, force: true });
-      cli(['analyze', '--model', join(ctx.workspace, MODEL), '--image', join(ctx.workspace, FOLDER), '--policy', POLICY_B, '--size', '32', '--preprocess', PREPROCESS, '--out', dirB]);
-      assert.ok(existsSync(join(dirB, 'results.jsonl')), 'the command line wrote run B');
-
+      await runCommand(page, 'View: Close All Editors');
       await fromExplorer(page, MODEL, 'AugLens: Open Stability Panel');
       const modelFrame = await findWebviewFrame(page, '#model-name', MODEL);
       await modelFrame.waitForFunction(`(document.querySelector('.summary')?.textContent ?? '').trim().length > 0`, undefined, { timeout: 30_000 });
@@ -69,16 +61,30 @@ export const datasetCompareScenarios: Scenario[] = [
       await editorTab(page, `AugLens Dataset: ${FOLDER}`).waitFor({ timeout: 20_000 });
       const frame = await findWebviewFrame(page, '#model-name', FOLDER);
       await frame.locator('#status-line', { hasText: /^Done/ }).waitFor({ timeout: 120_000 });
+      const resultsFile = (await frame.locator('#status-line').textContent())!.match(/results in (\S+results\.jsonl)/)![1];
+      const runA = dirname(resultsFile);
 
-      await frame.locator('vscode-button', { hasText: 'Compare with another run...' }).click();
-      const runRow = page.locator('.quick-input-list .monaco-list-row', { hasText: RUN_B }).first();
+      // Another policy in the model's panel, the folder analysed again: "Keep Both" keeps the first run beside it.
+      await editorTab(page, `AugLens: ${MODEL}`).click();
+      const shownAgain = await findWebviewFrame(page, '#model-name', MODEL);
+      await shownAgain.locator('#policy-a textarea').fill(POLICY_B);
+      await page.waitForTimeout(1_000);
+      await fromExplorer(page, FOLDER, 'AugLens: Analyse Dataset');
+      await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Keep Both' }).click({ timeout: 20_000 });
+      const datasetFrame = await findWebviewFrame(page, '#model-name', FOLDER);
+      await datasetFrame.locator('#status-line', { hasText: /^Done/ }).waitFor({ timeout: 120_000 });
+      const kept = `${runA}-2`;
+      assert.match(readFileSync(join(kept, 'results.jsonl'), 'utf8'), /padding=\(4, 4, 4, 4\)/, 'the first run was kept');
+      assert.match(readFileSync(resultsFile, 'utf8'), /padding=\(1, 1, 1, 1\)/, 'the new run took its place');
+
+      await datasetFrame.locator('vscode-button', { hasText: 'Compare with another run...' }).click();
+      const runRow = page.locator('.quick-input-list .monaco-list-row', { hasText: basename(kept) }).first();
       await runRow.waitFor({ timeout: 20_000 });
       await runRow.click();
-      await frame.locator('.compare-classes tbody tr').nth(CLASSES - 1).waitFor({ timeout: 30_000 });
-      const facts = await compareFacts(frame);
+      await datasetFrame.locator('.compare-classes tbody tr').nth(CLASSES - 1).waitFor({ timeout: 30_000 });
+      const facts = await compareFacts(datasetFrame);
 
-      const [dirA] = readdirSync(runs).filter((name) => name.startsWith(`${FOLDER}-`));
-      const expected = JSON.parse(cli(['compare', join(runs, dirA), dirB, '--json'])) as {
+      const expected = JSON.parse(cli(['compare', runA, kept, '--json'])) as {
         overall: { stability: string };
         classes: { name: string; stability: string }[];
       };
@@ -88,13 +94,15 @@ export const datasetCompareScenarios: Scenario[] = [
       assert.deepEqual(facts.labels, [expected.overall, ...expected.classes].map((g) => label(g.stability)), 'the labels auglens compare gives');
       assert.deepEqual(facts.setupParts, ['policy'], 'only the policy differs');
       assert.ok(facts.tableHidden, 'the compare view replaces the table');
-      await frame.locator('.compare-classes').scrollIntoViewIfNeeded();
+      await datasetFrame.locator('.compare-classes').scrollIntoViewIfNeeded();
       await ctx.screenshot('dataset-compare');
+      await datasetFrame.locator('.compare-unpaired').last().scrollIntoViewIfNeeded();
+      await ctx.screenshot('dataset-compare-images');
 
-      await frame.locator('vscode-button', { hasText: 'Back to this run' }).click();
-      await frame.locator('.dataset-compare').waitFor({ state: 'detached', timeout: 10_000 });
-      await frame.locator('table.dataset-table').waitFor({ state: 'visible', timeout: 10_000 });
-      assert.ok((await frame.locator('table.dataset-table tbody tr').count()) >= 20, 'the table is back');
+      await datasetFrame.locator('vscode-button', { hasText: 'Back to this run' }).click();
+      await datasetFrame.locator('.dataset-compare').waitFor({ state: 'detached', timeout: 10_000 });
+      await datasetFrame.locator('table.dataset-table').waitFor({ state: 'visible', timeout: 10_000 });
+      assert.ok((await datasetFrame.locator('table.dataset-table tbody tr').count()) >= 20, 'the table is back');
     },
   },
 ];
