@@ -28,6 +28,8 @@ export class DatasetApp {
   private readonly runView: HTMLElement;
   private readonly compareHolder = el('div', { className: 'dataset-compare-holder' });
   private comparison: DatasetComparison | undefined;
+  /** The comparison the compare view was last drawn from (records arriving meanwhile leave it as it is). */
+  private drawnComparison: DatasetComparison | undefined;
   private readonly images = new Map<string, DatasetImageRow>();
   private readonly failures = new Map<string, DatasetFailureRow>();
   private classes: DatasetClassBar[] = [];
@@ -124,7 +126,10 @@ export class DatasetApp {
 
   private draw(): void {
     this.runView.hidden = this.comparison !== undefined;
-    this.compareHolder.replaceChildren(...(this.comparison ? [compareView(this.comparison, this.back.element)] : []));
+    if (this.drawnComparison !== this.comparison) {
+      this.compareHolder.replaceChildren(...(this.comparison ? [compareView(this.comparison, this.back.element)] : []));
+      this.drawnComparison = this.comparison;
+    }
     const metric = this.metric.value as ChartMetric;
     this.chart.replaceChildren(classChart(this.classes, metric === 'stdLoss' ? 'stdLoss' : 'flipRate') ?? el('p', { className: 'note', text: 'No classes: the folder holds its images directly (not one sub-folder per class).' }));
     this.table.replaceChildren(
