@@ -1,7 +1,8 @@
-// The dataset panel's compare view in a real extension host: the generated ImageFolder analysed under POLICY by
-// "AugLens: Analyse Dataset" (run A) and under POLICY_B into a second run folder of the workspace (run B), then
-// "AugLens: Compare Dataset Runs" on the two: A's panel shows B - A, which must equal `compareRuns` on the two
-// results.jsonl (the engine's paired comparison, as `auglens compare` prints it), and its webview draws it.
+// The dataset panel's compare view in a real extension host: the generated ImageFolder analysed by the extension's
+// dataset runs (DatasetSession, as "AugLens: Analyse Dataset" runs it) under POLICY (run A) and under POLICY_B (run
+// B) into two run folders of the workspace, then "AugLens: Compare Dataset Runs" on the two: A's panel, opened from
+// its results.jsonl, shows B - A, which must equal `compareRuns` on the two results.jsonl (the engine's paired
+// comparison, as `auglens compare` prints it), and its webview draws it.
 import * as assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,36 +45,34 @@ suite('AugLens dataset compare view', () => {
       this.skip();
     }
 
-    await vscode.commands.executeCommand('auglens.openPanel', model);
-    const panel = await waitFor('the stability panel', () => hooks.panel(model));
-    await waitFor('the model summary', () => (panel.summaryState() === 'ready' ? true : undefined), 30_000);
-    panel.setInputs({ policies: [POLICY, ''], preprocessing: { preset: 'cifar', channels: 'auto', scale: null, mean: null, std: null } });
-    await vscode.commands.executeCommand('auglens.analyseDataset', folder);
-    const runA = await waitFor('the dataset panel', () => hooks.datasetPanels().find((p) => p.root === folder.fsPath));
-    assert.equal(runA.isRunning(), false);
-
-    const dirB = join(workspace.fsPath, '.auglens', 'datasets', 'policy-b');
-    rmSync(dirB, { recursive: true, force: true });
+    const runs = join(workspace.fsPath, '.auglens', 'datasets');
     const d = (name: keyof typeof ANALYSIS_LIMITS) => ANALYSIS_LIMITS[name].default;
-    await new DatasetSession(folder.fsPath, dirB).run(join(extensionPath, 'dist', 'engine.js'), {
-      modelPath: model.fsPath,
-      policy: POLICY_B,
-      size: [32, 32],
-      preprocess: { preset: 'cifar' },
-      tolerance: d('tolerance'),
-      confidence: d('confidence'),
-      topK: d('topK'),
-      forwardBudget: d('forwardBudget'),
-      monteCarloSamples: d('monteCarloSamples'),
-      seed: d('seed'),
-    });
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    /** A run of the extension's own (as Analyse Dataset makes it) of the folder under `policy` into `runs/name`. */
+    const analyse = async (name: string, policy: string): Promise<string> => {
+      const dir = join(runs, name);
+      rmSync(dir, { recursive: true, force: true });
+      await new DatasetSession(folder.fsPath, dir).run(join(extensionPath, 'dist', 'engine.js'), {
+        modelPath: model.fsPath,
+        policy,
+        size: [32, 32],
+        preprocess: { preset: 'cifar' },
+        tolerance: d('tolerance'),
+        confidence: d('confidence'),
+        topK: d('topK'),
+        forwardBudget: d('forwardBudget'),
+        monteCarloSamples: d('monteCarloSamples'),
+        seed: d('seed'),
+      });
+      return dir;
+    };
+    const dirA = await analyse('policy-a', POLICY);
+    const dirB = await analyse('policy-b', POLICY_B);
 
-    const fileA = join(runA.resultsDir, 'results.jsonl');
+    const fileA = join(dirA, 'results.jsonl');
     const fileB = join(dirB, 'results.jsonl');
     const started = Date.now();
     await vscode.commands.executeCommand('auglens.compareDatasetRuns', vscode.Uri.file(fileA), vscode.Uri.file(fileB));
-    const view = await waitFor('the panel of run A', () => hooks.datasetPanels().find((p) => p.resultsDir === runA.resultsDir));
+    const view = await waitFor('the panel of run A', () => hooks.datasetPanels().find((p) => p.resultsDir === dirA));
     const shown = await waitFor('the comparison', () => view.comparison());
     const drawn = await waitFor('the compare view drawn', () => {
       const r = view.renderedCompare();
