@@ -77,7 +77,8 @@ suite('AugLens dataset compare view', () => {
     const drawn = await waitFor('the compare view drawn', () => {
       const r = view.renderedCompare();
       return r && r.classRows === CLASSES ? r : undefined;
-    });
+    }, 90_000);
+    console.log(`    drawn ${((Date.now() - started) / 1000).toFixed(1)} s after the command`);
     console.log(`    compared ${shown.overall.pairs} paired images in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     const expected = compareRuns((await loadRun(fileA)).run, (await loadRun(fileB)).run, 0.95);
