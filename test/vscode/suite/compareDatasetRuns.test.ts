@@ -7,11 +7,11 @@ import * as assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { ANALYSIS_LIMITS } from '../../../src/shared/analysisLimits';
 import { loadRun } from '../../../src/engine/dataset/loadRun';
 import { COMPARED_METRICS, compareRuns } from '../../../src/engine/dataset/pairedComparison';
 import { DatasetSession } from '../../../src/extension/dataset/datasetSession';
 import type { AugLensTestHooks } from '../../../src/extension/testHooks';
+import { cifarDatasetAnalysis } from './datasetAnalysis';
 import { waitFor } from './waitFor';
 
 const MODEL = 'cifar10-tutorial.onnx';
@@ -46,23 +46,11 @@ suite('AugLens dataset compare view', () => {
     }
 
     const runs = join(workspace.fsPath, '.auglens', 'datasets');
-    const d = (name: keyof typeof ANALYSIS_LIMITS) => ANALYSIS_LIMITS[name].default;
     /** A run of the extension's own (as Analyse Dataset makes it) of the folder under `policy` into `runs/name`. */
     const analyse = async (name: string, policy: string): Promise<string> => {
       const dir = join(runs, name);
       rmSync(dir, { recursive: true, force: true });
-      await new DatasetSession(folder.fsPath, dir).run(join(extensionPath, 'dist', 'engine.js'), {
-        modelPath: model.fsPath,
-        policy,
-        size: [32, 32],
-        preprocess: { preset: 'cifar' },
-        tolerance: d('tolerance'),
-        confidence: d('confidence'),
-        topK: d('topK'),
-        forwardBudget: d('forwardBudget'),
-        monteCarloSamples: d('monteCarloSamples'),
-        seed: d('seed'),
-      });
+      await new DatasetSession(folder.fsPath, dir).run(join(extensionPath, 'dist', 'engine.js'), cifarDatasetAnalysis(model.fsPath, policy));
       return dir;
     };
     const dirA = await analyse('policy-a', POLICY);

@@ -11,8 +11,9 @@ import { runDataset } from '../../../src/engine/client';
 import type { DatasetRecord, ImageRecord } from '../../../src/engine/contract/datasetRecord';
 import { classLabels } from '../../../src/engine/dataset/classLabels';
 import { listDataset } from '../../../src/engine/dataset/imageFolder';
+import { imageKeys } from '../../../src/engine/dataset/imageKeys';
 import type { AugLensTestHooks, DatasetPanelTestView } from '../../../src/extension/testHooks';
-import { ANALYSIS_LIMITS } from '../../../src/shared/analysisLimits';
+import { cifarDatasetAnalysis } from './datasetAnalysis';
 import { waitFor } from './waitFor';
 
 const MODEL = 'cifar10-tutorial.onnx';
@@ -64,25 +65,10 @@ suite('AugLens dataset panel', () => {
   /** The dataset analysed directly through the engine client, with the settings' defaults and the panel's inputs. */
   async function directRun(modelUri: vscode.Uri, root: string): Promise<DatasetRecord[]> {
     const listing = listDataset(root);
-    const labels = new Map(classLabels(listing.classes).map((c) => [c.name, c.label]));
     const records: DatasetRecord[] = [];
-    const d = (name: keyof typeof ANALYSIS_LIMITS) => ANALYSIS_LIMITS[name].default;
     await runDataset(
       join(extensionPath, 'dist', 'engine.js'),
-      {
-        modelPath: modelUri.fsPath,
-        policy: POLICY,
-        size: [32, 32],
-        preprocess: { preset: 'cifar' },
-        tolerance: d('tolerance'),
-        confidence: d('confidence'),
-        topK: d('topK'),
-        forwardBudget: d('forwardBudget'),
-        monteCarloSamples: d('monteCarloSamples'),
-        seed: d('seed'),
-        root,
-        images: listing.images.map(({ path, className }) => ({ path, className, label: className === null ? null : labels.get(className)! })),
-      },
+      { ...cifarDatasetAnalysis(modelUri.fsPath, POLICY), root, images: imageKeys(listing, classLabels(listing.classes)) },
       { onRun: () => undefined, onRecord: (_index, record) => records.push(record) },
     );
     return records;
