@@ -51,6 +51,7 @@ async function run(cmd: CliCommand, signal: AbortSignal): Promise<void> {
     let result = await runAnalysis(join(__dirname, 'engine.js'), params, {
       onProgress: (stage, fraction, message) => bar.update(stage, fraction, message),
       signal,
+      inProcess: params.modelPath === undefined,
     }).finally(() => bar.clear());
     if (folder && inputs.length) result = { ...result, report: relocateExample(result.report, folder.target) };
     if (cmd.json) console.log(JSON.stringify(result.report, null, 2));

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EngineError } from './contract/engineErrors';
+import { startWorkerJob } from './workerJob';
 import type { AnalyzeParams, DatasetParams, EngineStage } from './contract/requests';
 import { parseEngineMessage, type EngineToHost, type HostToEngine } from './protocol';
 import type { AnalysisResult, ImageArrays, ImageMomentsReport } from './contract/report';
@@ -13,6 +14,12 @@ export interface RunHandlers {
   readonly signal?: AbortSignal;
   /** How long the engine may stay silent before it is taken as stopped (default ENGINE_SILENCE_LIMIT_MS). */
   readonly silenceLimitMs?: number;
+  /**
+   * Run the engine in a worker thread of this process rather than a child process. Only for requests that run no
+   * native code (image moments without a model), where nothing can crash the process; it saves a process start and a
+   * second load of the engine, most of a small run's time. The command line uses it; the extension host never does.
+   */
+  readonly inProcess?: boolean;
 }
 
 /**
@@ -84,51 +91,38 @@ export function runInspection(
 }
 
 /**
- * Forks the engine, sends `request` once it is ready and settles with what `answer` picks from its messages
- * ('log', 'heartbeat' and 'error' are handled here; a message for another request id fails the run). The child is
- * killed when the promise settles, so none is left behind, and when it stays silent past the silence limit.
- * The engine's failures reject with an EngineError and its code; an error thrown by `answer` rejects as it is.
+ * Forks the engine (or starts it in a worker thread, `inProcess`), gives it `request` and settles with what `answer`
+ * picks from its messages ('log', 'heartbeat' and 'error' are handled here; a message for another request id fails the
+ * run). The engine is ended when the promise settles, so none is left behind, and a child process also when it stays
+ * silent past the silence limit. The engine's failures reject with an EngineError and its code; an error thrown by
+ * `answer` rejects as it is.
  */
 function runEngine<T>(
   enginePath: string,
-  request: HostToEngine,
-  handlers: Pick<RunHandlers, 'onLog' | 'signal' | 'silenceLimitMs'>,
+  request: Exclude<HostToEngine, { type: 'cancel' }>,
+  handlers: Pick<RunHandlers, 'onLog' | 'signal' | 'silenceLimitMs' | 'inProcess'>,
   answer: (msg: EngineToHost) => { value: T } | undefined,
 ): Promise<T> {
-  installExitHook();
   return new Promise((resolve, reject) => {
     if (handlers.signal?.aborted) return reject(new EngineCancelled());
-    const child = fork(enginePath, [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-    live.add(child);
     let settled = false;
-    let stderr = '';
-    const watch = watchSilence(handlers.silenceLimitMs ?? ENGINE_SILENCE_LIMIT_MS, (seconds) =>
-      finish(new EngineError('engine-silent', `the analysis engine stopped responding (silent for ${seconds} s); it was ended`)),
-    );
-    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-    child.stdout?.on('data', (d: Buffer) => handlers.onLog?.(d.toString().trimEnd()));
     const finish = (err: Error | null, result?: { value: T }) => {
       if (settled) return;
       settled = true;
-      watch.stop();
+      engine.stop();
       handlers.signal?.removeEventListener('abort', onAbort);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      live.delete(child);
       if (err) reject(err);
       else resolve(result!.value);
     };
     const onAbort = () => finish(new EngineCancelled());
-    handlers.signal?.addEventListener('abort', onAbort);
-    child.on('message', (raw) => {
-      watch.heard();
+    const onMessage = (raw: unknown) => {
       let msg: EngineToHost;
       try {
         msg = parseEngineMessage(raw);
       } catch (e) {
         return finish(new EngineError('protocol', (e as Error).message));
       }
-      if (msg.type === 'heartbeat') return;
-      if (msg.type === 'ready') return void child.send(request);
+      if (msg.type === 'heartbeat' || msg.type === 'ready') return;
       if (msg.id !== request.id) {
         const said = msg.type === 'error' ? ` (${msg.message})` : '';
         return finish(new EngineError('protocol', `the engine answered request ${msg.id} with '${msg.type}'${said} while request ${request.id} was in flight`));
@@ -144,13 +138,55 @@ function runEngine<T>(
         }
         if (done) finish(null, done);
       }
-    });
-    child.on('error', (e) => finish(new EngineError('engine-start', `engine process failed to start: ${e.message}`)));
-    child.on('exit', (code, signal) => {
-      const detail = stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : '';
-      finish(new EngineError('engine-exit', `engine process ended unexpectedly (${signal ?? `exit code ${code}`})${detail}`));
-    });
+    };
+    const engine = handlers.inProcess ? workerEngine(enginePath, request, onMessage) : childEngine(enginePath, request, handlers, onMessage, finish);
+    handlers.signal?.addEventListener('abort', onAbort);
   });
+}
+
+interface RunningEngine {
+  stop(): void;
+}
+
+function workerEngine(enginePath: string, request: Exclude<HostToEngine, { type: 'cancel' }>, onMessage: (raw: unknown) => void): RunningEngine {
+  const worker = startWorkerJob(enginePath, request, onMessage);
+  return { stop: () => void worker.terminate() };
+}
+
+/** The engine in a child process: the request is sent once it says 'ready'; its exit and its silence end the run. */
+function childEngine(
+  enginePath: string,
+  request: HostToEngine,
+  handlers: Pick<RunHandlers, 'onLog' | 'silenceLimitMs'>,
+  onMessage: (raw: unknown) => void,
+  finish: (err: Error) => void,
+): RunningEngine {
+  installExitHook();
+  const child = fork(enginePath, [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  live.add(child);
+  let stderr = '';
+  const watch = watchSilence(handlers.silenceLimitMs ?? ENGINE_SILENCE_LIMIT_MS, (seconds) =>
+    finish(new EngineError('engine-silent', `the analysis engine stopped responding (silent for ${seconds} s); it was ended`)),
+  );
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  child.stdout?.on('data', (d: Buffer) => handlers.onLog?.(d.toString().trimEnd()));
+  child.on('message', (raw) => {
+    watch.heard();
+    if ((raw as { type?: unknown } | null)?.type === 'ready') child.send(request);
+    onMessage(raw);
+  });
+  child.on('error', (e) => finish(new EngineError('engine-start', `engine process failed to start: ${e.message}`)));
+  child.on('exit', (code, signal) => {
+    const detail = stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : '';
+    finish(new EngineError('engine-exit', `engine process ended unexpectedly (${signal ?? `exit code ${code}`})${detail}`));
+  });
+  return {
+    stop: () => {
+      watch.stop();
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      live.delete(child);
+    },
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
-import { Worker } from 'node:worker_threads';
-import type { EngineErrorCode } from './contract/engineErrors';
+import type { Worker } from 'node:worker_threads';
 import { HEARTBEAT_INTERVAL_MS, parseHostMessage, type EngineToHost } from './protocol';
+import { startWorkerJob } from './workerJob';
 
 /**
  * The engine's main thread: forwards one request to a worker thread running `entry` and relays the worker's messages
@@ -28,31 +28,12 @@ export function superviseEngine(entry: string): void {
     const id = typeof rawId === 'number' ? rawId : -1;
     try {
       const msg = parseHostMessage(raw);
-      if (msg.type === 'cancel') end();
+      if (msg.type === 'cancel') return end();
       if (worker) throw new Error('engine: one request per engine process');
-      worker = startJob(entry, msg, send);
+      worker = startWorkerJob(entry, msg, send);
     } catch (e) {
       send({ type: 'error', id, code: 'request', message: e instanceof Error ? e.message : String(e) });
     }
   });
   send({ type: 'ready' });
-}
-
-function startJob(entry: string, request: { readonly id: number }, send: (msg: EngineToHost) => void): Worker {
-  let answered = false;
-  const worker = new Worker(entry, { workerData: request });
-  worker.on('message', (msg: EngineToHost) => {
-    if (msg.type === 'result' || msg.type === 'modelInfo' || msg.type === 'datasetDone' || msg.type === 'error') answered = true;
-    send(msg);
-  });
-  worker.on('error', (e: Error & { code?: string }) => {
-    answered = true;
-    const outOfMemory = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
-    const code: EngineErrorCode = outOfMemory ? 'out-of-memory' : 'internal';
-    send({ type: 'error', id: request.id, code, message: outOfMemory ? 'the analysis ran out of memory (JavaScript heap)' : e.message });
-  });
-  worker.on('exit', (code) => {
-    if (!answered) send({ type: 'error', id: request.id, code: 'internal', message: `the analysis thread stopped without an answer (exit code ${code})` });
-  });
-  return worker;
 }

@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symli
 import { join, resolve } from 'node:path';
 import { imageToPng } from '../../../src/core/io/encode';
 import { randomImage } from '../core/moments/bruteForce';
-import { tempDir } from '../model/fixtures';
+import { fixtureModel, fixturesMissing, tempDir } from '../model/fixtures';
 import { alive, buildCli, childrenOf, leftovers, runCli, sleep, snapshot, startCli, waitFor, type Finished } from './cliProcess';
 
 const root = resolve(__dirname, '../../..');
@@ -197,15 +197,18 @@ test('two runs into one folder: the second is refused with the first one named, 
   assert.deepEqual(leftovers(dir, 'shared'), []);
 });
 
+/** A model run: its engine is a child process (onnxruntime's native code stays out of the CLI's process). */
+const analyze = (out: string) => ['analyze', '--model', fixtureModel('cifar10-tutorial.onnx'), '--image', image, '--size', '32', '--policy', 'RandomCrop(32, padding=4); RandomHorizontalFlip()', '--out', out];
+
 for (const [signal, code] of [
   ['SIGTERM', 143],
   ['SIGINT', 130],
 ] as const) {
-  test(`${signal} during the analysis: exit ${code}, no engine left alive, the old report intact`, async () => {
+  test(`${signal} during a model analysis: exit ${code}, no engine left alive, the old report intact`, { skip: fixturesMissing }, async () => {
     const target = join(dir, `signal-${code}`);
     cpSync(join(dir, 'old'), target, { recursive: true });
     const oldFiles = snapshot(target);
-    const run = startCli(cli, moments(target, 16, images));
+    const run = startCli(cli, analyze(target));
     const [engine] = await waitFor(() => childrenOf(run.child.pid!).length > 0 && childrenOf(run.child.pid!), 10000, 'the engine');
     // A stopped engine cannot finish first, so the signal always lands during the analysis.
     process.kill(engine, 'SIGSTOP');
@@ -220,6 +223,20 @@ for (const [signal, code] of [
     assert.ok(gone, 'the engine is gone 2 s after the CLI');
     assert.deepEqual(snapshot(target), oldFiles);
     assert.deepEqual(leftovers(dir, `signal-${code}`), []);
+  });
+
+  test(`${signal} during image moments (the engine in a worker thread, no child process): exit ${code}, the old report intact`, async () => {
+    const target = join(dir, `moments-signal-${code}`);
+    cpSync(join(dir, 'old'), target, { recursive: true });
+    const oldFiles = snapshot(target);
+    const run = startCli(cli, moments(target, 16, images));
+    await waitFor(() => existsSync(join(dir, `.moments-signal-${code}.auglens-new`)), 10000, 'the run to open its staging folder');
+    assert.deepEqual(childrenOf(run.child.pid!), [], 'image moments start no engine process');
+    run.child.kill(signal);
+    const end = await run.done;
+    assert.equal(end.code, code, end.stderr);
+    assert.deepEqual(snapshot(target), oldFiles);
+    assert.deepEqual(leftovers(dir, `moments-signal-${code}`), []);
   });
 }
 
