@@ -1,5 +1,7 @@
 import type { Mixture, Shape } from '../augment/mixture';
+import type { Image } from '../image';
 import { pixelMoments } from './pixelMoments';
+import { accumulateWindowSum, type CanvasValues } from './windowSum';
 
 /**
  * What the exact per-pixel route knows about an augmented image: its first and second moments per pixel, and,
@@ -53,30 +55,39 @@ export function varianceOf(law: PixelLaw): Float64Array {
 
 /**
  * Cross moments E[y(c, y, x) y(c, y + dy, x + dx)] of a finite law, CHW (0 where the neighbour leaves the image):
- * the weighted sum over every outcome of the products of its pixel pairs, read from each family's canvas at the
- * window offsets (float64 products, no rounding beyond the sum's).
+ * per family, the window sums of its canvas's neighbour products q[c, Y, X] = f[c, Y, X] f[c, Y + dy, X + dx] (float64)
+ * with the offset law as kernel, as the per-pixel moments are formed from the canvas and its square. A window's
+ * neighbour pair is a canvas neighbour pair, so where the neighbour stays in the image it stays in the canvas.
  */
 export function crossMoments(m: Mixture, dy: number, dx: number): Float64Array {
   const { channels, height: h, width: w } = m.shape;
   const out = new Float64Array(channels * h * w);
-  const xLo = Math.max(0, -dx);
-  const xHi = w - Math.max(0, dx);
-  for (const f of m.families) {
-    const base = f.base;
-    const d = base.data;
-    const { dy: oy, dx: ox, p } = f.offsets;
-    for (let k = 0; k < p.length; k++) {
-      const a = f.weight * p[k];
-      if (a === 0) continue;
-      for (let c = 0; c < channels; c++) {
-        for (let y = 0; y + dy < h; y++) {
-          const s = (c * base.height + y + oy[k]) * base.width + ox[k];
-          const t = s + dy * base.width + dx;
-          const o = (c * h + y) * w;
-          for (let x = xLo; x < xHi; x++) out[o + x] += a * d[s + x] * d[t + x];
-        }
+  for (const f of m.families) accumulateWindowSum(out, f, m.shape, f.offsets.p, f.weight, false, neighbourProducts(f.base, dy, dx));
+  for (let c = 0; c < channels; c++) {
+    for (let y = 0; y < h; y++) {
+      const o = (c * h + y) * w;
+      if (y + dy < 0 || y + dy >= h) out.fill(0, o, o + w);
+      else {
+        out.fill(0, o, o + Math.max(0, -dx));
+        out.fill(0, o + w - Math.max(0, dx), o + w);
       }
     }
   }
   return out;
+}
+
+/** q[c, Y, X] = base[c, Y, X] base[c, Y + dy, X + dx], 0 where the neighbour leaves the canvas. */
+function neighbourProducts(base: Image, dy: number, dx: number): CanvasValues {
+  const { channels, height: H, width: W, data } = base;
+  const q = new Float64Array(data.length);
+  const x0 = Math.max(0, -dx);
+  const x1 = W - Math.max(0, dx);
+  for (let c = 0; c < channels; c++) {
+    for (let Y = Math.max(0, -dy); Y < Math.min(H, H - dy); Y++) {
+      const s = (c * H + Y) * W;
+      const t = s + dy * W + dx;
+      for (let X = x0; X < x1; X++) q[s + X] = data[s + X] * data[t + X];
+    }
+  }
+  return { height: H, width: W, data: q };
 }

@@ -1,10 +1,18 @@
 import type { Shape, WindowFamily } from '../augment/mixture';
-import { separableMarginals, type Distribution1D } from '../augment/offsets';
+import { separableMarginals, type Distribution1D, type OffsetSet } from '../augment/offsets';
+
+/** Values on a family's canvas: its image, or (float64) a map of it such as the products of neighbouring pixels. */
+export interface CanvasValues {
+  readonly height: number;
+  readonly width: number;
+  readonly data: Float32Array | Float64Array;
+}
 
 /**
- * out[c, y, x] += scale * sum_k coef_k * g(base[c, y + dy_k, x + dx_k]): the weighted sum of a family's windows,
- * with g = identity or square. With the offset probabilities as coefficients this is E[y] (or E[y^2]) over the
- * family; it is a correlation of the canvas with the offset kernel, done separably when the kernel factorises.
+ * out[c, y, x] += scale * sum_k coef_k * g(canvas[c, y + dy_k, x + dx_k]): the weighted sum of a family's windows,
+ * with g = identity or square, read from the family's canvas or from `canvas` (same size). With the offset
+ * probabilities as coefficients this is E[y] (or E[y^2]) over the family; it is a correlation of the canvas with the
+ * offset kernel, done separably when the kernel factorises.
  */
 export function accumulateWindowSum(
   out: Float64Array,
@@ -13,15 +21,15 @@ export function accumulateWindowSum(
   coef: Float64Array,
   scale: number,
   square: boolean,
+  canvas: CanvasValues = family.base,
 ): void {
   const sep = coef === family.offsets.p ? separableMarginals(family.offsets) : null;
-  if (sep) separableSum(out, family, shape, sep.rows, sep.cols, scale, square);
-  else directSum(out, family, shape, coef, scale, square);
+  if (sep) separableSum(out, canvas, shape, sep.rows, sep.cols, scale, square);
+  else directSum(out, canvas, family.offsets, shape, coef, scale, square);
 }
 
-function directSum(out: Float64Array, f: WindowFamily, shape: Shape, coef: Float64Array, scale: number, square: boolean) {
-  const { base } = f;
-  const { dy, dx } = f.offsets;
+function directSum(out: Float64Array, base: CanvasValues, offsets: OffsetSet, shape: Shape, coef: Float64Array, scale: number, square: boolean) {
+  const { dy, dx } = offsets;
   const { channels, height: h, width: w } = shape;
   const active = Array.from(coef.keys()).filter((k) => coef[k] !== 0);
   // Output row outermost: it stays in cache while every offset adds its shifted canvas row.
@@ -40,14 +48,13 @@ function directSum(out: Float64Array, f: WindowFamily, shape: Shape, coef: Float
 
 function separableSum(
   out: Float64Array,
-  f: WindowFamily,
+  base: CanvasValues,
   shape: Shape,
   rows: Distribution1D,
   cols: Distribution1D,
   scale: number,
   square: boolean,
 ) {
-  const { base } = f;
   const { channels, height: h, width: w } = shape;
   const y0 = rows.values[0];
   const span = rows.values[rows.values.length - 1] - y0 + h;
