@@ -23,12 +23,32 @@ export interface OneParameterWarp {
 const GAUSS = gaussLegendre(8);
 
 /**
+ * Shorter angle parts need fewer nodes. The n-point remainder is L^(2n+1) (n!)^4 / ((2n+1) ((2n)!)^3) f^(2n) (A & S
+ * 25.4.30) with |f^(2n)| <= 8^(2n) sum |c_k| for a trigonometric polynomial of degree <= 8 (Bernstein): on parts no
+ * longer than maxLength it is <= 1e-16 L sum |c_k|, below the rounding of the sum. Most pieces between two grid
+ * crossings are a few hundredths of a radian long, where 4 or 5 nodes suffice.
+ */
+const ANGLE_RULES = [4, 5, 6].map((n) => ({ ...gaussLegendre(n), maxLength: longestExactPart(n) }));
+
+function longestExactPart(n: number): number {
+  const factorial = (k: number): number => (k <= 1 ? 1 : k * factorial(k - 1));
+  const constant = (factorial(n) ** 4 / ((2 * n + 1) * factorial(2 * n) ** 3)) * 8 ** (2 * n);
+  return (1e-16 / constant) ** (1 / (2 * n));
+}
+
+/** The rule for a part of the angle of length `length`, or in the scale (8 nodes, see MAX_SCALE_RATIO). */
+function ruleFor(angle: boolean, length: number): { readonly nodes: Float64Array; readonly weights: Float64Array } {
+  if (angle) for (const rule of ANGLE_RULES) if (length <= rule.maxLength) return rule;
+  return GAUSS;
+}
+
+/**
  * Exact per-pixel mean and second moment of the warped image over the parameter (docs/math.md, section 3). For an
  * output pixel, source = C + A g(t) + B h(t) with (g, h) = (cos t, sin t) in the angle t (radians) or (1/t, 0) in
  * the scale t. The nearest source pixel changes where a source coordinate crosses k + 1/2, the bilinear corners
  * where it crosses an integer: between those breakpoints (solved in closed form) the nearest output is constant
- * and the bilinear one a trigonometric or rational polynomial, integrated by 8-point Gauss-Legendre on each piece
- * (split where long, see MAX_ANGLE_PART). Only levels where the source still touches the image cut pieces
+ * and the bilinear one a trigonometric or rational polynomial, integrated by Gauss-Legendre on each piece (split
+ * where long, see MAX_ANGLE_PART; fewer nodes on short pieces of the angle, see ANGLE_RULES). Only levels where the source still touches the image cut pieces
  * (crossingLevels), so a far centre or a tiny scale costs no more than the image's size. The angle's range is
  * folded modulo 360 degrees (foldUniform): one whole turn and the remainder, each at most one turn long, weighted as
  * the law gives them.
@@ -93,13 +113,14 @@ export function warpPixelMoments(law: PixelLaw, warp: OneParameterWarp, window: 
             const a = subdivisionPoint(angle, lo, hi, k, parts);
             const b = subdivisionPoint(angle, lo, hi, k + 1, parts);
             const half = (b - a) / 2;
-            for (let q = 0; q < GAUSS.nodes.length; q++) {
-              const t = (a + b) / 2 + half * GAUSS.nodes[q];
+            const rule = ruleFor(angle, b - a);
+            for (let q = 0; q < rule.nodes.length; q++) {
+              const t = (a + b) / 2 + half * rule.nodes[q];
               const gq = angle ? Math.cos(t) : 1 / t;
               const hq = angle ? Math.sin(t) : 0;
               const tx = xs.c + xs.a * gq + xs.b * hq - x0;
               const ty = ys.c + ys.a * gq + ys.b * hq - y0;
-              addBilinear(acc, moments, cross, warp.fills, x0, y0, tx, ty, density * half * GAUSS.weights[q]);
+              addBilinear(acc, moments, cross, warp.fills, x0, y0, tx, ty, density * half * rule.weights[q]);
             }
           }
         }
