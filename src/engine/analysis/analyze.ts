@@ -3,8 +3,7 @@ import { crossEntropy, type OutputKind } from '../../core/outputs/classifier';
 import { secondOrderMeanCorrection, taylorValidity } from '../../core/alignment';
 import { imageMoments, type ImageMoments } from '../../core/moments/imageMoments';
 import { FIRST_POINTS, REPLICATES } from '../../core/moments/randomizedMoments';
-import { latticeSequence, type LatticeSequence } from '../../core/quadrature/latticeSequence';
-import type { Step } from '../../core/augment/step';
+import { latticeSequence } from '../../core/quadrature/latticeSequence';
 import { formatPolicy, parsePolicy } from '../../core/policy';
 import type { TransformSpec } from '../../core/policy/types';
 import type { Image } from '../../core/image';
@@ -16,6 +15,7 @@ import type { ForwardModel } from './forward';
 import { loadInputImage } from './inputImage';
 import { modelMoments } from './modelMoments';
 import { randomizedModelMoments } from './randomizedModelMoments';
+import { CONTROL_SHARE, prefixControl } from './prefixControl';
 import { openModel, type OpenedModel } from './openModel';
 import type { MatrixProduct } from '../../core/linalg/matrixProduct';
 import { ortMatrixProduct } from '../../model/ortMatrixProduct';
@@ -118,7 +118,7 @@ export async function analyzeImage(
     cleanShape: [img.channels, img.height, img.width],
   };
   partial(moments, arrays);
-  const analysed = model ? await timed('model', () => analyzeModel(img, m, params, model, sub, timed, pool)) : null;
+  const analysed = model ? await timed('model', () => analyzeModel(img, policy, m, params, model, sub, timed, pool)) : null;
   return {
     report: { path, inputShape: [img.channels, img.height, img.width], moments, model: analysed?.report ?? null, timingsMs: timings },
     arrays: { ...arrays, ...analysed?.arrays },
@@ -127,6 +127,7 @@ export async function analyzeImage(
 
 async function analyzeModel(
   img: Image,
+  policy: TransformSpec,
   m: ImageMoments,
   params: AnalyzeParams,
   opened: OpenedModel,
@@ -142,11 +143,16 @@ async function analyzeModel(
   const settings = { budget: params.forwardBudget, confidence: params.confidence, seed: params.seed, tolerance: params.tolerance };
   const exactStart = forward.passes;
   const points = m.quadrature ? recordingLosses(forward, clean.kind, clean.target) : null;
-  const mm = await timed('exactPath', () =>
-    points
-      ? randomizedModelMoments(drawsOf(m.step, img, latticeSequence(REPLICATES, params.seed)), REPLICATES, points.model, clean, { ...settings, firstPoints: FIRST_POINTS }, sub('model'))
-      : modelMoments(new OutcomeIndex(m.mixture), forward, clean, settings, sub('model')),
-  );
+  const mm = await timed('exactPath', async () => {
+    if (!points) return modelMoments(new OutcomeIndex(m.mixture), forward, clean, settings, sub('model'));
+    // The control's outcomes run on `forward`, not `points.model`: they are not draws of the policy.
+    const control = await prefixControl(policy, img, m.step.outputShape, forward, clean, Math.floor(params.forwardBudget * CONTROL_SHARE));
+    const sequence = latticeSequence(REPLICATES, params.seed);
+    const draw = control
+      ? (r: number, k: number) => control.draw(img, sequence.point(r, k))
+      : (r: number, k: number) => ({ image: m.step.sample(img, sequence.point(r, k)) });
+    return randomizedModelMoments(draw, REPLICATES, control, points.model, clean, { ...settings, firstPoints: FIRST_POINTS }, sub('model'));
+  });
   const exactPasses = passesSince(exactStart);
   const z = zForConfidence(params.confidence);
   const o = mm.moments;
@@ -250,11 +256,6 @@ function recordingLosses(forward: ForwardModel, kind: OutputKind, target: number
     },
   };
   return { model, losses };
-}
-
-/** The policy's draw at point k of replicate r of the sequence. */
-function drawsOf(step: Step, img: Image, sequence: LatticeSequence): (r: number, k: number) => Image {
-  return (r, k) => step.sample(img, sequence.point(r, k));
 }
 
 /** The report's blocks that describe the run rather than an image: policy, settings, model and preprocessing. */
