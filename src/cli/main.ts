@@ -10,7 +10,6 @@ import { parseCommandLine, USAGE, UsageError, defaults, type CliCommand } from '
 import { checkCommand } from './checkCommand';
 import { compareCommand } from './compareCommand';
 import { runDatasetCommand } from './datasetCommand';
-import { EXAMPLE_IMAGE, EXAMPLE_MODEL, EXAMPLE_POLICY, exampleEntries, relocateExample } from './example';
 import { listImages, readPolicyFile } from './inputFiles';
 import { mergeCommand } from './mergeCommand';
 import { PolicyInputError } from './policyCheck';
@@ -40,12 +39,14 @@ async function run(cmd: CliCommand, signal: AbortSignal): Promise<void> {
   const folder = await openOutput(cmd.command === 'example' ? (cmd.out ?? 'auglens-example') : cmd.out);
   try {
     let params = cmd.params;
-    const inputs = cmd.command === 'example' ? exampleEntries() : [];
-    if (folder && inputs.length) {
+    // Loaded only for the example: it builds its model with the ONNX codec, most of the CLI's code by size.
+    const example = cmd.command === 'example' ? await import('./example') : null;
+    const inputs = example?.exampleEntries() ?? [];
+    if (folder && example) {
       await folder.add(inputs, { signal });
       const at = (name: string) => join(folder.staging, name);
-      console.log(`example: generated ${EXAMPLE_IMAGE} and ${EXAMPLE_MODEL}; policy ${EXAMPLE_POLICY}`);
-      params = { ...defaults([at(EXAMPLE_IMAGE)], EXAMPLE_POLICY), modelPath: at(EXAMPLE_MODEL), preprocess: { preset: 'unit' } };
+      console.log(`example: generated ${example.EXAMPLE_IMAGE} and ${example.EXAMPLE_MODEL}; policy ${example.EXAMPLE_POLICY}`);
+      params = { ...defaults([at(example.EXAMPLE_IMAGE)], example.EXAMPLE_POLICY), modelPath: at(example.EXAMPLE_MODEL), preprocess: { preset: 'unit' } };
     }
     const bar = progressBar(process.stderr);
     let result = await runAnalysis(join(__dirname, 'engine.js'), params, {
@@ -53,7 +54,7 @@ async function run(cmd: CliCommand, signal: AbortSignal): Promise<void> {
       signal,
       inProcess: params.modelPath === undefined,
     }).finally(() => bar.clear());
-    if (folder && inputs.length) result = { ...result, report: relocateExample(result.report, folder.target) };
+    if (folder && example) result = { ...result, report: example.relocateExample(result.report, folder.target) };
     if (cmd.json) console.log(JSON.stringify(result.report, null, 2));
     if (cmd.json) for (const note of summaryNotes(result.report)) console.error(`auglens: ${note}`);
     else console.log(formatSummary(result.report));
