@@ -15,9 +15,10 @@ export interface RunHandlers {
   /** How long the engine may stay silent before it is taken as stopped (default ENGINE_SILENCE_LIMIT_MS). */
   readonly silenceLimitMs?: number;
   /**
-   * Run the engine in a worker thread of this process rather than a child process. Only for requests that run no
-   * native code (image moments without a model), where nothing can crash the process; it saves a process start and a
-   * second load of the engine, most of a small run's time. The command line uses it; the extension host never does.
+   * Run the engine in a worker thread of this process rather than a child process. Only for requests that load no
+   * user model (image moments: their only native code is onnxruntime's MatMul on matrices the engine builds); it saves
+   * a process start and a second load of the engine, most of a small run's time. The command line uses it; the
+   * extension host never does.
    */
   readonly inProcess?: boolean;
 }
