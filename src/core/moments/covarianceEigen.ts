@@ -2,7 +2,7 @@ import type { Mixture } from '../augment/mixture';
 import { outcomeGram, type Mirror } from './gram';
 import type { PixelMoments } from './pixelMoments';
 import { dot, fixSign, topEigen, type BlockOperator, type EigenPairs } from './topEigen';
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { symmetricEigen } from '../linalg/symmetricEigen';
 import { combineOutcomes, outcomeOperator } from './outcomeOperator';
 
 export interface CovarianceEigen {
@@ -202,17 +202,16 @@ export function matrixFreeCost(m: Mixture, moments: PixelMoments, k: number): nu
 
 /** Top-k eigenpairs of a small dense symmetric PSD matrix (row-major n x n), with the Krylov route's residual measure. */
 function denseTopEigen(matrix: Float64Array, n: number, k: number, apply: BlockOperator): EigenPairs {
-  const evd = new EigenvalueDecomposition(new Matrix(Array.from({ length: n }, (_, i) => Array.from(matrix.subarray(i * n, (i + 1) * n)))), { assumeSymmetric: true });
-  const order = evd.realEigenvalues.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
-  const lambda1 = Math.max(order[0]?.[0] ?? 0, 0);
-  const top = order.slice(0, k).filter(([v]) => v > lambda1 * 1e-13 && v > 0);
-  const vectors = top.map(([, col]) => fixSign(Float64Array.from({ length: n }, (_, i) => evd.eigenvectorMatrix.get(i, col))));
+  const evd = symmetricEigen(matrix, n);
+  const lambda1 = Math.max(evd.values[0] ?? 0, 0);
+  const top = Array.from(evd.values.subarray(0, k)).filter((v) => v > lambda1 * 1e-13 && v > 0);
+  const vectors = top.map((_, idx) => fixSign(evd.vectors.slice(idx * n, (idx + 1) * n)));
   const images = apply(vectors);
   let residual = 0;
-  top.forEach(([value], idx) => {
+  top.forEach((value, idx) => {
     let r = 0;
     for (let i = 0; i < n; i++) r += (images[idx][i] - value * vectors[idx][i]) ** 2;
     residual = Math.max(residual, Math.sqrt(r) / lambda1);
   });
-  return { values: top.map(([v]) => v), vectors, residual, operatorApplications: top.length };
+  return { values: top, vectors, residual, operatorApplications: top.length };
 }

@@ -1,4 +1,4 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { symmetricEigen } from '../linalg/symmetricEigen';
 
 /**
  * Top-k covariance eigenvalues of a part [start, end) of a weighted outcome set (its weights renormalised to v), from
@@ -15,16 +15,12 @@ export function partEigenvalues(gram: Float64Array, weights: readonly number[], 
   const c = (i: number, j: number) => gram[(start + i) * n + start + j] / Math.sqrt(weights[start + i] * weights[start + j]);
   const b = Array.from({ length: m }, (_, i) => v.reduce((s, vk, t) => s + vk * c(i, t), 0));
   const cc = v.reduce((s, vk, t) => s + vk * b[t], 0);
-  const part = new Matrix(m, m);
+  const part = new Float64Array(m * m);
   let trace = 0;
   for (let i = 0; i < m; i++) {
-    for (let j = i; j < m; j++) {
-      const x = Math.sqrt(v[i] * v[j]) * ((c(i, j) + c(j, i)) / 2 - b[i] - b[j] + cc);
-      part.set(i, j, x);
-      part.set(j, i, x);
-    }
-    trace += part.get(i, i);
+    for (let j = i; j < m; j++) part[i * m + j] = part[j * m + i] = Math.sqrt(v[i] * v[j]) * ((c(i, j) + c(j, i)) / 2 - b[i] - b[j] + cc);
+    trace += part[i * m + i];
   }
-  const values = new EigenvalueDecomposition(part, { assumeSymmetric: true }).realEigenvalues;
-  return [...values].sort((x, y) => y - x).slice(0, Math.min(k, m)).filter((x) => x > 1e-6 * trace);
+  const { values } = symmetricEigen(part, m, { vectors: false });
+  return Array.from(values.subarray(0, Math.min(k, m))).filter((x) => x > 1e-6 * trace);
 }

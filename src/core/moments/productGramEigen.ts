@@ -1,4 +1,4 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { symmetricEigen } from '../linalg/symmetricEigen';
 import { outcomes, type Mixture } from '../augment/mixture';
 import type { MatrixProduct } from '../linalg/matrixProduct';
 import type { CovarianceEigen } from './covarianceEigen';
@@ -48,25 +48,20 @@ export async function productGramEigen(
       : product(Float64Array.from(a), Float64Array.from(b), rows, inner, cols);
   const gram = new Float64Array(n * n);
   for (const s of slices) add(gram, await run(s.a, transpose(s.a, n, s.len), n, s.len, n));
-  const g = new Matrix(n, n);
+  const g = new Float64Array(n * n);
   let trace = 0;
   for (let i = 0; i < n; i++) {
     trace += gram[i * n + i];
-    for (let j = 0; j < n; j++) g.set(i, j, (gram[i * n + j] + gram[j * n + i]) / 2);
+    for (let j = 0; j < n; j++) g[i * n + j] = (gram[i * n + j] + gram[j * n + i]) / 2;
   }
   const partValues = parts.map((part) => partEigenvalues(gram, set.map((o) => o.weight), part, k));
-  const evd = new EigenvalueDecomposition(g, { assumeSymmetric: true });
+  const evd = symmetricEigen(g, n);
   // A product that rounds to float32 leaves eigenvalues below about 1e-6 of the trace indistinguishable from zero.
-  const top = evd.realEigenvalues
-    .map((v, i) => [v, i] as const)
-    .sort((x, y) => y[0] - x[0])
-    .slice(0, Math.min(k, n))
-    .filter(([v]) => v > 1e-6 * trace);
-  const r = top.length;
-  const values = top.map(([v]) => v);
+  const values = Array.from(evd.values.subarray(0, Math.min(k, n))).filter((v) => v > 1e-6 * trace);
+  const r = values.length;
   const coef = new Values(r * n);
-  top.forEach(([v, col], j) => {
-    for (let i = 0; i < n; i++) coef[j * n + i] = evd.eigenvectorMatrix.get(i, col) / Math.sqrt(v);
+  values.forEach((v, j) => {
+    for (let i = 0; i < n; i++) coef[j * n + i] = evd.vectors[j * n + i] / Math.sqrt(v);
   });
   const vectors = Array.from({ length: r }, () => new Float64Array(d));
   for (const s of slices) {

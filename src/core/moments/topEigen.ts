@@ -1,4 +1,4 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { symmetricEigen } from '../linalg/symmetricEigen';
 import { createRng } from '../rng';
 
 /** y_j = A x_j for a block of vectors: a symmetric positive semi-definite operator of size n. */
@@ -24,7 +24,7 @@ export interface TopEigenOptions {
 
 /**
  * Top-k eigenpairs of a symmetric PSD operator by block Krylov iteration with full re-orthogonalisation and
- * Rayleigh-Ritz on the whole basis (the small projected problem solved densely with ml-matrix). Stops when every wanted
+ * Rayleigh-Ritz on the whole basis (the small projected problem solved densely, symmetricEigen). Stops when every wanted
  * Ritz pair has residual <= tolerance * lambda_1, or when the basis spans the operator's range (then exact).
  */
 export function topEigen(apply: BlockOperator, n: number, k: number, opts: TopEigenOptions = {}): EigenPairs {
@@ -59,28 +59,23 @@ export function topEigen(apply: BlockOperator, n: number, k: number, opts: TopEi
 
 function rayleighRitz(basis: Float64Array[], images: Float64Array[], k: number, applications: number): EigenPairs {
   const m = basis.length;
-  const t = new Matrix(m, m);
+  const t = new Float64Array(m * m);
   for (let i = 0; i < m; i++) {
-    for (let j = i; j < m; j++) {
-      const v = (dot(basis[i], images[j]) + dot(basis[j], images[i])) / 2;
-      t.set(i, j, v);
-      t.set(j, i, v);
-    }
+    for (let j = i; j < m; j++) t[i * m + j] = t[j * m + i] = (dot(basis[i], images[j]) + dot(basis[j], images[i])) / 2;
   }
-  const evd = new EigenvalueDecomposition(t, { assumeSymmetric: true });
-  const order = evd.realEigenvalues.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
+  const ritz = symmetricEigen(t, m);
   const n = basis[0].length;
-  const top = order.slice(0, Math.min(k, m));
-  const lambda1 = Math.max(top[0]?.[0] ?? 0, 0);
+  const lambda1 = Math.max(ritz.values[0] ?? 0, 0);
   const values: number[] = [];
   const vectors: Float64Array[] = [];
   let residual = 0;
-  for (const [value, col] of top) {
+  for (let idx = 0; idx < Math.min(k, m); idx++) {
+    const value = ritz.values[idx];
     if (value <= lambda1 * 1e-13 || value <= 0) break;
     const v = new Float64Array(n);
     const av = new Float64Array(n);
     for (let j = 0; j < m; j++) {
-      const c = evd.eigenvectorMatrix.get(j, col);
+      const c = ritz.vectors[idx * m + j];
       axpy(v, basis[j], c);
       axpy(av, images[j], c);
     }
