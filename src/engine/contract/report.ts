@@ -39,7 +39,7 @@ export interface QuadratureLevel {
 }
 
 export interface ModelQuadrature {
-  /** The numbers at each look at the intervals, the points a quarter more each time (nodes: the rule's lattice passes so far). */
+  /** The numbers after each doubling of the points (nodes: the rule's lattice passes so far). */
   readonly levels: readonly QuadratureLevel[];
   /** Half-widths of the `confidence` intervals of the reported numbers (Student-t over the replicates). */
   readonly error: { readonly expectedLoss: number; readonly stdLoss: number; readonly flipRate: number } | null;
@@ -62,8 +62,8 @@ export interface ModelMomentsReport {
   /** Why the method was chosen, in words. */
   readonly methodNote: string;
   /**
-   * Policies with continuous parameters: E[loss], Std[loss] and the flip rate at each look of the randomized lattice
-   * rule (it stops on E[loss]), with the confidence-interval half-widths of the reported (last) values. Null otherwise.
+   * Policies with continuous parameters: E[loss], Std[loss] and the flip rate after each doubling of the randomized
+   * lattice rule's points (it stops on E[loss]), with the confidence-interval half-widths of the reported (last) values. Null otherwise.
    */
   readonly quadrature: ModelQuadrature | null;
   /** [height, width] of the tensors the model ran on (a free-size model: the policy's output size). */

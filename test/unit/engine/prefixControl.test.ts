@@ -97,3 +97,23 @@ test('with the control the 95% intervals of E[loss] cover the truth in about 95%
   assert.ok(covered >= 50, `covered ${covered} of ${trials}`);
   assert.ok(controlled < 0.8 * plain, `mean half-width ${controlled / trials} with the control, ${plain / trials} without`);
 });
+
+test('stopping at the first doubling within the tolerance, the 95% intervals of E[loss] still cover the truth about 95% of the time', async () => {
+  const truth = bruteForce(4000);
+  const trials = 200;
+  let covered = 0;
+  const levels = new Set<number>();
+  for (let seed = 0; seed < trials; seed++) {
+    const m = model();
+    const control = (await prefixControl(policy, img, step.outputShape, m, clean, 100))!;
+    const sequence = latticeSequence(R, 9000 + seed);
+    const settings = { budget: 1_000_000, tolerance: 0.01, confidence: 0.95, firstPoints: 16 };
+    const r = await randomizedModelMoments((q, k) => control.draw(img, sequence.point(q, k)), R, control, m, clean, settings, quiet);
+    assert.ok(r.quadrature!.error!.expectedLoss <= 0.01 * r.moments.expectedLoss);
+    levels.add(r.quadrature!.levels.length);
+    if (Math.abs(r.moments.expectedLoss - truth) <= r.quadrature!.error!.expectedLoss) covered++;
+  }
+  assert.ok(levels.size >= 3, `the stops fall on several levels: ${[...levels]}`);
+  // Binomial(200, 0.95): below 180 has probability 1e-3.
+  assert.ok(covered >= 180, `covered ${covered} of ${trials}`);
+});
