@@ -1,4 +1,5 @@
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
+import { ort } from './ort';
 import { createRng } from '../core/rng';
 import { rewriteBatchDimension } from './batchRewrite';
 import { selfContained } from './gradient/selfContained';
@@ -17,19 +18,19 @@ export interface DynamicBatchRequest {
   readonly proto: ModelProto;
   readonly baseDir: string;
   /** The session of the original model: the reference of the check. */
-  readonly original: ort.InferenceSession;
+  readonly original: Ort.InferenceSession;
   readonly inputName: string;
   readonly inputDtype: ModelDtype;
   /** A concrete input shape with batch 1 (free spatial sizes filled in). */
   readonly inputDims: readonly number[];
   /** Every graph output, all of them checked. */
   readonly outputNames: readonly string[];
-  readonly sessionOptions: ort.InferenceSession.SessionOptions;
+  readonly sessionOptions: Ort.InferenceSession.SessionOptions;
 }
 
 export interface DynamicBatchResult {
   /** Set when the rewrite was made and checked: the session to use instead of the original (the caller releases the original). */
-  readonly session?: ort.InferenceSession;
+  readonly session?: Ort.InferenceSession;
   readonly proto?: ModelProto;
   readonly batching: BatchingInfo;
 }
@@ -53,12 +54,12 @@ export async function enableDynamicBatch(request: DynamicBatchRequest): Promise<
     return kept(`the graph analysis failed (${messageOf(err)})`);
   }
   if (!rewrite.ok) return kept(rewrite.reason);
-  let session: ort.InferenceSession;
+  let session: Ort.InferenceSession;
   try {
     // Fatal messages only: a rewrite that fails the check would print onnxruntime's error for it (the reason is kept
     // here), and runtime errors of the session in use still arrive as exceptions.
     const options = { logSeverityLevel: 4 as const, ...request.sessionOptions };
-    session = await ort.InferenceSession.create(encodeModel(selfContained(rewrite.proto, request.baseDir)), options);
+    session = await ort().InferenceSession.create(encodeModel(selfContained(rewrite.proto, request.baseDir)), options);
   } catch (err) {
     return kept(`onnxruntime rejected the rewritten graph (${messageOf(err)})`);
   }
@@ -80,12 +81,12 @@ export async function enableDynamicBatch(request: DynamicBatchRequest): Promise<
 }
 
 /** Undefined when the rewritten session's batched outputs equal the original's one by one, else why not. */
-export async function checkBatching(request: DynamicBatchRequest, rewritten: ort.InferenceSession): Promise<string | undefined> {
+export async function checkBatching(request: DynamicBatchRequest, rewritten: Ort.InferenceSession): Promise<string | undefined> {
   const { inputName, inputDtype, inputDims, outputNames } = request;
   const perImage = inputDims.slice(1).reduce((n, d) => n * d, 1);
   const rng = createRng(0x5eed);
   const inputs = Array.from({ length: CHECK_BATCH }, () => Float32Array.from({ length: perImage }, () => rng.next()));
-  let alone: Map<string, ort.Tensor>[];
+  let alone: Map<string, Ort.Tensor>[];
   try {
     alone = [];
     for (const x of inputs) alone.push(new Map(Object.entries(await request.original.run({ [inputName]: toOrtTensor(x, inputDtype, inputDims) }, [...outputNames]))));
@@ -94,7 +95,7 @@ export async function checkBatching(request: DynamicBatchRequest, rewritten: ort
   }
   const packed = new Float32Array(CHECK_BATCH * perImage);
   inputs.forEach((x, i) => packed.set(x, i * perImage));
-  let batched: Record<string, ort.Tensor>;
+  let batched: Record<string, Ort.Tensor>;
   try {
     batched = await rewritten.run({ [inputName]: toOrtTensor(packed, inputDtype, [CHECK_BATCH, ...inputDims.slice(1)]) }, [...outputNames]);
   } catch (err) {
@@ -127,7 +128,7 @@ export async function checkBatching(request: DynamicBatchRequest, rewritten: ort
   return undefined;
 }
 
-function numbers(t: ort.Tensor): Float32Array | Float64Array {
+function numbers(t: Ort.Tensor): Float32Array | Float64Array {
   if (t.type === 'float32' || t.type === 'float16' || t.type === 'float64') return fromOrtTensor(t);
   return Float64Array.from(t.data as ArrayLike<number | bigint>, Number);
 }

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
+import { ort } from './ort';
 import { FileReadError, readRegularFile } from '../core/io/regularFile';
 import { ModelError } from './errors';
 import { imageGeometry, type ImageGeometry } from './imageInput';
@@ -84,7 +85,7 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
 }
 
 interface Batched {
-  readonly session: ort.InferenceSession;
+  readonly session: Ort.InferenceSession;
   readonly proto: ModelProto;
   readonly batching: BatchingInfo;
 }
@@ -96,7 +97,7 @@ interface Batched {
 async function batching(
   proto: ModelProto,
   baseDir: string,
-  original: ort.InferenceSession,
+  original: Ort.InferenceSession,
   inputName: string,
   inputDtype: ModelDtype,
   geometry: ImageGeometry,
@@ -188,21 +189,21 @@ function perImageSize(shape: readonly Dim[]): number | null {
   return rest.reduce((n, d) => n * d, 1);
 }
 
-async function createSession(path: string, options: LoadOptions): Promise<ort.InferenceSession> {
+async function createSession(path: string, options: LoadOptions): Promise<Ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(path, sessionOptions(options));
+    return await ort().InferenceSession.create(path, sessionOptions(options));
   } catch (err) {
     throw new ModelError('runtime', `onnxruntime could not load ${path}: ${messageOf(err)}`, { cause: err });
   }
 }
 
-function sessionOptions(options: LoadOptions): ort.InferenceSession.SessionOptions {
+function sessionOptions(options: LoadOptions): Ort.InferenceSession.SessionOptions {
   return options.threads ? { intraOpNumThreads: options.threads } : {};
 }
 
 async function decideOutputKind(
   graph: GraphProto,
-  session: ort.InferenceSession,
+  session: Ort.InferenceSession,
   inputName: string,
   outputName: string,
   inputDtype: ModelDtype,

@@ -1,4 +1,5 @@
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
+import { ort } from './ort';
 import { checkProductShapes, type MatrixProduct } from '../core/linalg/matrixProduct';
 import { GraphBuilder } from './onnx/builder';
 
@@ -28,15 +29,15 @@ function matMulModel(): Uint8Array {
 export function ortMatrixProduct(threads?: number): OrtMatrixProduct {
   // Callers alternate building operands in JavaScript with products: idle pool threads sleep instead of spinning,
   // which would take a core from the JavaScript thread between products.
-  const sessionOptions: ort.InferenceSession.SessionOptions = {
+  const sessionOptions: Ort.InferenceSession.SessionOptions = {
     ...(threads ? { intraOpNumThreads: threads } : {}),
     extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
-  let session: Promise<ort.InferenceSession> | undefined;
+  let session: Promise<Ort.InferenceSession> | undefined;
   let disposed = false;
-  const open = (): Promise<ort.InferenceSession> => {
+  const open = (): Promise<Ort.InferenceSession> => {
     if (disposed) return Promise.reject(new Error('ortMatrixProduct: used after dispose()'));
-    session ??= ort.InferenceSession.create(matMulModel(), sessionOptions).catch((err: unknown) => {
+    session ??= ort().InferenceSession.create(matMulModel(), sessionOptions).catch((err: unknown) => {
       session = undefined;
       throw new Error(`onnxruntime could not create the MatMul session: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     });
@@ -46,7 +47,7 @@ export function ortMatrixProduct(threads?: number): OrtMatrixProduct {
     checkProductShapes(a, b, m, k, n);
     if (m === 0 || n === 0 || k === 0) return new Float64Array(m * n);
     const s = await open();
-    const out = await s.run({ A: new ort.Tensor('float32', a, [m, k]), B: new ort.Tensor('float32', b, [k, n]) });
+    const out = await s.run({ A: new (ort().Tensor)('float32', a, [m, k]), B: new (ort().Tensor)('float32', b, [k, n]) });
     const c = out.C;
     if (c.type !== 'float32' || c.data.length !== m * n) throw new Error(`ortMatrixProduct: MatMul returned ${c.type} [${c.dims.join(', ')}], expected float32 [${m}, ${n}]`);
     return new Float64Array(c.data as Float32Array);

@@ -1,4 +1,5 @@
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
+import { ort } from '../ort';
 import type { OutputKind } from '../../core/outputs/classifier';
 import { valueInfo } from '../onnx/builder';
 import { encodeModel } from '../onnx/codec';
@@ -29,7 +30,7 @@ export interface FusedOptions {
  */
 export class FusedParameterGradient {
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: Ort.InferenceSession,
     private readonly plan: BackwardModel,
     private readonly options: FusedOptions,
     private readonly target: string,
@@ -66,9 +67,9 @@ export class FusedParameterGradient {
         output: [graph.output.find((o) => o.name === options.outputName) ?? { name: options.outputName }, ...backward.output],
       },
     };
-    let session: ort.InferenceSession;
+    let session: Ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(encodeModel(fused), options.threads ? { intraOpNumThreads: options.threads } : {});
+      session = await ort().InferenceSession.create(encodeModel(fused), options.threads ? { intraOpNumThreads: options.threads } : {});
     } catch {
       return null;
     }
@@ -89,7 +90,7 @@ export class FusedParameterGradient {
     const { inputName, outputName, inputDtype, inputDims } = this.options;
     const name = this.plan.parameterGradients!;
     const result = await this.session.run(
-      { [inputName]: toOrtTensor(input, inputDtype, inputDims), [this.target]: new ort.Tensor('float32', onehot, [1, this.classes]) },
+      { [inputName]: toOrtTensor(input, inputDtype, inputDims), [this.target]: new (ort().Tensor)('float32', onehot, [1, this.classes]) },
       [outputName, name],
     );
     const flat = result[name].data as Float32Array;

@@ -1,4 +1,5 @@
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
+import { ort } from '../ort';
 import { encodeModel } from '../onnx/codec';
 import type { ModelProto } from '../onnx/types';
 import { fromOrtTensor, toOrtTensor, type ModelDtype } from '../ortTensors';
@@ -49,8 +50,8 @@ export interface ParameterJacobian {
  */
 export class GraphGradient {
   private constructor(
-    private readonly forward: ort.InferenceSession,
-    private readonly backward: ort.InferenceSession,
+    private readonly forward: Ort.InferenceSession,
+    private readonly backward: Ort.InferenceSession,
     private readonly plan: BackwardModel,
     private readonly options: GraphGradientOptions,
     private readonly batchSize: number,
@@ -72,11 +73,11 @@ export class GraphGradient {
     const forwardModel: ModelProto = options.forwardModel
       ? options.forwardModel(extra)
       : { ...proto, graph: { ...graph, output: [...graph.output, ...extra.map((name) => ({ name }))] } };
-    const sessionOptions: ort.InferenceSession.SessionOptions = options.threads ? { intraOpNumThreads: options.threads } : {};
-    const forward = await ort.InferenceSession.create(encodeModel(forwardModel), sessionOptions);
-    let backward: ort.InferenceSession;
+    const sessionOptions: Ort.InferenceSession.SessionOptions = options.threads ? { intraOpNumThreads: options.threads } : {};
+    const forward = await ort().InferenceSession.create(encodeModel(forwardModel), sessionOptions);
+    let backward: Ort.InferenceSession;
     try {
-      backward = await ort.InferenceSession.create(encodeModel(plan.model), sessionOptions);
+      backward = await ort().InferenceSession.create(encodeModel(plan.model), sessionOptions);
     } catch (err) {
       await forward.release();
       throw new Error(`onnxruntime rejected the gradient graph: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
@@ -132,7 +133,7 @@ export class GraphGradient {
     start: number,
     cotangent: Cotangent,
     fetch: readonly string[],
-  ): Promise<{ outputs: Float32Array[]; result: ort.InferenceSession.OnnxValueMapType }> {
+  ): Promise<{ outputs: Float32Array[]; result: Ort.InferenceSession.OnnxValueMapType }> {
     const itemDims = this.options.inputDims.slice(1);
     const perItem = itemDims.reduce((n, d) => n * d, 1);
     const filled = items.length;
@@ -160,7 +161,7 @@ export class GraphGradient {
       if (c.length !== perOutput) throw new Error(`cotangent ${start + i} has ${c.length} values, expected ${perOutput}`);
       seed.set(c, i * perOutput);
     }
-    const feeds: Record<string, ort.Tensor> = { [this.plan.cotangent]: new ort.Tensor('float32', seed, output.dims) };
+    const feeds: Record<string, Ort.Tensor> = { [this.plan.cotangent]: new (ort().Tensor)('float32', seed, output.dims) };
     for (const name of this.plan.feeds) feeds[name] = name === inputName ? input : forward[name];
     return { outputs, result: await this.backward.run(feeds, [...fetch]) };
   }

@@ -1,4 +1,5 @@
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
+import { ort } from '../ort';
 import { encodeModel } from '../onnx/codec';
 import type { ModelProto } from '../onnx/types';
 import { toOrtTensor, type ModelDtype } from '../ortTensors';
@@ -45,7 +46,7 @@ export async function probeShapes(proto: ModelProto, input: ProbeInput, threads?
   const listed = new Set(graph.output.map((o) => o.name));
   const extra = [...new Set(graph.node.flatMap((n) => n.output))].filter((name) => name && !listed.has(name));
   const exposed: ModelProto = { ...proto, graph: { ...graph, output: [...graph.output, ...extra.map((name) => ({ name }))] } };
-  const session = await ort.InferenceSession.create(encodeModel(exposed), threads ? { intraOpNumThreads: threads } : {});
+  const session = await ort().InferenceSession.create(encodeModel(exposed), threads ? { intraOpNumThreads: threads } : {});
   try {
     const first = await runProbe(session, input, input.dims);
     let second = first;
@@ -72,7 +73,7 @@ export async function probeShapes(proto: ModelProto, input: ProbeInput, threads?
   }
 }
 
-async function runProbe(session: ort.InferenceSession, input: ProbeInput, dims: readonly number[]): Promise<Map<string, ort.Tensor>> {
+async function runProbe(session: Ort.InferenceSession, input: ProbeInput, dims: readonly number[]): Promise<Map<string, Ort.Tensor>> {
   const size = dims.reduce((n, d) => n * d, 1);
   const feeds = { [input.name]: toOrtTensor(new Float32Array(size).fill(0.5), input.dtype, dims) };
   const result = await session.run(feeds);

@@ -27,28 +27,8 @@ const params = { ...defaults([imagePath], 'RandomCrop(10); RandomHorizontalFlip(
 /** Threads of this process (a worker thread is one more). */
 const threads = () => readdirSync('/proc/self/task').length;
 
-test('in a worker thread: the same report and arrays as the engine process, progress and the partial on the way', async () => {
-  const stages: string[] = [];
-  let partials = 0;
-  const inWorker = await runAnalysis(enginePath, params, { inProcess: true, onProgress: (stage) => stages.push(stage), onPartial: () => partials++ });
-  const inChild = await runAnalysis(enginePath, params);
-  assert.equal(liveEngineCount(), 0);
-  assert.deepEqual(inWorker.report.images[0].moments, inChild.report.images[0].moments);
-  assert.deepEqual(inWorker.arrays[0].variance, inChild.arrays[0].variance);
-  assert.ok(inWorker.arrays[0].mean instanceof Float32Array);
-  assert.equal(partials, 1);
-  assert.ok(stages.includes('moments') && stages.at(-1) === 'done', stages.join());
-});
-
-test('in a worker thread: a bad image is an image error, a bad policy a policy error with its span', async () => {
-  const corrupt = join(dir, 'corrupt.png');
-  writeFileSync(corrupt, Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
-  await assert.rejects(runAnalysis(enginePath, { ...params, imagePaths: [corrupt] }, { inProcess: true }), (e: unknown) => e instanceof EngineError && e.code === 'image' && /corrupt\.png/.test(e.message));
-  await assert.rejects(runAnalysis(enginePath, { ...params, policy: 'RandomCrop(40)' }, { inProcess: true }), (e: unknown) => e instanceof EngineError && e.code === 'policy');
-});
-
 test('in a worker thread: a cancel rejects at once and ends the thread', async () => {
-  // The earlier tests' threads end shortly after their runs settle: start from a steady count.
+  // First in this file: no earlier worker thread can be ending while the count is taken.
   let before = threads();
   for (let i = 0; i < 50; i++) {
     await new Promise((r) => setTimeout(r, 20));
@@ -75,4 +55,24 @@ test('in a worker thread: a cancel rejects at once and ends the thread', async (
   for (let i = 0; i < 50 && threads() > before; i++) await new Promise((r) => setTimeout(r, 20));
   assert.ok(during > before, `the worker thread was counted (${during} threads during the run, ${before} before)`);
   assert.equal(threads(), before, 'the worker thread is gone');
+});
+
+test('in a worker thread: the same report and arrays as the engine process, progress and the partial on the way', async () => {
+  const stages: string[] = [];
+  let partials = 0;
+  const inWorker = await runAnalysis(enginePath, params, { inProcess: true, onProgress: (stage) => stages.push(stage), onPartial: () => partials++ });
+  const inChild = await runAnalysis(enginePath, params);
+  assert.equal(liveEngineCount(), 0);
+  assert.deepEqual(inWorker.report.images[0].moments, inChild.report.images[0].moments);
+  assert.deepEqual(inWorker.arrays[0].variance, inChild.arrays[0].variance);
+  assert.ok(inWorker.arrays[0].mean instanceof Float32Array);
+  assert.equal(partials, 1);
+  assert.ok(stages.includes('moments') && stages.at(-1) === 'done', stages.join());
+});
+
+test('in a worker thread: a bad image is an image error, a bad policy a policy error with its span', async () => {
+  const corrupt = join(dir, 'corrupt.png');
+  writeFileSync(corrupt, Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
+  await assert.rejects(runAnalysis(enginePath, { ...params, imagePaths: [corrupt] }, { inProcess: true }), (e: unknown) => e instanceof EngineError && e.code === 'image' && /corrupt\.png/.test(e.message));
+  await assert.rejects(runAnalysis(enginePath, { ...params, policy: 'RandomCrop(40)' }, { inProcess: true }), (e: unknown) => e instanceof EngineError && e.code === 'policy');
 });
