@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { compilePolicy, flattenPolicy } from '../../core/augment/compile';
-import { outcomeCount, pointMixture, type Shape } from '../../core/augment/mixture';
+import { outcomeCount, outcomes, pointMixture, type Shape, type WeightedImage } from '../../core/augment/mixture';
 import type { Image } from '../../core/image';
 import { composeOf } from '../../core/moments/flipPairing';
 import { argmax, crossEntropy } from '../../core/outputs/classifier';
@@ -55,15 +55,16 @@ export async function prefixControl(
     const prefix = compilePolicy(composeOf(transforms.slice(0, s)), img);
     const shape = prefix.outputShape;
     if (prefix.quadrature || shape.channels !== output.channels || shape.height !== output.height || shape.width !== output.width) continue;
-    const count = outcomeCount(prefix.lift(pointMixture(img)));
+    const mixture = prefix.lift(pointMixture(img));
+    const count = outcomeCount(mixture);
     if (count < 2 || count > maxOutcomes) continue;
     const suffix = compilePolicy(composeOf(transforms.slice(s)), shape);
     const table = new Map<string, ControlValues>();
     const mean = { loss: 0, loss2: 0, flip: 0 };
-    const outcomes = prefix.enumerate(img);
-    for (let start = 0; start < outcomes.length; start += BATCH) {
-      const chunk = outcomes.slice(start, start + BATCH);
+    let evaluated = 0;
+    const run = async (chunk: WeightedImage[]) => {
       const rows = await model.run(chunk.map((o) => o.image));
+      evaluated += rows.length;
       rows.forEach((row, j) => {
         const values = { loss: crossEntropy(row, clean.kind, clean.target), flip: argmax(row) !== clean.top1 ? 1 : 0 };
         table.set(keyOf(chunk[j].image), values);
@@ -72,10 +73,19 @@ export async function prefixControl(
         mean.loss2 += w * values.loss * values.loss;
         mean.flip += w * values.flip;
       });
+    };
+    // The outcomes a batch at a time: a few hundred images of 224 x 224 would not fit in memory at once.
+    let chunk: WeightedImage[] = [];
+    for (const o of outcomes(mixture)) {
+      chunk.push(o);
+      if (chunk.length < BATCH) continue;
+      await run(chunk);
+      chunk = [];
     }
+    if (chunk.length) await run(chunk);
     return {
       label: transforms.slice(0, s).map((t) => t.kind).join(' + '),
-      outcomes: outcomes.length,
+      outcomes: evaluated,
       mean,
       draw: (x, rng) => {
         const g = prefix.sample(x, rng);
