@@ -452,9 +452,10 @@ async function modelCase(m: ModelCase, dir: string, opts: SuiteOptions, samplerF
   const achieved = halfWidth === null ? null : Math.abs(halfWidth / r.expectedLoss);
   const matchedSamples = achieved !== null && achieved > TOLERANCE ? Math.ceil(samples * (TOLERANCE / achieved) ** 2) : null;
   const matchedMs = matchedSamples === null || tvMs === null ? null : matchedSamples * (tvMs + ort.msPerForward);
-  const lossLevel = (r.quadrature?.levels ?? []).find(
+  const lossLevel: { nodes: number } | undefined = (r.quadrature?.levels ?? []).find(
     (l: { halfWidths: { expectedLoss: number }; expectedLoss: number }) => l.halfWidths.expectedLoss <= TOLERANCE * Math.abs(l.expectedLoss),
   );
+  const lossPasses = (lossLevel?.nodes ?? 0) + (r.quadrature?.control?.outcomes ?? 0);
   return {
     ...base,
     preprocessing: report.preprocessing,
@@ -462,7 +463,7 @@ async function modelCase(m: ModelCase, dir: string, opts: SuiteOptions, samplerF
     methodNote: r.methodNote,
     forwardPasses: r.forwardPasses,
     expectedLoss: r.expectedLoss,
-    /** Error of E[loss]: the quadrature's estimate (largest change over the last two refinements), if any. */
+    /** Error of E[loss]: the randomized rule's interval half-width, if any. */
     expectedLossError: r.quadrature?.error?.expectedLoss ?? null,
     /** Confidence interval of E[loss] when it is estimated (stratified). */
     expectedLossInterval: r.expectedLossInterval ?? null,
@@ -494,10 +495,10 @@ async function modelCase(m: ModelCase, dir: string, opts: SuiteOptions, samplerF
     passesRatio: samples / r.forwardPasses,
     wallRatio: mcMs === null ? null : mcMs / 1000 / proc.wallSeconds,
     /**
-     * The randomized rule stops when E[loss], Std[loss] and the flip rate are all within the tolerance. The passes of
-     * the first level whose interval of E[loss] alone was within it, against Monte Carlo's passes for E[loss] alone.
+     * The passes of the first level whose interval of E[loss] was within the tolerance (where the randomized rule
+     * stops), the control variate's outcomes included, against Monte Carlo's passes for E[loss].
      */
-    expectedLossOnly: lossLevel ? { passes: lossLevel.nodes, passesRatio: samples / lossLevel.nodes } : null,
+    expectedLossOnly: lossLevel ? { passes: lossPasses, passesRatio: samples / lossPasses } : null,
     /** AugLens' relative error on E[loss] (half-width / E[loss]); null when exact. */
     expectedLossRelativeError: achieved,
     /** When that is above the tolerance: Monte Carlo at AugLens' accuracy instead of 1%. */

@@ -109,6 +109,7 @@ export async function randomizedModelMoments(
     half.flipRate <= tolerance ? 'the flip rate within it too' : 'the flip rate NOT within it',
   ].join(', ');
   const pct = `${(100 * confidence).toFixed(0)}%`;
+  const controlUsed = control && unmatched === 0 ? { label: control.label, outcomes: control.outcomes } : null;
   const controlNote = !control
     ? ''
     : unmatched > 0
@@ -123,7 +124,7 @@ export async function randomizedModelMoments(
     moments: { ...acc.result(), ...estimate },
     lossHalfWidth: null,
     flipHalfWidth: null,
-    quadrature: { levels, error: half, replicates: R, confidence, toleranceMet: half.expectedLoss <= tolerance * Math.abs(estimate.expectedLoss) && half.stdLoss <= tolerance * estimate.stdLoss && half.flipRate <= tolerance },
+    quadrature: { levels, error: half, replicates: R, confidence, control: controlUsed, toleranceMet: half.expectedLoss <= tolerance * Math.abs(estimate.expectedLoss) && half.stdLoss <= tolerance * estimate.stdLoss && half.flipRate <= tolerance },
   };
 }
 

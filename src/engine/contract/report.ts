@@ -3,7 +3,7 @@ import type { QuadratureReport } from '../../core/moments/continuousTypes';
 import type { ParametersReport, PooledParametersReport, SkippedParameters } from './parameterReport';
 
 /** report.json: versioned so that readers can check what they parse. Bump on any breaking change. */
-export const REPORT_SCHEMA_VERSION = 5;
+export const REPORT_SCHEMA_VERSION = 6;
 
 export interface ImageMomentsReport {
   /** Shape of the augmented image, [C, H, W]. */
@@ -47,6 +47,12 @@ export interface ModelQuadrature {
   readonly confidence: number;
   /** Whether every half-width is within the tolerance (relative for E[loss] and Std[loss], absolute for the flip rate). */
   readonly toleranceMet: boolean;
+  /**
+   * The control variate of exact mean the rule's averages were corrected by (the loss at the draw's outcome of the
+   * policy's enumerable prefix): the prefix in words and its outcomes, each run once (passes beside the levels' nodes).
+   * Null when the rule ran without one.
+   */
+  readonly control: { readonly label: string; readonly outcomes: number } | null;
 }
 
 export interface ConvergenceSeries {

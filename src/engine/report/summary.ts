@@ -106,7 +106,12 @@ function imageSummary(img: ImageReport, report: Report): string[] {
       `  samples needed: ${int(r.samplesNeeded.loss)} for ${pct(eps)} relative error on E[loss], ${int(r.samplesNeeded.flipRate)} for +-${pct(eps)} on the flip rate`,
     );
     const firstWithin = r.quadrature?.levels.find((l) => l.halfWidths && l.halfWidths.expectedLoss <= eps * Math.abs(l.expectedLoss));
-    if (firstWithin) lines.push(`  E[loss] was within ${pct(eps)} after ${int(firstWithin.nodes)} forward passes of the randomized rule`);
+    const control = r.quadrature?.control;
+    if (firstWithin) {
+      const passes = firstWithin.nodes + (control?.outcomes ?? 0);
+      const controlText = control ? ` (${int(control.outcomes)} of them for the control variate: the ${int(control.outcomes)} outcomes of ${control.label})` : '';
+      lines.push(`  E[loss] was within ${pct(eps)} after ${int(passes)} forward passes of the randomized rule${controlText}`);
+    }
     if (r.analytic) {
       const an = r.analytic;
       const v = an.validity;
