@@ -3,30 +3,21 @@ import assert from 'node:assert/strict';
 import { compilePolicy } from '../../../src/core/augment/compile';
 import type { Image } from '../../../src/core/image';
 import { argmax, crossEntropy } from '../../../src/core/outputs/classifier';
-import { cleanPrediction } from '../../../src/core/outputs/outputMoments';
 import { parsePolicy } from '../../../src/core/policy';
 import { latticeSequence } from '../../../src/core/quadrature/latticeSequence';
-import { createRng, type Rng } from '../../../src/core/rng';
+import type { Rng } from '../../../src/core/rng';
 import { countingModel } from '../../../src/engine/analysis/forward';
 import { prefixControl } from '../../../src/engine/analysis/prefixControl';
 import { randomizedModelMoments } from '../../../src/engine/analysis/randomizedModelMoments';
 import { randomImage } from '../core/moments/bruteForce';
+import { linearClassifier } from './linearClassifier';
 
 const CLASSES = 3;
 const img = randomImage(1, 10, 10, 5);
 const POLICY = 'Compose([RandomCrop(10, padding=1), RandomHorizontalFlip(), RandomRotation(10, interpolation=InterpolationMode.BILINEAR, fill=0.3)])';
 const policy = parsePolicy(POLICY);
 const step = compilePolicy(policy, img);
-const rng = createRng(11);
-const weights = Float64Array.from({ length: CLASSES * img.data.length }, () => 2 * (rng.next() - 0.5));
-
-/** A linear classifier. */
-function logits(x: Image): Float32Array {
-  const d = x.data.length;
-  return Float32Array.from({ length: CLASSES }, (_, k) => x.data.reduce((s, v, i) => s + weights[k * d + i] * v, 0));
-}
-
-const clean = cleanPrediction(logits(img), 'logits');
+const { logits, clean } = linearClassifier(img, CLASSES, 11);
 const lossOf = (x: Image) => crossEntropy(logits(x), 'logits', clean.target);
 const model = () => countingModel(async (images) => images.map(logits));
 const quiet = () => {};

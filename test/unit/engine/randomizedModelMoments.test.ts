@@ -1,30 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compilePolicy } from '../../../src/core/augment/compile';
-import type { Image } from '../../../src/core/image';
 import { argmax, crossEntropy } from '../../../src/core/outputs/classifier';
-import { cleanPrediction } from '../../../src/core/outputs/outputMoments';
 import { parsePolicy } from '../../../src/core/policy';
 import { latticeSequence } from '../../../src/core/quadrature/latticeSequence';
-import { createRng, type Rng } from '../../../src/core/rng';
+import type { Rng } from '../../../src/core/rng';
 import { countingModel } from '../../../src/engine/analysis/forward';
 import { randomizedModelMoments } from '../../../src/engine/analysis/randomizedModelMoments';
 import { randomImage } from '../core/moments/bruteForce';
+import { linearClassifier } from './linearClassifier';
 
 const CLASSES = 3;
 const img = randomImage(1, 10, 10, 5);
 const policy = parsePolicy('RandomRotation(40, interpolation=InterpolationMode.BILINEAR, fill=0.3)');
 const step = compilePolicy(policy, img);
-const rng = createRng(11);
-const weights = Float64Array.from({ length: CLASSES * img.data.length }, () => 2 * (rng.next() - 0.5));
-
-/** A linear classifier on the rotated image. */
-function logits(x: Image): Float32Array {
-  const d = x.data.length;
-  return Float32Array.from({ length: CLASSES }, (_, k) => x.data.reduce((s, v, i) => s + weights[k * d + i] * v, 0));
-}
-
-const clean = cleanPrediction(logits(img), 'logits');
+const { logits, clean } = linearClassifier(img, CLASSES, 11);
 const quiet = () => {};
 const R = 8;
 const run = (seed: number, budget: number, tolerance: number) => {
