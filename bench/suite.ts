@@ -129,6 +129,8 @@ export interface SuiteOptions {
   readonly timeoutSeconds: number;
   /** onnxruntime forward passes timed per model (after warm-up). */
   readonly ortRuns: number;
+  /** Whole `auglens moments` runs per policy; the median wall time is the one compared (one run is noisy). */
+  readonly repeats: number;
   readonly quick: boolean;
 }
 
@@ -148,7 +150,7 @@ export function parseSuiteArgs(argv: readonly string[]): SuiteOptions {
     if (!Number.isFinite(x) || x <= 0) throw new Error(`${flag} ${v} must be a positive number`);
     return x;
   };
-  const known = new Set(['--only', '--cap-seconds', '--cap-draws', '--self-draws', '--timeout', '--ort-runs', '--quick']);
+  const known = new Set(['--only', '--cap-seconds', '--cap-draws', '--self-draws', '--timeout', '--ort-runs', '--repeats', '--quick']);
   for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`suite: unknown option ${a} (known: ${[...known].join(', ')})`);
   const only = value('--only')?.split(',').map((s) => s.trim()).filter(Boolean) ?? null;
   if (only) {
@@ -163,6 +165,7 @@ export function parseSuiteArgs(argv: readonly string[]): SuiteOptions {
     selfDraws: Math.round(number('--self-draws', quick ? 1000 : 2000)),
     timeoutSeconds: number('--timeout', 600),
     ortRuns: Math.round(number('--ort-runs', quick ? 50 : 200)),
+    repeats: Math.round(number('--repeats', quick ? 1 : 3)),
     quick,
   };
 }
@@ -261,7 +264,9 @@ function reportedErrors(block: unknown, prefix = ''): Record<string, number | bo
 interface AugLensMoments {
   readonly command: string[];
   readonly status: ProcessResult['status'];
+  /** The median of the runs' wall times. */
   readonly wallSeconds: number;
+  readonly wallSecondsRuns: number[];
   readonly stderrTail: string | null;
   readonly outcomes: number | null;
   readonly totalVariance: number | null;
@@ -273,10 +278,16 @@ interface AugLensMoments {
   readonly varianceShape: number[] | null;
 }
 
-async function auglensMoments(p: SuitePolicy, dir: string, timeoutSeconds: number): Promise<{ result: AugLensMoments; variancePath: string | null }> {
+async function auglensMoments(p: SuitePolicy, dir: string, timeoutSeconds: number, repeats: number): Promise<{ result: AugLensMoments; variancePath: string | null }> {
   const out = join(dir, 'moments');
   const args = ['moments', '--image', p.image, ...(p.size ? ['--size', String(p.size)] : []), '--policy', p.policy, '--tolerance', String(TOLERANCE), '--out', out, '--json'];
-  const proc = await runProcess(process.execPath, [CLI, ...args], join(dir, 'moments.stdout'), timeoutSeconds);
+  const runs: ProcessResult[] = [];
+  // Each run replaces the report folder; the last one's files are the reference. A failed run ends the repeats.
+  for (let i = 0; i < repeats && runs.at(-1)?.status !== 'failed' && runs.at(-1)?.status !== 'timeout'; i++) {
+    runs.push(await runProcess(process.execPath, [CLI, ...args], join(dir, 'moments.stdout'), timeoutSeconds));
+  }
+  const proc = runs.at(-1)!;
+  const times = runs.map((r) => r.wallSeconds).sort((a, b) => a - b);
   const reportPath = join(out, 'report.json');
   const variancePath = join(out, 'variance.npy');
   const ok = proc.status === 'ok' && existsSync(reportPath) && existsSync(variancePath);
@@ -287,7 +298,8 @@ async function auglensMoments(p: SuitePolicy, dir: string, timeoutSeconds: numbe
     result: {
       command: ['node', 'dist/cli.js', ...args.map((a) => (a === out ? 'TMPDIR' : a))],
       status: proc.status,
-      wallSeconds: proc.wallSeconds,
+      wallSeconds: times[Math.floor(times.length / 2)],
+      wallSecondsRuns: runs.map((r) => r.wallSeconds),
       stderrTail: proc.status === 'ok' ? null : proc.stderrTail,
       outcomes: moments?.outcomes ?? null,
       totalVariance: moments?.totalVariance ?? null,
@@ -527,7 +539,7 @@ export async function suiteBench(opts: SuiteOptions, log: (line: string) => void
       if (!selected(p.name)) continue;
       const dir = mkdtempSync(join(work, `${p.name}-`));
       log(`suite: ${p.name}: AugLens moments ...`);
-      const { result: auglens, variancePath } = await auglensMoments(p, dir, opts.timeoutSeconds);
+      const { result: auglens, variancePath } = await auglensMoments(p, dir, opts.timeoutSeconds, opts.repeats);
       log(`suite: ${p.name}: AugLens ${auglens.status} in ${auglens.wallSeconds.toFixed(2)} s; torchvision ...`);
       const sampler = await torchvisionSampler(p, variancePath, dir, { seconds: opts.capSeconds, draws: opts.capDraws, selfDraws: opts.selfDraws }, 'image');
       if (sampler.out && variancePath) samplerCache.set(samplerKey(p), sampler);
@@ -705,7 +717,8 @@ export function describeSuite(r: Awaited<ReturnType<typeof suiteBench>>): string
       `torch ${(r.machine.torch as any)?.torch ?? '?'} / torchvision ${(r.machine.torch as any)?.torchvision ?? '?'} with ${(r.machine.torch as any)?.torchThreads ?? '?'} thread(s); ` +
       `caps ${r.options.capSeconds} s / ${r.options.capDraws} draws${r.options.quick ? ' (--quick)' : ''}.`,
     '',
-    'Ratios are torchvision seconds / AugLens seconds (above 1: AugLens is faster). "to map": torchvision run until its variance map is within 1% of AugLens\'; ' +
+    `AugLens s: the median of ${r.options.repeats} whole \`auglens moments\` runs. ` +
+      'Ratios are torchvision seconds / AugLens seconds (above 1: AugLens is faster). "to map": torchvision run until its variance map is within 1% of AugLens\'; ' +
       '"self": torchvision\'s own estimate of its draws for 1% (N_1%) x ms/draw; "at AugLens\' error": the same, to the variance error AugLens reports when that is above 1%.',
     '',
     `"as a script": Python's start and \`import torch, torchvision\` (${r.pythonStartSeconds.toFixed(2)} s here) plus the N_1% draws, against AugLens' whole process.`,
