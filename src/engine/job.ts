@@ -6,12 +6,13 @@ import { engineFailure } from './engineFailure';
 import { inspectModel } from './inspect';
 import type { EngineStage } from './contract/requests';
 import type { EngineToHost, HostToEngine } from './protocol';
+import type { ImageArrays } from './contract/report';
 
 /** The engine's worker thread: runs the one request it was started with (already validated) and posts its messages. */
 export function runJob(): void {
   const request = workerData as Exclude<HostToEngine, { type: 'cancel' }>;
   const { id } = request;
-  const post = (msg: EngineToHost) => parentPort!.postMessage(msg);
+  const post = (msg: EngineToHost, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(msg, transfer);
   const fail = (e: unknown) => {
     const { code, message, details } = engineFailure(e);
     post({ type: 'error', id, code, message, ...(Object.keys(details).length > 0 && { details }) });
@@ -41,7 +42,7 @@ export function runJob(): void {
     log,
     partial: (imageIndex, moments, arrays) => post({ type: 'partial', id, imageIndex, moments, arrays }),
   })
-    .then((result) => post({ type: 'result', id, result }))
+    .then((result) => post({ type: 'result', id, result }, ownedBuffers(result.arrays)))
     .catch(fail);
 }
 
@@ -51,4 +52,18 @@ function cappedThreads(threads: number | undefined, log: (message: string) => vo
   if (threads === undefined || threads <= cores) return threads;
   log(`${threads} threads asked for; using ${cores}, the number of CPU cores`);
   return cores;
+}
+
+/**
+ * The buffers the result's arrays own whole, moved to the host rather than copied (the job ends with this message);
+ * an array viewing part of a larger buffer is copied as usual.
+ */
+function ownedBuffers(arrays: readonly ImageArrays[]): ArrayBuffer[] {
+  const owned = new Set<ArrayBuffer>();
+  for (const a of arrays) {
+    for (const v of Object.values(a)) {
+      if (v instanceof Float32Array && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && v.buffer instanceof ArrayBuffer) owned.add(v.buffer);
+    }
+  }
+  return [...owned];
 }
