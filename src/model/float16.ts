@@ -55,9 +55,30 @@ export function halfBitsToFloat(h: number): number {
   return sign * (1024 + mantissa) * 2 ** (exponent - 25);
 }
 
+/**
+ * floatToHalfBits of every value; float32 input read as bits. Zeros and values in the normal half range take integer
+ * arithmetic: with a = |bits|, a float32 exponent E in [113, 142] is the half exponent E - 112, so the half is
+ * (a - (112 << 23)) >> 13 rounded to nearest even by first adding 0xfff plus the lowest kept bit (a carry out of the
+ * mantissa bumps the exponent, up to infinity, as it should). A NaN keeps its payload's top 10 bits from the bits
+ * themselves (a float32 NaN read as a number may come back quietened). The rest (subnormal halves, overflow,
+ * infinities) go through floatToHalfBits.
+ */
 export function floatsToHalf(values: ArrayLike<number>): Uint16Array {
   const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = floatToHalfBits(values[i]);
+  if (!(values instanceof Float32Array)) {
+    for (let i = 0; i < values.length; i++) out[i] = floatToHalfBits(values[i]);
+    return out;
+  }
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i];
+    const a = b & 0x7fffffff;
+    const sign = (b >>> 16) & 0x8000;
+    if (a >= 0x38800000 && a < 0x47800000) out[i] = sign | ((a - 0x38000000 + 0xfff + ((a >>> 13) & 1)) >>> 13);
+    else if (a === 0) out[i] = sign;
+    else if (a > 0x7f800000) out[i] = sign | 0x7c00 | ((a >>> 13) & 0x3ff || 0x200);
+    else out[i] = floatToHalfBits(values[i]);
+  }
   return out;
 }
 

@@ -119,12 +119,21 @@ export function preprocess(image: Image, plan: PreprocessPlan): Float32Array {
   const C = target.channels;
   const out = new Float32Array(C * plane);
   const [pixelStride, channelStride] = target.layout === 'NCHW' ? [1, plane] : [C, 1];
+  const src = fitted.data;
   for (let c = 0; c < C; c++) {
     const weights = map.mix[c].map((m) => m * map.a[c]);
     const offset = map.b[c];
+    const used = weights.flatMap((w, k) => (w !== 0 ? [k] : []));
+    if (used.length === 1) {
+      // One source channel (RGB, BGR, gray): the same sum as below, without the loop over channels.
+      const w = weights[used[0]];
+      const from = used[0] * plane;
+      for (let p = 0; p < plane; p++) out[p * pixelStride + c * channelStride] = offset + w * src[from + p];
+      continue;
+    }
     for (let p = 0; p < plane; p++) {
       let v = offset;
-      for (let k = 0; k < weights.length; k++) if (weights[k] !== 0) v += weights[k] * fitted.data[k * plane + p];
+      for (const k of used) v += weights[k] * src[k * plane + p];
       out[p * pixelStride + c * channelStride] = v;
     }
   }

@@ -98,3 +98,23 @@ test('array conversions', () => {
   assert.deepEqual([...halves], [0, 0x3c00, 0xbe00, 0x7bff, 1]);
   assert.deepEqual(halfToFloats(halves), values);
 });
+
+test('array conversion of float32 input (integer fast path) equals the scalar one on every kind of value', () => {
+  const rng = createRng(9);
+  const bits = new Uint32Array(400_000);
+  for (let i = 0; i < bits.length; i++) {
+    // every float32 exponent (zeros, subnormals, the half's normal range and its edges, overflow, infinities, NaN)
+    const exponent = i < 512 ? i % 256 : Math.floor(rng.next() * 256);
+    bits[i] = ((rng.next() < 0.5 ? 1 : 0) << 31) | (exponent << 23) | (i % 7 === 0 ? 0 : Math.floor(rng.next() * 0x800000));
+  }
+  // midpoints and their neighbours at the top of the range, where rounding carries into the exponent
+  bits.set([0x477fe000, 0x477fefff, 0x477ff000, 0x477fffff, 0x387fe000, 0x387ff000, 0x38800000 - 1], 0);
+  const values = new Float32Array(bits.buffer);
+  const fast = floatsToHalf(values);
+  for (let i = 0; i < values.length; i++) {
+    const what = `bits 0x${bits[i].toString(16)}`;
+    if ((bits[i] & 0x7fffffff) <= 0x7f800000) assert.equal(fast[i], floatToHalfBits(values[i]), what);
+    else assert.equal(fast[i], ((bits[i] >>> 16) & 0x8000) | 0x7c00 | ((bits[i] >>> 13) & 0x3ff || 0x200), `${what}: NaN, its payload's top bits`);
+  }
+  assert.deepEqual(floatsToHalf(values.subarray(3, 9)), fast.subarray(3, 9), 'a view into a larger buffer');
+});
