@@ -149,6 +149,7 @@ interface RunningEngine {
   stop(): void;
 }
 
+/** The engine's worker thread started in this process: a cancel terminates it. */
 function workerEngine(enginePath: string, request: Exclude<HostToEngine, { type: 'cancel' }>, onMessage: (raw: unknown) => void): RunningEngine {
   const worker = startWorkerJob(enginePath, request, onMessage);
   return { stop: () => void worker.terminate() };
