@@ -7,8 +7,6 @@ import type { ReportEntry } from './reportEntries';
 import { checkReplaceable } from './reportFolderRule';
 
 const NEW_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-/** Files written at once: libuv's thread pool has four threads. */
-const WRITERS = 4;
 
 export interface WriteOptions {
   readonly signal?: AbortSignal;
@@ -64,30 +62,17 @@ export class ReportFolder {
   }
 
   /**
-   * Writes `entries` into the staging folder, each a new file (never through a link). WRITERS files are in flight at
-   * once so that their syncs overlap; after a failure or a cancel no further file is started, and the first error is
-   * thrown once the files in flight are closed.
+   * Writes `entries` into the staging folder in order, each a new file (never through a link); a cancel stops between
+   * files. In order: an entry's data may read what earlier entries' data made (the exported report.html embeds the
+   * PNGs rendered before it).
    */
   async add(entries: readonly ReportEntry[], options: WriteOptions = {}): Promise<void> {
     const { signal, onProgress } = options;
-    let next = 0;
-    let written = 0;
-    const writer = async () => {
-      while (next < entries.length) {
-        const entry = entries[next++];
-        try {
-          signal?.throwIfAborted();
-          await this.write(entry, signal);
-        } catch (e) {
-          next = entries.length;
-          throw e;
-        }
-        onProgress?.(++written, entries.length);
-      }
-    };
-    const outcomes = await Promise.allSettled(Array.from({ length: Math.min(WRITERS, entries.length) }, writer));
-    const failed = outcomes.find((o) => o.status === 'rejected');
-    if (failed) throw failed.reason;
+    for (const [i, entry] of entries.entries()) {
+      signal?.throwIfAborted();
+      await this.write(entry, signal);
+      onProgress?.(i + 1, entries.length);
+    }
   }
 
   private async write(entry: ReportEntry, signal: AbortSignal | undefined): Promise<void> {
