@@ -139,7 +139,11 @@ test('numbers of a continuous policy carry the quadrature error estimate', () =>
   const summary = (tolerance: number) => ({ settings: { tolerance, confidence: 0.95, topK: 8, forwardBudget: 4096, monteCarloSamples: 0 } }) as unknown as Parameters<typeof numberRows>[1];
   const explain = (tolerance: number) => new Map(numberRows({ ...result, model }, summary(tolerance)).map((r) => [r.name, r])).get('Samples needed')?.explanation ?? '';
   assert.match(explain(0.05), /, within 5\.0%\)/);
-  assert.match(explain(0.001), /NOT within 0\.1%: the forward-pass budget ran out first/);
+  assert.match(explain(0.001), /E\[loss\] NOT within 0\.1%: the forward-pass budget ran out first/);
+  // The rule stops on E[loss]: Std[loss] may be outside the tolerance when E[loss] is within it.
+  const wideStd = { ...model, quadratureError: { ...model.quadratureError, stdLoss: 0.002 } };
+  const stopped = new Map(numberRows({ ...result, model: wideStd }, summary(0.01)).map((r) => [r.name, r])).get('Samples needed')?.explanation ?? '';
+  assert.match(stopped, /E\[loss\] within 1\.0%, where the rule stops; Std\[loss\] NOT within it\)/);
 });
 
 test('policy check: a long line is framed as a window around the error, as in the CLI', () => {
