@@ -261,17 +261,25 @@ export const panelScenarios: Scenario[] = [
       await frame.locator('#export-button').click();
       const input = ctx.page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible' });
-      await input.fill(`${ctx.workspace}/`);
-      await ctx.page.waitForTimeout(500);
+      // The simple file dialog fills in its own starting folder as it opens, and may do so after the typed one (the
+      // two then run together): type the folder until the field holds it.
+      const typeFolder = async () => {
+        for (let i = 0; i < 3 && (await input.inputValue()) !== `${ctx.workspace}/`; i++) {
+          await input.fill(`${ctx.workspace}/`);
+          await ctx.page.waitForTimeout(500);
+        }
+      };
+      await typeFolder();
       const notice = ctx.page.locator('.notification-toast', { hasText: 'AugLens: exported' });
       // The simple file dialog may still be reading the typed folder and ignore the first OK: accept again.
       for (let attempt = 1; ; attempt++) {
         if (await input.isVisible()) {
+          await typeFolder();
           if (attempt === 1) await ctx.page.locator('.quick-input-widget .monaco-button', { hasText: 'Export Here' }).click();
           else await input.press('Enter');
         }
         if (await notice.waitFor({ timeout: 10_000 }).then(() => true, () => false)) break;
-        if (attempt === 3) {
+        if (attempt === 4) {
           const toasts = await ctx.page.locator('.notification-toast').allInnerTexts();
           throw new Error(`no "exported" notification; dialog open: ${await input.isVisible()}; notifications: ${JSON.stringify(toasts)}`);
         }
