@@ -47,8 +47,9 @@ export async function randomizedModelMoments(
   const R = replicates;
   const t = studentQuantile(confidence, R - 1);
   const acc = new OutputMomentAccumulator(clean);
-  const values = Array.from({ length: R }, () => ({ loss: [] as number[], loss2: [] as number[], flip: [] as number[] }));
-  const controls = Array.from({ length: R }, () => ({ loss: [] as number[], loss2: [] as number[], flip: [] as number[] }));
+  // Per replicate, each point's loss and flip, and its control's (the squares are derived where needed).
+  const values = Array.from({ length: R }, () => ({ loss: [] as number[], flip: [] as number[] }));
+  const controls = Array.from({ length: R }, () => ({ loss: [] as number[], flip: [] as number[] }));
   let unmatched = 0;
   const levels: QuadratureLevel[] = [];
   const spent = 1 + (control?.outcomes ?? 0);
@@ -70,13 +71,11 @@ export async function randomizedModelMoments(
         const loss = crossEntropy(row, clean.kind, clean.target);
         const v = values[chunk[j].r];
         v.loss.push(loss);
-        v.loss2.push(loss * loss);
         v.flip.push(argmax(row) !== clean.top1 ? 1 : 0);
         const c = draws[j].control;
         if (control && !c) unmatched++;
         const cs = controls[chunk[j].r];
         cs.loss.push(c?.loss ?? 0);
-        cs.loss2.push((c?.loss ?? 0) ** 2);
         cs.flip.push(c?.flip ?? 0);
       });
       progress(Math.min(0.99, (points * R + start + chunk.length) / (most * R)), `randomized lattice: ${points * R + start + chunk.length} passes`);
@@ -84,8 +83,9 @@ export async function randomizedModelMoments(
     points = next;
     // A draw whose prefix image matched no enumerated outcome bit for bit has no control value: the plain averages then.
     const controlled = control !== null && unmatched === 0;
+    const column = (set: typeof values, q: 'loss' | 'loss2' | 'flip') => set.map((v) => (q === 'loss2' ? v.loss.map((x) => x * x) : v[q]));
     const per = (q: 'loss' | 'loss2' | 'flip') =>
-      controlledReplicateMeans(values.map((v) => v[q]), controlled ? controls.map((c) => c[q]) : null, control?.mean[q] ?? 0, points);
+      controlledReplicateMeans(column(values, q), controlled ? column(controls, q) : null, control?.mean[q] ?? 0, points);
     const [loss, loss2, flip] = [per('loss'), per('loss2'), per('flip')];
     const e = replicateInterval(loss, t);
     const s = replicateInterval(loss.map((m, r) => Math.sqrt(Math.max(loss2[r] - m * m, 0))), t);
