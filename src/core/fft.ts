@@ -12,8 +12,18 @@ export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
   if (inverse) scale(re, im, 1 / n);
 }
 
-/** The 2-D transform of a rows x cols plane (row-major), in place: rows, then columns (gathered contiguously). */
+/**
+ * The 2-D transform of a rows x cols plane (row-major), in place: rows, then columns. With power-of-two sides the
+ * column transforms run together, each butterfly on whole rows (contiguous), instead of column by column.
+ */
 export function fft2d(re: Float64Array, im: Float64Array, rows: number, cols: number, inverse = false): void {
+  if (isPowerOfTwo(rows) && isPowerOfTwo(cols)) {
+    const p = plan(cols);
+    for (let y = 0; y < rows; y++) radix2(re, im, y * cols, 1, p, inverse);
+    if (rows > 1) columnsRadix2(re, im, rows, cols, inverse);
+    if (inverse) scale(re, im, 1 / (rows * cols));
+    return;
+  }
   const rowRe = new Float64Array(cols);
   const rowIm = new Float64Array(cols);
   for (let y = 0; y < rows; y++) {
@@ -34,6 +44,40 @@ export function fft2d(re: Float64Array, im: Float64Array, rows: number, cols: nu
     for (let y = 0; y < rows; y++) {
       re[y * cols + x] = colRe[y];
       im[y * cols + x] = colIm[y];
+    }
+  }
+}
+
+const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
+
+/** Unscaled radix-2 transforms of all columns at once: the bit-reversal swaps rows, every butterfly combines two rows. */
+function columnsRadix2(re: Float64Array, im: Float64Array, rows: number, cols: number, inverse: boolean): void {
+  const { reversed, cos, sin } = plan(rows);
+  for (let i = 0; i < rows; i++) {
+    const j = reversed[i];
+    if (j <= i) continue;
+    for (let a = i * cols, b = j * cols, end = a + cols; a < end; a++, b++) {
+      let t = re[a]; re[a] = re[b]; re[b] = t;
+      t = im[a]; im[a] = im[b]; im[b] = t;
+    }
+  }
+  const sign = inverse ? 1 : -1;
+  for (let size = 2; size <= rows; size *= 2) {
+    const half = size / 2;
+    const step = rows / size;
+    for (let s = 0; s < rows; s += size) {
+      for (let k = 0; k < half; k++) {
+        const wr = cos[k * step];
+        const wi = sign * sin[k * step];
+        for (let a = (s + k) * cols, b = a + half * cols, end = a + cols; a < end; a++, b++) {
+          const tr = wr * re[b] - wi * im[b];
+          const ti = wr * im[b] + wi * re[b];
+          re[b] = re[a] - tr;
+          im[b] = im[a] - ti;
+          re[a] += tr;
+          im[a] += ti;
+        }
+      }
     }
   }
 }

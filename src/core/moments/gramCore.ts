@@ -98,6 +98,9 @@ export function frameWindowSums(
       // Stops lie at or before the core's left edge or at or after its right edge: jump over the core.
       const jump = inCoreRows && x < core.x1 && stop > core.x0;
       for (let end = jump ? core.x0 : stop; ; end = stop) {
+        if (c === 3) {
+          for (let fi = (fs + x) * 3, gi = (gs + x) * 3; x < end; x++, fi += 3, gi += 3) acc += fd[fi] * gd[gi] + fd[fi + 1] * gd[gi + 1] + fd[fi + 2] * gd[gi + 2];
+        }
         for (; x < end; x++) {
           const fi = (fs + x) * c;
           const gi = (gs + x) * c;
