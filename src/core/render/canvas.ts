@@ -12,8 +12,25 @@ export const BLACK: Rgb = [0, 0, 0];
 
 export function createCanvas(width: number, height: number, background: Rgb = WHITE): RgbaImage {
   const canvas = { width, height, rgba: new Uint8Array(4 * width * height) };
-  fillRect(canvas, 0, 0, width, height, background);
+  words(canvas).fill(packRgb(background));
   return canvas;
+}
+
+/** The canvas's pixels as 32-bit words (one per pixel, bytes in RGBA order in memory). */
+export function words(canvas: RgbaImage): Uint32Array {
+  return new Uint32Array(canvas.rgba.buffer, canvas.rgba.byteOffset, canvas.width * canvas.height);
+}
+
+const packBytes = new Uint8Array(4);
+const packWord = new Uint32Array(packBytes.buffer);
+
+/** An opaque colour as the 32-bit word `words` holds for it (whatever the platform's byte order). */
+export function packRgb([r, g, b]: Rgb): number {
+  packBytes[0] = r;
+  packBytes[1] = g;
+  packBytes[2] = b;
+  packBytes[3] = 255;
+  return packWord[0];
 }
 
 /** Fills the rectangle clipped to the canvas. */
@@ -22,17 +39,10 @@ export function fillRect(canvas: RgbaImage, x: number, y: number, w: number, h: 
   const y0 = Math.max(0, y);
   const x1 = Math.min(canvas.width, x + w);
   const y1 = Math.min(canvas.height, y + h);
-  for (let yy = y0; yy < y1; yy++) {
-    for (let xx = x0; xx < x1; xx++) setPixel(canvas, xx, yy, color);
-  }
-}
-
-export function setPixel(canvas: RgbaImage, x: number, y: number, [r, g, b]: Rgb): void {
-  const o = 4 * (y * canvas.width + x);
-  canvas.rgba[o] = r;
-  canvas.rgba[o + 1] = g;
-  canvas.rgba[o + 2] = b;
-  canvas.rgba[o + 3] = 255;
+  if (x1 <= x0) return;
+  const pixels = words(canvas);
+  const word = packRgb(color);
+  for (let yy = y0; yy < y1; yy++) pixels.fill(word, yy * canvas.width + x0, yy * canvas.width + x1);
 }
 
 export function getPixel(canvas: RgbaImage, x: number, y: number): Rgb {

@@ -1,6 +1,6 @@
 import type { Image } from '../image';
 import { colormapIndex, colormapTable, COLORMAP_SIZE, type ColormapName, type Rgb } from './colormap';
-import { BLACK, createCanvas, fillRect, setPixel, strokeFrame, unitToByte, type RgbaImage } from './canvas';
+import { BLACK, createCanvas, fillRect, packRgb, strokeFrame, unitToByte, words, type RgbaImage } from './canvas';
 import { finiteRange } from './finiteRange';
 import { drawText, textHeight, textWidth } from './font';
 import { formatTicks } from './ticks';
@@ -40,12 +40,13 @@ export function renderHeatmap(map: Float32Array, height: number, width: number, 
   if (map.length !== height * width) throw new Error(`heatmap has ${map.length} values, expected ${height}x${width}`);
   const { lo, hi } = heatmapRange(map, opts);
   const table = colormapTable(opts.colormap);
-  const colorOf = (v: number): Rgb => {
-    if (!Number.isFinite(v)) return NON_FINITE;
-    const i = colormapIndex(v, lo, hi);
-    return [table[3 * i], table[3 * i + 1], table[3 * i + 2]];
+  const colors = Uint32Array.from({ length: COLORMAP_SIZE }, (_, i) => packRgb([table[3 * i], table[3 * i + 1], table[3 * i + 2]]));
+  const nonFinite = packRgb(NON_FINITE);
+  const colorAt = (x: number, y: number): number => {
+    const v = map[y * width + x];
+    return Number.isFinite(v) ? colors[colormapIndex(v, lo, hi)] : nonFinite;
   };
-  return layout(height, width, opts, colorOf, (x, y) => map[y * width + x], opts.colorbar ? { lo, hi, table } : null);
+  return layout(height, width, opts, colorAt, opts.colorbar ? { lo, hi, table } : null);
 }
 
 /** Renders a 1-channel (gray) or 3-channel (RGB) image with values in [0, 1] (clamped), upscaled by `scale`. */
@@ -54,11 +55,11 @@ export function renderImage(img: Image, opts: ImageRenderOptions = {}): RgbaImag
   const plane = img.height * img.width;
   const green = img.channels === 3 ? plane : 0;
   const blue = img.channels === 3 ? 2 * plane : 0;
-  const pixel = (x: number, y: number): Rgb => {
+  const colorAt = (x: number, y: number): number => {
     const p = y * img.width + x;
-    return [unitToByte(img.data[p]), unitToByte(img.data[green + p]), unitToByte(img.data[blue + p])];
+    return packRgb([unitToByte(img.data[p]), unitToByte(img.data[green + p]), unitToByte(img.data[blue + p])]);
   };
-  return layout(img.height, img.width, opts, (rgb: Rgb) => rgb, pixel, null);
+  return layout(img.height, img.width, opts, colorAt, null);
 }
 
 /** The value range a heatmap uses for `opts`, from the finite values of `map`. */
@@ -77,12 +78,12 @@ interface ColorBar {
   table: Uint8Array;
 }
 
-function layout<T>(
+/** `colorAt(x, y)`: the map pixel's colour as packRgb gives it. */
+function layout(
   height: number,
   width: number,
   opts: { scale?: number; title?: string; textScale?: number },
-  colorOf: (value: T) => Rgb,
-  valueAt: (x: number, y: number) => T,
+  colorAt: (x: number, y: number) => number,
   bar: ColorBar | null,
 ): RgbaImage {
   const scale = opts.scale ?? 1;
@@ -104,8 +105,12 @@ function layout<T>(
 
   if (opts.title) drawText(canvas, opts.title, margin, margin, BLACK, ts);
   const mapY = titleH + (bar ? Math.floor(textHeight(ts) / 2) : 0);
+  const pixels = words(canvas);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) fillRect(canvas, margin + x * scale, mapY + y * scale, scale, scale, colorOf(valueAt(x, y)));
+    // The map's row, upscaled, then copied down to the rows below it.
+    const row = (mapY + y * scale) * canvasW + margin;
+    for (let x = 0; x < width; x++) pixels.fill(colorAt(x, y), row + x * scale, row + (x + 1) * scale);
+    for (let r = 1; r < scale; r++) pixels.copyWithin(row + r * canvasW, row, row + mapW);
   }
   strokeFrame(canvas, margin, mapY, mapW, mapH, FRAME);
   if (bar) drawColorBar(canvas, bar, labels, barX, mapY, barW, barH, ts);
@@ -116,8 +121,7 @@ function layout<T>(
 function drawColorBar(canvas: RgbaImage, bar: ColorBar, labels: string[], x: number, y: number, w: number, h: number, ts: number): void {
   for (let row = 0; row < h; row++) {
     const i = Math.round(((h - 1 - row) / (h - 1)) * (COLORMAP_SIZE - 1));
-    const color: Rgb = [bar.table[3 * i], bar.table[3 * i + 1], bar.table[3 * i + 2]];
-    for (let col = 0; col < w; col++) setPixel(canvas, x + col, y + row, color);
+    fillRect(canvas, x, y + row, w, 1, [bar.table[3 * i], bar.table[3 * i + 1], bar.table[3 * i + 2]]);
   }
   strokeFrame(canvas, x, y, w, h, FRAME);
   const tickRows = [0, Math.floor((h - 1) / 2), h - 1];
