@@ -12,41 +12,52 @@ export function convWeightGradient(b: BackwardGraph, x: string, y: string, dY: s
 }
 
 /**
- * One strided Slice of the padded input per kernel tap t, the taps stacked after the channels ([N, C K, Q] for K
- * taps and Q output positions); dY ([N, M, Q]) times its transpose in one MatMul (onnxruntime fuses the Transpose
- * into it) gives [M, C K] once summed over the batch, which is W's [M, C, k...]. The products are those of the
- * forward Conv, as one matrix product.
+ * The padded input unfolded to [N, C, k_1..k_n, Q] (rows c K + t in W's order, K taps, Q output positions); dY
+ * ([N, M, Q]) times its transpose in one MatMul (onnxruntime fuses the Transpose into it) gives [M, C K] once summed
+ * over the batch, which is W's [M, C, k...]. The products are those of the forward Conv, as one matrix product.
  */
 function unfoldedProduct(b: BackwardGraph, x: string, y: string, dY: string, w: Window, channels: number): string {
   const out = b.info(y).dims.slice(2);
   const filters = b.info(y).dims[1];
-  const spatial = w.kernel.map((_, i) => i + 2);
   const positions = out.reduce((n, d) => n * d, 1);
+  const taps = w.kernel.reduce((n, k) => n * k, 1);
   const padded =
     [...w.padBegin, ...w.padEnd].some((p) => p > 0)
       ? b.op1('Pad', [b.ref(x), b.ints([0, 0, ...w.padBegin, 0, 0, ...w.padEnd])])
       : b.ref(x);
-  const taps = kernelTaps(w.kernel);
-  const whole = taps.length === 1 && w.strides.every((s) => s === 1) && b.info(x).dims.slice(2).every((d, i) => d + w.padBegin[i] + w.padEnd[i] === out[i]);
-  // Taps stacked after the channels ([N, C, K, Q...]): rows c K + t, W's own order. The slices are taken from the
-  // input with the taps' axis already added (one Unsqueeze instead of one per tap).
-  const lifted = whole ? padded : b.op1('Unsqueeze', [padded, b.ints([2])]);
-  const slices = whole
-    ? [padded]
-    : taps.map((t) => {
-        const starts = t.map((k, i) => k * w.dilations[i]);
-        const ends = starts.map((s, i) => s + (out[i] - 1) * w.strides[i] + 1);
-        return b.op1('Slice', [lifted, b.ints(starts), b.ints(ends), b.ints(spatial.map((a) => a + 1)), b.ints(w.strides)]);
-      });
-  const unfolded = slices.length === 1 ? slices[0] : b.op1('Concat', slices, { axis: attr.int(2) });
+  const unfolded = unfold(b, padded, w, b.info(x).dims.slice(2).map((d, i) => d + w.padBegin[i] + w.padEnd[i]), out);
   // One item per run: its own [M, Q] x [Q, C K]; else per item, then summed over the batch.
   const lead = b.singleItem ? [] : [-1];
-  const columns = b.op1('Transpose', [b.op1('Reshape', [unfolded, b.ints([...lead, channels * taps.length, positions])])], {
+  const columns = b.op1('Transpose', [b.op1('Reshape', [unfolded, b.ints([...lead, channels * taps, positions])])], {
     perm: attr.ints(b.singleItem ? [1, 0] : [0, 2, 1]),
   });
   const product = b.op1('MatMul', [b.op1('Reshape', [dY, b.ints([...lead, filters, positions])]), columns]);
   const summed = b.singleItem ? product : b.op1('ReduceSum', [product, b.ints([0])], { keepdims: attr.int(0) });
   return b.op1('Reshape', [summed, b.ints([filters, channels, ...w.kernel])]);
+}
+
+/**
+ * [N, C, S_1..S_n] -> [N, C, k_1..k_n, out_1..out_n] holding Xpad[n, c, q s + t d], one spatial axis at a time: axis
+ * i's k_i strided Slices (start t_i d_i, step s_i) stacked on a new tap axis placed after the earlier ones, so n
+ * Concats of k_i Slices each instead of one Concat of prod k_i. Axes of one tap lose no axis (Reshape adds none) and
+ * are sliced only where the slice is not the whole axis.
+ */
+function unfold(b: BackwardGraph, padded: string, w: Window, size: readonly number[], out: readonly number[]): string {
+  let t = padded;
+  let tapAxes = 0;
+  w.kernel.forEach((k, i) => {
+    const reach = (out[i] - 1) * w.strides[i] + 1;
+    const slice = (from: string, axis: number, tap: number): string =>
+      b.op1('Slice', [from, b.ints([tap * w.dilations[i]]), b.ints([tap * w.dilations[i] + reach]), b.ints([axis]), b.ints([w.strides[i]])]);
+    if (k === 1) {
+      if (w.strides[i] !== 1 || size[i] !== out[i]) t = slice(t, 2 + tapAxes + i, 0);
+      return;
+    }
+    const lifted = b.op1('Unsqueeze', [t, b.ints([2 + tapAxes])]);
+    tapAxes++;
+    t = b.op1('Concat', Array.from({ length: k }, (_, tap) => slice(lifted, 2 + tapAxes + i, tap)), { axis: attr.int(1 + tapAxes) });
+  });
+  return t;
 }
 
 /**
@@ -73,9 +84,4 @@ function groupedCorrelation(b: BackwardGraph, x: string, dY: string, w: Window, 
   });
   const cropped = b.op1('Slice', [reached, b.ints(spatial.map(() => 0)), b.ints(w.kernel), b.ints(spatial)]);
   return b.op1('Transpose', [cropped], { perm: attr.ints([1, 0, ...spatial]) });
-}
-
-/** Every kernel position, first axis slowest (W's own order). */
-function kernelTaps(kernel: readonly number[]): number[][] {
-  return kernel.reduce<number[][]>((taps, k) => taps.flatMap((t) => Array.from({ length: k }, (_, i) => [...t, i])), [[]]);
 }
