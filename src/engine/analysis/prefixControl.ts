@@ -1,21 +1,23 @@
 import { createHash } from 'node:crypto';
 import { compilePolicy, flattenPolicy } from '../../core/augment/compile';
-import { outcomeCount, outcomes, pointMixture, type Shape, type WeightedImage } from '../../core/augment/mixture';
+import { outcomeCount, outcomes, pointMixture, type Shape } from '../../core/augment/mixture';
 import type { Image } from '../../core/image';
 import { composeOf } from '../../core/moments/flipPairing';
 import { argmax, crossEntropy } from '../../core/outputs/classifier';
 import type { CleanPrediction } from '../../core/outputs/outputMoments';
 import type { TransformSpec } from '../../core/policy/types';
 import type { Rng } from '../../core/rng';
+import type { Step } from '../../core/augment/step';
 import type { ForwardModel } from './forward';
 
 const BATCH = 32;
 /** The largest share of the forward-pass budget the control's outcomes may take. */
 export const CONTROL_SHARE = 1 / 8;
 
-/** The loss of an image and whether its top-1 class differs from the clean one (1 or 0). */
+/** The control's values at a draw: the loss, its square's control and whether the top-1 class differs from the clean one. */
 export interface ControlValues {
   readonly loss: number;
+  readonly loss2: number;
   readonly flip: number;
 }
 
@@ -31,10 +33,19 @@ export interface ControlledDraw {
  * shape. Each of its outcomes runs through the model once, which gives E[loss], E[loss^2] and the flip rate of the
  * prefix's images exactly; each draw of the whole policy then carries the values of its prefix image (found by its
  * bytes, no forward pass), a control of exactly known mean that follows the loss closely.
+ *
+ * When the next step reads a single uniform u (RandomRotation's angle, a one-factor ColorJitter) and the budget allows
+ * three passes per outcome, each outcome runs at u = 0, 1/2, 1 instead, and a draw's control is the quadratic through
+ * the three values at its own u: with t = 2u - 1, q(t) = b + t (c - a) / 2 + t^2 ((a + c) / 2 - b). u is uniform and
+ * independent of the prefix's outcome, so E[q] = (a + 4 b + c) / 6 exactly (Simpson's rule is exact for quadratics),
+ * and q also follows how the loss moves with that step's parameter.
  */
 export interface PrefixControl {
+  /** What the control's passes evaluated: "RandomCrop + RandomHorizontalFlip" or "..., each at 3 values of RandomRotation's parameter". */
   readonly label: string;
-  /** Outcomes of the prefix: the forward passes spent on the exact means. */
+  /** The control in words, for the rule's note. */
+  readonly description: string;
+  /** The forward passes spent on the exact means (the prefix's outcomes, times 3 with the next step's nodes). */
   readonly outcomes: number;
   readonly mean: { readonly loss: number; readonly loss2: number; readonly flip: number };
   /** The policy's draw at a point: its prefix, then the remaining steps on the prefix's image (the policy's own law). */
@@ -58,42 +69,78 @@ export async function prefixControl(
     const mixture = prefix.lift(pointMixture(img));
     const count = outcomeCount(mixture);
     if (count < 2 || count > maxOutcomes) continue;
-    const suffix = compilePolicy(composeOf(transforms.slice(s)), shape);
-    const table = new Map<string, ControlValues>();
+    const next = compilePolicy(composeOf(transforms.slice(s, s + 1)), shape);
+    const rest = s + 1 < transforms.length ? compilePolicy(composeOf(transforms.slice(s + 1)), next.outputShape) : null;
+    const outcomeList = [...outcomes(mixture)];
+    const nodes = 3 * count <= maxOutcomes && readsOneUniform(next, outcomeList[0].image) ? NODES : null;
+    const table = new Map<string, ControlValues[]>();
     const mean = { loss: 0, loss2: 0, flip: 0 };
     let evaluated = 0;
-    const run = async (chunk: WeightedImage[]) => {
-      const rows = await model.run(chunk.map((o) => o.image));
-      evaluated += rows.length;
+    const images = outcomeList.flatMap((o) => (nodes ? nodes.map((u) => next.sample(o.image, fixedUniform(u))) : [o.image]));
+    const perOutcome = nodes?.length ?? 1;
+    // The images a batch at a time: a few hundred images of 224 x 224 would not fit in memory at once.
+    for (let start = 0; start < images.length; start += BATCH) {
+      const rows = await model.run(images.slice(start, start + BATCH));
       rows.forEach((row, j) => {
-        const values = { loss: crossEntropy(row, clean.kind, clean.target), flip: argmax(row) !== clean.top1 ? 1 : 0 };
-        table.set(keyOf(chunk[j].image), values);
-        const w = chunk[j].weight;
+        const i = start + j;
+        const o = outcomeList[Math.floor(i / perOutcome)];
+        const loss = crossEntropy(row, clean.kind, clean.target);
+        const values = { loss, loss2: loss * loss, flip: argmax(row) !== clean.top1 ? 1 : 0 };
+        const key = keyOf(o.image);
+        table.set(key, [...(table.get(key) ?? []), values]);
+        // Plain: the outcome's weight; with nodes, Simpson's weights 1/6, 4/6, 1/6 on top of it.
+        const w = o.weight * (nodes ? SIMPSON[i % perOutcome] : 1);
         mean.loss += w * values.loss;
-        mean.loss2 += w * values.loss * values.loss;
+        mean.loss2 += w * values.loss2;
         mean.flip += w * values.flip;
       });
-    };
-    // The outcomes a batch at a time: a few hundred images of 224 x 224 would not fit in memory at once.
-    let chunk: WeightedImage[] = [];
-    for (const o of outcomes(mixture)) {
-      chunk.push(o);
-      if (chunk.length < BATCH) continue;
-      await run(chunk);
-      chunk = [];
+      evaluated += rows.length;
     }
-    if (chunk.length) await run(chunk);
+    const prefixLabel = transforms.slice(0, s).map((t) => t.kind).join(' + ');
+    const nextLabel = transforms[s].kind;
     return {
-      label: transforms.slice(0, s).map((t) => t.kind).join(' + '),
+      label: nodes ? `${prefixLabel}, each at ${nodes.length} values of ${nextLabel}'s parameter` : prefixLabel,
+      description: nodes
+        ? `the loss at the draw's ${prefixLabel} outcome as the quadratic in ${nextLabel}'s parameter through its values at ${nodes.length} nodes, all ${count} outcomes evaluated at each`
+        : `the loss at the draw's ${prefixLabel} outcome, all ${count} of them evaluated once`,
       outcomes: evaluated,
       mean,
       draw: (x, rng) => {
         const g = prefix.sample(x, rng);
-        return { image: suffix.sample(g, rng), control: table.get(keyOf(g)) };
+        const read: number[] = [];
+        const h = next.sample(g, { next: () => read[read.push(rng.next()) - 1] });
+        const image = rest ? rest.sample(h, rng) : h;
+        const values = table.get(keyOf(g));
+        if (!values) return { image };
+        if (!nodes) return { image, control: values[0] };
+        // A draw that read other than one uniform (no such step passes readsOneUniform) has no control value.
+        return { image, control: read.length === 1 ? quadraticAt(values, 2 * read[0] - 1) : undefined };
       },
     };
   }
   return null;
+}
+
+/** The next step's parameter nodes (u in [0, 1]) and Simpson's weights for them. */
+const NODES = [0, 0.5, 1];
+const SIMPSON = [1 / 6, 4 / 6, 1 / 6];
+
+const fixedUniform = (u: number): Rng => ({ next: () => u });
+
+/** Whether the step's draw reads exactly one uniform, at both ends and the middle of [0, 1) (a coin of RandomApply reads more). */
+function readsOneUniform(step: Step, probe: Image): boolean {
+  if (!step.quadrature) return false;
+  return [0, 0.5, 0.999].every((u) => {
+    let reads = 0;
+    step.sample(probe, { next: () => (reads++, u) });
+    return reads === 1;
+  });
+}
+
+/** The quadratic through the values at t = -1, 0, 1, at t, for each of loss, loss2 and flip. */
+function quadraticAt([a, b, c]: readonly ControlValues[], t: number): ControlValues {
+  const q = (y0: number, y1: number, y2: number) => y1 + (t * (y2 - y0)) / 2 + t * t * ((y0 + y2) / 2 - y1);
+  return { loss: q(a.loss, b.loss, c.loss), loss2: q(a.loss2, b.loss2, c.loss2), flip: q(a.flip, b.flip, c.flip) };
 }
 
 /** An image's identity: the digest of its shape and float32 values, bit for bit. */

@@ -31,7 +31,7 @@ export interface RandomizedSettings {
 }
 
 /** The control the draws carry (already evaluated: its outcomes' passes are spent), or null. */
-export type RuleControl = Pick<PrefixControl, 'label' | 'outcomes' | 'mean'> | null;
+export type RuleControl = Pick<PrefixControl, 'label' | 'description' | 'outcomes' | 'mean'> | null;
 
 /** `draw(r, k)`: the augmented image at point k of replicate r, with the control's values when there is one. */
 export async function randomizedModelMoments(
@@ -47,9 +47,9 @@ export async function randomizedModelMoments(
   const R = replicates;
   const t = studentQuantile(confidence, R - 1);
   const acc = new OutputMomentAccumulator(clean);
-  // Per replicate, each point's loss and flip, and its control's (the squares are derived where needed).
+  // Per replicate, each point's loss and flip (the squares derived where needed), and its control's values.
   const values = Array.from({ length: R }, () => ({ loss: [] as number[], flip: [] as number[] }));
-  const controls = Array.from({ length: R }, () => ({ loss: [] as number[], flip: [] as number[] }));
+  const controls = Array.from({ length: R }, () => ({ loss: [] as number[], loss2: [] as number[], flip: [] as number[] }));
   let unmatched = 0;
   const levels: QuadratureLevel[] = [];
   const spent = 1 + (control?.outcomes ?? 0);
@@ -76,6 +76,7 @@ export async function randomizedModelMoments(
         if (control && !c) unmatched++;
         const cs = controls[chunk[j].r];
         cs.loss.push(c?.loss ?? 0);
+        cs.loss2.push(c?.loss2 ?? 0);
         cs.flip.push(c?.flip ?? 0);
       });
       progress(Math.min(0.99, (points * R + start + chunk.length) / (most * R)), `randomized lattice: ${points * R + start + chunk.length} passes`);
@@ -83,9 +84,9 @@ export async function randomizedModelMoments(
     points = next;
     // A draw whose prefix image matched no enumerated outcome bit for bit has no control value: the plain averages then.
     const controlled = control !== null && unmatched === 0;
-    const column = (set: typeof values, q: 'loss' | 'loss2' | 'flip') => set.map((v) => (q === 'loss2' ? v.loss.map((x) => x * x) : v[q]));
+    const column = (q: 'loss' | 'loss2' | 'flip') => values.map((v) => (q === 'loss2' ? v.loss.map((x) => x * x) : v[q]));
     const per = (q: 'loss' | 'loss2' | 'flip') =>
-      controlledReplicateMeans(column(values, q), controlled ? column(controls, q) : null, control?.mean[q] ?? 0, points);
+      controlledReplicateMeans(column(q), controlled ? controls.map((c) => c[q]) : null, control?.mean[q] ?? 0, points);
     const [loss, loss2, flip] = [per('loss'), per('loss2'), per('flip')];
     const e = replicateInterval(loss, t);
     const s = replicateInterval(loss.map((m, r) => Math.sqrt(Math.max(loss2[r] - m * m, 0))), t);
@@ -113,9 +114,8 @@ export async function randomizedModelMoments(
   const controlNote = !control
     ? ''
     : unmatched > 0
-      ? `; the control (${control.label}, ${control.outcomes} outcomes evaluated) went unused: ${unmatched} draws matched none of its outcomes bit for bit`
-      : `; E[loss], E[loss^2] and the flip rate corrected by a control variate of exact mean: the loss at the draw's ${control.label} outcome, ` +
-        `all ${control.outcomes} of them evaluated once (${control.outcomes} passes), slope from the other replicates`;
+      ? `; the control (${control.label}, ${control.outcomes} passes) went unused: ${unmatched} draws matched none of its outcomes bit for bit`
+      : `; E[loss], E[loss^2] and the flip rate corrected by a control variate of exact mean: ${control.description} (${control.outcomes} passes), slope from the other replicates`;
   return {
     method: 'quadrature',
     note:

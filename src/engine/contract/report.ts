@@ -3,7 +3,7 @@ import type { QuadratureReport } from '../../core/moments/continuousTypes';
 import type { ParametersReport, PooledParametersReport, SkippedParameters } from './parameterReport';
 
 /** report.json: versioned so that readers can check what they parse. Bump on any breaking change. */
-export const REPORT_SCHEMA_VERSION = 6;
+export const REPORT_SCHEMA_VERSION = 7;
 
 export interface ImageMomentsReport {
   /** Shape of the augmented image, [C, H, W]. */
@@ -49,8 +49,8 @@ export interface ModelQuadrature {
   readonly toleranceMet: boolean;
   /**
    * The control variate of exact mean the rule's averages were corrected by (the loss at the draw's outcome of the
-   * policy's enumerable prefix): the prefix in words and its outcomes, each run once (passes beside the levels' nodes).
-   * Null when the rule ran without one.
+   * policy's enumerable prefix, or its quadratic in the next step's parameter through three nodes): what its passes
+   * evaluated, in words, and how many passes that took (beside the levels' nodes). Null when the rule ran without one.
    */
   readonly control: { readonly label: string; readonly outcomes: number } | null;
 }

@@ -109,7 +109,7 @@ function imageSummary(img: ImageReport, report: Report): string[] {
     const control = r.quadrature?.control;
     if (firstWithin) {
       const passes = firstWithin.nodes + (control?.outcomes ?? 0);
-      const controlText = control ? ` (${int(control.outcomes)} of them for the control variate: the ${int(control.outcomes)} outcomes of ${control.label})` : '';
+      const controlText = control ? ` (${int(control.outcomes)} of them for the control variate: the outcomes of ${control.label})` : '';
       lines.push(`  E[loss] was within ${pct(eps)} after ${int(passes)} forward passes of the randomized rule${controlText}`);
     }
     if (r.analytic) {

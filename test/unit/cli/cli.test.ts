@@ -36,7 +36,7 @@ test('moments writes report.json, float32 .npy arrays and PNG heatmaps', () => {
   assert.match(r.stdout, /outcomes: 98 \(enumerated exactly\)/);
   assert.match(r.stdout, /top-4 eigenvalues/);
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-  assert.equal(report.schemaVersion, 6);
+  assert.equal(report.schemaVersion, 7);
   assert.deepEqual(report.images[0].inputShape, [3, 18, 18]);
   const mean = decodeNpy(readFileSync(join(out, 'mean.npy')));
   assert.deepEqual(mean.shape, [3, 16, 16]);

@@ -28,7 +28,7 @@ test('analyze --parameters on the CIFAR model with two images: per-layer tables,
   assert.match(r.stdout, /^ {4}Gemm_11 +Gemm +24,010 /m);
   assert.match(r.stdout, /parameter gradients pooled over 2 images: .* across images \+ .* within augmentations/);
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-  assert.equal(report.schemaVersion, 6);
+  assert.equal(report.schemaVersion, 7);
   assert.equal(report.images[1].model.parameters.layers.length, 5);
   assert.equal(report.aggregate.parameters.images, 2);
 });

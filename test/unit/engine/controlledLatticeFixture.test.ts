@@ -20,9 +20,10 @@ test('CIFAR, crop and flip before rotation and jitter: the controlled lattice es
   const params = { ...defaults([imagePath], POLICY), modelPath, size: [32, 32] as [number, number], preprocess: { preset: 'cifar' }, topK: 0, monteCarloSamples: 0, gradient: 'none' as const };
   const r = (await analyze(params, quiet)).report.images[0].model!;
   assert.equal(r.method, 'quadrature');
-  assert.match(r.methodNote, /control variate of exact mean: the loss at the draw's RandomCrop \+ RandomHorizontalFlip outcome, all 162 of them evaluated once/);
+  assert.match(r.methodNote, /control variate of exact mean: the loss at the draw's RandomCrop \+ RandomHorizontalFlip outcome as the quadratic in RandomRotation's parameter through its values at 3 nodes, all 162 outcomes evaluated at each \(486 passes\)/);
   const q = r.quadrature!;
-  assert.equal(r.passes.exactPath, 162 + q.levels[q.levels.length - 1].nodes, 'the control\'s outcomes and the lattice points, nothing else');
+  assert.equal(q.control?.outcomes, 486);
+  assert.equal(r.passes.exactPath, 486 + q.levels[q.levels.length - 1].nodes, 'the control\'s passes and the lattice points, nothing else');
   const half = q.error!.expectedLoss;
 
   const img = loadInputImage(imagePath, [32, 32]);

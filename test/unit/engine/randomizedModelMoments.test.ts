@@ -80,11 +80,11 @@ test('the 95% intervals cover the truth in about 95% of independent randomizatio
 test('a draw whose prefix image matched no outcome of the control: the plain averages, and the note says why', async () => {
   const sequence = latticeSequence(R, 3);
   const settings = { budget: 16 * R + 1, tolerance: 0.5, confidence: 0.95, firstPoints: 16 };
-  const control = { label: 'RandomCrop', outcomes: 0, mean: { loss: 1, loss2: 1, flip: 0 } };
-  const draw = (r: number, k: number) => ({ image: step.sample(img, sequence.point(r, k)), control: r === 2 && k === 5 ? undefined : { loss: k, flip: 0 } });
+  const control = { label: 'RandomCrop', description: 'the loss at the draw\'s RandomCrop outcome', outcomes: 0, mean: { loss: 1, loss2: 1, flip: 0 } };
+  const draw = (r: number, k: number) => ({ image: step.sample(img, sequence.point(r, k)), control: r === 2 && k === 5 ? undefined : { loss: k, loss2: k * k, flip: 0 } });
   const withLost = await randomizedModelMoments(draw, R, control, countingModel(async (images) => images.map(logits)), clean, settings, quiet);
   const plain = await randomizedModelMoments((r, k) => ({ image: step.sample(img, sequence.point(r, k)) }), R, null, countingModel(async (images) => images.map(logits)), clean, settings, quiet);
-  assert.match(withLost.note, /the control \(RandomCrop, 0 outcomes evaluated\) went unused: 1 draws matched none of its outcomes bit for bit/);
+  assert.match(withLost.note, /the control \(RandomCrop, 0 passes\) went unused: 1 draws matched none of its outcomes bit for bit/);
   assert.deepEqual(withLost.quadrature, plain.quadrature);
   assert.equal(withLost.moments.expectedLoss, plain.moments.expectedLoss);
 });

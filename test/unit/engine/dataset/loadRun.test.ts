@@ -74,6 +74,6 @@ test('report.json: images keyed by their paths below the folder they share, no c
   assert.deepEqual([moments.images, moments.withoutModel], [[], ['1.png']]);
   writeFileSync(join(d, 'dataset.json'), '{"datasetVersion": 1, "classes": []}');
   await assert.rejects(loadRun(join(d, 'dataset.json')), /a dataset\.json holds no per-image numbers/);
-  writeFileSync(join(d, 'report.json'), '{"schemaVersion": 7, "images": []}');
-  await assert.rejects(loadRun(d), /schema version 7 is newer/);
+  writeFileSync(join(d, 'report.json'), '{"schemaVersion": 8, "images": []}');
+  await assert.rejects(loadRun(d), /schema version 8 is newer/);
 });
