@@ -53,6 +53,13 @@ function unfold(b: BackwardGraph, padded: string, w: Window, size: readonly numb
       if (w.strides[i] !== 1 || size[i] !== out[i]) t = slice(t, 2 + tapAxes + i, 0);
       return;
     }
+    if (tapAxes === 0 && i < w.kernel.length - 1) {
+      // Gather with [k, out] indices puts both axes where the axis was: right after the channels here.
+      const rows = Array.from({ length: k * out[i] }, (_, r) => Math.floor(r / out[i]) * w.dilations[i] + (r % out[i]) * w.strides[i]);
+      t = b.op1('Gather', [t, b.op1('Reshape', [b.ints(rows), b.ints([k, out[i]])])], { axis: attr.int(2 + i) });
+      tapAxes++;
+      return;
+    }
     const lifted = b.op1('Unsqueeze', [t, b.ints([2 + tapAxes])]);
     tapAxes++;
     t = b.op1('Concat', Array.from({ length: k }, (_, tap) => slice(lifted, 2 + tapAxes + i, tap)), { axis: attr.int(1 + tapAxes) });
