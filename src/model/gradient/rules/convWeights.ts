@@ -37,10 +37,10 @@ function unfoldedProduct(b: BackwardGraph, x: string, y: string, dY: string, w: 
 }
 
 /**
- * [N, C, S_1..S_n] -> [N, C, k_1..k_n, out_1..out_n] holding Xpad[n, c, q s + t d], one spatial axis at a time: axis
- * i's k_i strided Slices (start t_i d_i, step s_i) stacked on a new tap axis placed after the earlier ones, so n
- * Concats of k_i Slices each instead of one Concat of prod k_i. Axes of one tap lose no axis (Reshape adds none) and
- * are sliced only where the slice is not the whole axis.
+ * [N, C, S_1..S_n] -> [N, C, k_1..k_n, out_1..out_n] holding Xpad[n, c, q s + t d], one spatial axis at a time: the
+ * first axis with several taps (not the last axis) by one Gather of its rows, each later one by k_i strided Slices
+ * (start t_i d_i, step s_i) stacked on a new tap axis after the earlier ones, instead of one Slice per tap. Axes of
+ * one tap get no axis (Reshape adds none) and are sliced only where the slice is not the whole axis.
  */
 function unfold(b: BackwardGraph, padded: string, w: Window, size: readonly number[], out: readonly number[]): string {
   let t = padded;
