@@ -1,11 +1,13 @@
 import type * as Ort from 'onnxruntime-node';
 import { ort } from './ort';
 import { checkProductShapes, type MatrixProduct } from '../core/linalg/matrixProduct';
+import { attr } from './onnx/attributes';
 import { GraphBuilder } from './onnx/builder';
 
 /** A MatrixProduct backed by one onnxruntime session; dispose() releases the session. */
 export type OrtMatrixProduct = MatrixProduct & {
   readonly float32: NonNullable<MatrixProduct['float32']>;
+  readonly gram32: NonNullable<MatrixProduct['gram32']>;
   readonly dispose: () => Promise<void>;
 };
 
@@ -17,6 +19,15 @@ function matMulModel(): Uint8Array {
     .node('MatMul', ['A', 'B'], ['C'])
     .output('C', 'float32', ['m', 'n'])
     .toBytes({ graphName: 'matrix_product' });
+}
+
+/** The one-node model: G[m, m] = Gemm(A, A, transB = 1) = A A^T, float32 (MLAS reads the transposed operand in place). */
+function gramModel(): Uint8Array {
+  return new GraphBuilder()
+    .input('A', 'float32', ['m', 'k'])
+    .node('Gemm', ['A', 'A'], ['G'], { transB: attr.int(1) })
+    .output('G', 'float32', ['m', 'm'])
+    .toBytes({ graphName: 'gram' });
 }
 
 /**
@@ -33,24 +44,38 @@ export function ortMatrixProduct(threads?: number): OrtMatrixProduct {
     ...(threads ? { intraOpNumThreads: threads } : {}),
     extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
-  let session: Promise<Ort.InferenceSession> | undefined;
+  const sessions = new Map<'MatMul' | 'Gemm', Promise<Ort.InferenceSession>>();
   let disposed = false;
-  const open = (): Promise<Ort.InferenceSession> => {
+  const open = (op: 'MatMul' | 'Gemm'): Promise<Ort.InferenceSession> => {
     if (disposed) return Promise.reject(new Error('ortMatrixProduct: used after dispose()'));
-    session ??= ort().InferenceSession.create(matMulModel(), sessionOptions).catch((err: unknown) => {
-      session = undefined;
-      throw new Error(`onnxruntime could not create the MatMul session: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-    });
+    let session = sessions.get(op);
+    if (!session) {
+      session = ort()
+        .InferenceSession.create(op === 'MatMul' ? matMulModel() : gramModel(), sessionOptions)
+        .catch((err: unknown) => {
+          sessions.delete(op);
+          throw new Error(`onnxruntime could not create the ${op} session: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        });
+      sessions.set(op, session);
+    }
     return session;
+  };
+  const result = (c: Ort.Tensor, rows: number, cols: number, op: string): Float64Array => {
+    if (c.type !== 'float32' || c.data.length !== rows * cols) throw new Error(`ortMatrixProduct: ${op} returned ${c.type} [${c.dims.join(', ')}], expected float32 [${rows}, ${cols}]`);
+    return new Float64Array(c.data as Float32Array);
   };
   const float32 = async (a: Float32Array, b: Float32Array, m: number, k: number, n: number): Promise<Float64Array> => {
     checkProductShapes(a, b, m, k, n);
     if (m === 0 || n === 0 || k === 0) return new Float64Array(m * n);
-    const s = await open();
+    const s = await open('MatMul');
     const out = await s.run({ A: new (ort().Tensor)('float32', a, [m, k]), B: new (ort().Tensor)('float32', b, [k, n]) });
-    const c = out.C;
-    if (c.type !== 'float32' || c.data.length !== m * n) throw new Error(`ortMatrixProduct: MatMul returned ${c.type} [${c.dims.join(', ')}], expected float32 [${m}, ${n}]`);
-    return new Float64Array(c.data as Float32Array);
+    return result(out.C, m, n, 'MatMul');
+  };
+  const gram32 = async (a: Float32Array, m: number, k: number): Promise<Float64Array> => {
+    checkProductShapes(a, new Float32Array(0), m, k, 0);
+    if (m === 0 || k === 0) return new Float64Array(m * m);
+    const s = await open('Gemm');
+    return result((await s.run({ A: new (ort().Tensor)('float32', a, [m, k]) })).G, m, m, 'Gemm');
   };
   const product = async (a: Float64Array, b: Float64Array, m: number, k: number, n: number): Promise<Float64Array> => {
     checkProductShapes(a, b, m, k, n);
@@ -58,9 +83,9 @@ export function ortMatrixProduct(threads?: number): OrtMatrixProduct {
   };
   const dispose = async (): Promise<void> => {
     disposed = true;
-    const s = session;
-    session = undefined;
-    if (s) await s.then((open) => open.release(), () => undefined);
+    const open = [...sessions.values()];
+    sessions.clear();
+    await Promise.all(open.map((s) => s.then((session) => session.release(), () => undefined)));
   };
-  return Object.assign(product, { float32, dispose });
+  return Object.assign(product, { float32, gram32, dispose });
 }

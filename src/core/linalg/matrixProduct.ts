@@ -9,6 +9,8 @@
  */
 export type MatrixProduct = ((a: Float64Array, b: Float64Array, m: number, k: number, n: number) => Promise<Float64Array>) & {
   readonly float32?: (a: Float32Array, b: Float32Array, m: number, k: number, n: number) => Promise<Float64Array>;
+  /** With `float32`: the Gram matrix A A^T (m x m) of a float32 A (m x k), without a transposed copy of A. */
+  readonly gram32?: (a: Float32Array, m: number, k: number) => Promise<Float64Array>;
 };
 
 /** Throws when the operands' lengths do not match the stated sizes. */

@@ -47,7 +47,7 @@ export async function productGramEigen(
       ? product.float32(a, b, rows, inner, cols)
       : product(Float64Array.from(a), Float64Array.from(b), rows, inner, cols);
   const gram = new Float64Array(n * n);
-  for (const s of slices) add(gram, await run(s.a, transpose(s.a, n, s.len), n, s.len, n));
+  for (const s of slices) add(gram, product.gram32 && s.a instanceof Float32Array ? await product.gram32(s.a, n, s.len) : await run(s.a, transpose(s.a, n, s.len), n, s.len, n));
   const g = new Float64Array(n * n);
   let trace = 0;
   for (let i = 0; i < n; i++) {

@@ -5,7 +5,10 @@ import { after, test } from 'node:test';
 import { cropImage } from '../../../src/core/augment/geometry';
 import { resizedCropLaw } from '../../../src/core/augment/resizedCropLaw';
 import { exactMatrixProduct } from '../../../src/core/linalg/matrixProduct';
+import { productGramEigen } from '../../../src/core/moments/productGramEigen';
 import { resizedCropMoments } from '../../../src/core/moments/resizedCropMoments';
+import { singleOffset } from '../../../src/core/augment/offsets';
+import { randomImage } from '../core/moments/bruteForce';
 import { createRng } from '../../../src/core/rng';
 import { ortMatrixProduct } from '../../../src/model/ortMatrixProduct';
 import { FIXTURES, fixtureImage } from './fixtures';
@@ -62,13 +65,42 @@ test('ortMatrixProduct equals exactMatrixProduct to float32 accuracy (several sh
   assert.ok(c.some((v, i) => v !== exact[i]));
 });
 
+test('ortMatrixProduct.gram32 equals the exact A A^T to float32 accuracy, from one operand', async () => {
+  for (const [idx, [m, k]] of ([[1, 1], [5, 3], [33, 2000], [64, 30000]] as const).entries()) {
+    const a = randomMatrix(m, k, 40 + idx);
+    const at = new Float64Array(k * m);
+    for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) at[p * m + i] = a[i * k + p];
+    const exact = await exactMatrixProduct(a, at, m, k, m);
+    const gram = await product.gram32(new Float32Array(a), m, k);
+    assert.equal(gram.length, m * m);
+    const err = relativeToMagnitude(gram, exact, a, at, m, k, m);
+    assert.ok(err < 1e-6, `${m}x${k}: error ${err.toExponential(2)} of the magnitude`);
+  }
+  assert.deepEqual([...(await product.gram32(new Float32Array(0), 2, 0))], [0, 0, 0, 0]);
+  await assert.rejects(product.gram32(new Float32Array(5), 2, 3), /A has 5 values/);
+});
+
+test('productGramEigen on onnxruntime (the Gram matrix by gram32) equals the exact products to float32 accuracy', async () => {
+  const images = Array.from({ length: 40 }, (_, i) => randomImage(3, 12, 10, 90 + i));
+  const m = { shape: { channels: 3, height: 12, width: 10 }, families: images.map((base) => ({ weight: 1 / 40, base, offsets: singleOffset() })) };
+  const exact = await productGramEigen(m, 5, exactMatrixProduct);
+  const viaOrt = await productGramEigen(m, 5, product);
+  exact.values.forEach((v, i) => {
+    assert.ok(Math.abs(viaOrt.values[i] - v) < 1e-5 * exact.values[0], `eigenvalue ${i}: ${viaOrt.values[i]} vs ${v}`);
+    const cos = viaOrt.vectors[i].reduce((s, x, t) => s + x * exact.vectors[i][t], 0);
+    assert.ok(Math.abs(cos - 1) < 1e-4, `eigenvector ${i}: cos ${cos}`);
+  });
+});
+
 test('ortMatrixProduct: empty sizes, shape errors, and use after dispose', async () => {
   assert.deepEqual([...(await product(new Float64Array(0), new Float64Array(0), 2, 0, 3))], [0, 0, 0, 0, 0, 0]);
   await assert.rejects(product(new Float64Array(5), new Float64Array(6), 2, 3, 2), /A has 5 values/);
   const own = ortMatrixProduct(1);
   assert.deepEqual([...(await own(Float64Array.of(1, 2), Float64Array.of(3, 4), 1, 2, 1))], [11]);
+  assert.deepEqual([...(await own.gram32(Float32Array.of(1, 2), 1, 2))], [5]);
   await own.dispose();
   await assert.rejects(own(Float64Array.of(1), Float64Array.of(1), 1, 1, 1), /after dispose/);
+  await assert.rejects(own.gram32(Float32Array.of(1), 1, 1), /after dispose/);
 });
 
 test('resizedCropMoments with ortMatrixProduct agrees with the exact product on a 40x40 crop of kitten_224', { skip: kittenMissing }, async () => {
