@@ -14,13 +14,13 @@ export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
 
 /**
  * The 2-D transform of a rows x cols plane (row-major), in place: rows, then columns. With power-of-two sides the
- * column transforms run together, each butterfly on whole rows (contiguous), instead of column by column.
+ * column transforms run together (radix2's interleaved vectors), instead of column by column.
  */
 export function fft2d(re: Float64Array, im: Float64Array, rows: number, cols: number, inverse = false): void {
   if (isPowerOfTwo(rows) && isPowerOfTwo(cols)) {
     const p = plan(cols);
     for (let y = 0; y < rows; y++) radix2(re, im, y * cols, 1, p, inverse);
-    if (rows > 1) columnsRadix2(re, im, rows, cols, inverse);
+    radix2(re, im, 0, cols, plan(rows), inverse);
     if (inverse) scale(re, im, 1 / (rows * cols));
     return;
   }
@@ -49,38 +49,6 @@ export function fft2d(re: Float64Array, im: Float64Array, rows: number, cols: nu
 }
 
 const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
-
-/** Unscaled radix-2 transforms of all columns at once: the bit-reversal swaps rows, every butterfly combines two rows. */
-function columnsRadix2(re: Float64Array, im: Float64Array, rows: number, cols: number, inverse: boolean): void {
-  const { reversed, cos, sin } = plan(rows);
-  for (let i = 0; i < rows; i++) {
-    const j = reversed[i];
-    if (j <= i) continue;
-    for (let a = i * cols, b = j * cols, end = a + cols; a < end; a++, b++) {
-      let t = re[a]; re[a] = re[b]; re[b] = t;
-      t = im[a]; im[a] = im[b]; im[b] = t;
-    }
-  }
-  const sign = inverse ? 1 : -1;
-  for (let size = 2; size <= rows; size *= 2) {
-    const half = size / 2;
-    const step = rows / size;
-    for (let s = 0; s < rows; s += size) {
-      for (let k = 0; k < half; k++) {
-        const wr = cos[k * step];
-        const wi = sign * sin[k * step];
-        for (let a = (s + k) * cols, b = a + half * cols, end = a + cols; a < end; a++, b++) {
-          const tr = wr * re[b] - wi * im[b];
-          const ti = wr * im[b] + wi * re[b];
-          re[b] = re[a] - tr;
-          im[b] = im[a] - ti;
-          re[a] += tr;
-          im[a] += ti;
-        }
-      }
-    }
-  }
-}
 
 export function nextPowerOfTwo(n: number): number {
   let p = 1;
@@ -114,14 +82,17 @@ function plan(n: number): Plan {
   return p;
 }
 
-/** Unscaled radix-2 transform of n = p.n values at start, start + stride, ... */
-function radix2(re: Float64Array, im: Float64Array, start: number, stride: number, p: Plan, inverse: boolean): void {
+/**
+ * Unscaled radix-2 transforms of `width` interleaved vectors of n = p.n values at once: value i of vector x is at
+ * start + i * width + x (width 1: one contiguous vector; width = cols: the columns of a row-major plane, each
+ * butterfly then running over two whole rows).
+ */
+function radix2(re: Float64Array, im: Float64Array, start: number, width: number, p: Plan, inverse: boolean): void {
   const { n, reversed, cos, sin } = p;
   for (let i = 0; i < n; i++) {
     const j = reversed[i];
-    if (j > i) {
-      const a = start + i * stride;
-      const b = start + j * stride;
+    if (j <= i) continue;
+    for (let a = start + i * width, b = start + j * width, end = a + width; a < end; a++, b++) {
       let t = re[a]; re[a] = re[b]; re[b] = t;
       t = im[a]; im[a] = im[b]; im[b] = t;
     }
@@ -134,14 +105,14 @@ function radix2(re: Float64Array, im: Float64Array, start: number, stride: numbe
       for (let k = 0; k < half; k++) {
         const wr = cos[k * step];
         const wi = sign * sin[k * step];
-        const a = start + (s + k) * stride;
-        const b = a + half * stride;
-        const tr = wr * re[b] - wi * im[b];
-        const ti = wr * im[b] + wi * re[b];
-        re[b] = re[a] - tr;
-        im[b] = im[a] - ti;
-        re[a] += tr;
-        im[a] += ti;
+        for (let a = start + (s + k) * width, b = a + half * width, end = a + width; a < end; a++, b++) {
+          const tr = wr * re[b] - wi * im[b];
+          const ti = wr * im[b] + wi * re[b];
+          re[b] = re[a] - tr;
+          im[b] = im[a] - ti;
+          re[a] += tr;
+          im[a] += ti;
+        }
       }
     }
   }
