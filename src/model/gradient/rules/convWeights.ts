@@ -38,7 +38,7 @@ function unfoldedProduct(b: BackwardGraph, x: string, y: string, dY: string, w: 
 
 /**
  * [N, C, S_1..S_n] -> [N, C, k_1..k_n, out_1..out_n] holding Xpad[n, c, q s + t d], one spatial axis at a time: the
- * first axis with several taps (not the last axis) by one Gather of its rows, each later one by k_i strided Slices
+ * first of several axes, when it has several taps, by one Gather of its rows, each later one by k_i strided Slices
  * (start t_i d_i, step s_i) stacked on a new tap axis after the earlier ones, instead of one Slice per tap. Axes of
  * one tap get no axis (Reshape adds none) and are sliced only where the slice is not the whole axis.
  */
@@ -53,8 +53,8 @@ function unfold(b: BackwardGraph, padded: string, w: Window, size: readonly numb
       if (w.strides[i] !== 1 || size[i] !== out[i]) t = slice(t, 2 + tapAxes + i, 0);
       return;
     }
-    if (tapAxes === 0 && i < w.kernel.length - 1) {
-      // Gather with [k, out] indices puts both axes where the axis was: right after the channels here.
+    if (i === 0 && w.kernel.length > 1) {
+      // Gather with [k, out] indices puts both axes where the axis was: right after the channels.
       const rows = Array.from({ length: k * out[i] }, (_, r) => Math.floor(r / out[i]) * w.dilations[i] + (r % out[i]) * w.strides[i]);
       t = b.op1('Gather', [t, b.op1('Reshape', [b.ints(rows), b.ints([k, out[i]])])], { axis: attr.int(2 + i) });
       tapAxes++;

@@ -27,6 +27,7 @@ const CASES: readonly Case[] = [
   { name: 'dilated first axis, strided second', input: [1, 3, 9, 8], filters: 4, kernel: [3, 2], strides: [1, 2], dilations: [2, 1], padBegin: [1, 0], padEnd: [2, 1] },
   { name: 'one strided tap on the first axis', input: [1, 2, 7, 6], filters: 3, kernel: [1, 3], strides: [2, 1], dilations: [1, 1], padBegin: [0, 1], padEnd: [0, 1] },
   { name: 'one spatial axis (no gather)', input: [1, 2, 11], filters: 3, kernel: [3], strides: [2], dilations: [2], padBegin: [1], padEnd: [0] },
+  { name: 'three spatial axes, one tap on the first', input: [1, 2, 3, 5, 4], filters: 2, kernel: [1, 3, 2], strides: [1, 1, 2], dilations: [1, 2, 1], padBegin: [0, 1, 0], padEnd: [0, 1, 1] },
   { name: 'three spatial axes, batch of two', input: [2, 2, 5, 4, 6], filters: 2, kernel: [2, 2, 3], strides: [1, 2, 1], dilations: [2, 1, 1], padBegin: [0, 1, 1], padEnd: [1, 0, 1] },
 ];
 
