@@ -5,6 +5,7 @@ import { momentsBench } from './momentsBench';
 import { modelBench } from './modelBench';
 import { describeGradientBench, gradientBench } from './gradientBench';
 import { describeParameterBench, parameterBench } from './parameterBench';
+import { describeSeedsBench, seedsBench } from './seedsBench';
 import { describeSuite, parseSuiteArgs, suiteBench } from './suite';
 
 /**
@@ -59,6 +60,11 @@ async function main() {
     const r = await datasetBench(fixtures);
     save('dataset', r);
     console.log(describeDatasetBench(r));
+  }
+  if (run('seeds')) {
+    const r = await seedsBench(fixtures);
+    save('seeds', r);
+    console.log(describeSeedsBench(r));
   }
   if (run('suite')) {
     const r = await suiteBench(parseSuiteArgs(options));
