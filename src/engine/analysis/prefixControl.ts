@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { compilePolicy, flattenPolicy } from '../../core/augment/compile';
-import { outcomeCount, outcomes, pointMixture, type Shape } from '../../core/augment/mixture';
+import { outcomeCount, outcomes, pointMixture, type Shape, type WeightedImage } from '../../core/augment/mixture';
 import type { Image } from '../../core/image';
 import { composeOf } from '../../core/moments/flipPairing';
 import { argmax, crossEntropy } from '../../core/outputs/classifier';
@@ -71,31 +71,43 @@ export async function prefixControl(
     if (count < 2 || count > maxOutcomes) continue;
     const next = compilePolicy(composeOf(transforms.slice(s, s + 1)), shape);
     const rest = s + 1 < transforms.length ? compilePolicy(composeOf(transforms.slice(s + 1)), next.outputShape) : null;
-    const outcomeList = [...outcomes(mixture)];
-    const nodes = 3 * count <= maxOutcomes && readsOneUniform(next, outcomeList[0].image) ? NODES : null;
+    const first = outcomes(mixture).next().value!;
+    const nodes = 3 * count <= maxOutcomes && readsOneUniform(next, first.image) ? NODES : null;
     const table = new Map<string, ControlValues[]>();
     const mean = { loss: 0, loss2: 0, flip: 0 };
     let evaluated = 0;
-    const images = outcomeList.flatMap((o) => (nodes ? nodes.map((u) => next.sample(o.image, fixedUniform(u))) : [o.image]));
-    const perOutcome = nodes?.length ?? 1;
-    // The images a batch at a time: a few hundred images of 224 x 224 would not fit in memory at once.
-    for (let start = 0; start < images.length; start += BATCH) {
-      const rows = await model.run(images.slice(start, start + BATCH));
-      rows.forEach((row, j) => {
-        const i = start + j;
-        const o = outcomeList[Math.floor(i / perOutcome)];
-        const loss = crossEntropy(row, clean.kind, clean.target);
-        const values = { loss, loss2: loss * loss, flip: argmax(row) !== clean.top1 ? 1 : 0 };
-        const key = keyOf(o.image);
-        table.set(key, [...(table.get(key) ?? []), values]);
-        // Plain: the outcome's weight; with nodes, Simpson's weights 1/6, 4/6, 1/6 on top of it.
-        const w = o.weight * (nodes ? SIMPSON[i % perOutcome] : 1);
-        mean.loss += w * values.loss;
-        mean.loss2 += w * values.loss2;
-        mean.flip += w * values.flip;
-      });
+    const run = async (chunk: WeightedImage[]) => {
+      // Each outcome's image, or its images at the next step's nodes.
+      const images = chunk.flatMap((o) => (nodes ? nodes.map((u) => next.sample(o.image, fixedUniform(u))) : [o.image]));
+      const rows = await model.run(images);
       evaluated += rows.length;
+      const per = rows.length / chunk.length;
+      chunk.forEach((o, k) => {
+        const values = rows.slice(k * per, (k + 1) * per).map((row) => {
+          const loss = crossEntropy(row, clean.kind, clean.target);
+          return { loss, loss2: loss * loss, flip: argmax(row) !== clean.top1 ? 1 : 0 };
+        });
+        // Two outcomes with the same image (a symmetric photo) have the same values: either serves.
+        table.set(keyOf(o.image), values);
+        // Plain: the outcome's weight; with nodes, Simpson's weights 1/6, 4/6, 1/6 on top of it.
+        values.forEach((v, i) => {
+          const w = o.weight * (nodes ? SIMPSON[i] : 1);
+          mean.loss += w * v.loss;
+          mean.loss2 += w * v.loss2;
+          mean.flip += w * v.flip;
+        });
+      });
+    };
+    // A batch of images at a time: a few hundred images of 224 x 224 would not fit in memory at once.
+    const perBatch = Math.max(1, Math.floor(BATCH / (nodes?.length ?? 1)));
+    let chunk: WeightedImage[] = [];
+    for (const o of outcomes(mixture)) {
+      chunk.push(o);
+      if (chunk.length < perBatch) continue;
+      await run(chunk);
+      chunk = [];
     }
+    if (chunk.length) await run(chunk);
     const prefixLabel = transforms.slice(0, s).map((t) => t.kind).join(' + ');
     const nextLabel = transforms[s].kind;
     return {
