@@ -3,7 +3,7 @@ import { compilePolicy, flattenPolicy } from '../../core/augment/compile';
 import { outcomeCount, outcomes, pointMixture, type Shape, type WeightedImage } from '../../core/augment/mixture';
 import type { Image } from '../../core/image';
 import { composeOf } from '../../core/moments/flipPairing';
-import { argmax, crossEntropy } from '../../core/outputs/classifier';
+import { argmax, assertFinite, crossEntropy } from '../../core/outputs/classifier';
 import type { CleanPrediction } from '../../core/outputs/outputMoments';
 import type { TransformSpec } from '../../core/policy/types';
 import type { Rng } from '../../core/rng';
@@ -73,6 +73,8 @@ export async function prefixControl(
     const rest = s + 1 < transforms.length ? compilePolicy(composeOf(transforms.slice(s + 1)), next.outputShape) : null;
     const first = outcomes(mixture).next().value!;
     const nodes = 3 * count <= maxOutcomes && readsOneUniform(next, first.image) ? NODES : null;
+    const prefixLabel = transforms.slice(0, s).map((t) => t.kind).join(' + ');
+    const nextLabel = transforms[s].kind;
     const table = new Map<string, ControlValues[]>();
     const mean = { loss: 0, loss2: 0, flip: 0 };
     let evaluated = 0;
@@ -83,7 +85,8 @@ export async function prefixControl(
       evaluated += rows.length;
       const per = rows.length / chunk.length;
       chunk.forEach((o, k) => {
-        const values = rows.slice(k * per, (k + 1) * per).map((row) => {
+        const values = rows.slice(k * per, (k + 1) * per).map((row, i) => {
+          assertFinite(row, `the control's image (an outcome of ${prefixLabel}${nodes ? `, ${nextLabel} at u = ${nodes[i]}` : ''})`);
           const loss = crossEntropy(row, clean.kind, clean.target);
           return { loss, loss2: loss * loss, flip: argmax(row) !== clean.top1 ? 1 : 0 };
         });
@@ -108,8 +111,6 @@ export async function prefixControl(
       chunk = [];
     }
     if (chunk.length) await run(chunk);
-    const prefixLabel = transforms.slice(0, s).map((t) => t.kind).join(' + ');
-    const nextLabel = transforms[s].kind;
     return {
       label: nodes ? `${prefixLabel}, each at ${nodes.length} values of ${nextLabel}'s parameter` : prefixLabel,
       description: nodes

@@ -105,7 +105,7 @@ test('the control with the next step\'s nodes: each outcome rotated at u = 0, 1/
   assert.ok(withNodes < 0.5 * prefixOnly, `residual variance ${withNodes} with the nodes, ${prefixOnly} with the prefix image alone`);
 });
 
-test('the control: a shorter prefix when the longer one has too many outcomes, none when no prefix qualifies', async () => {
+test('the control: a shorter prefix when the longer one has too many outcomes, none when no prefix qualifies, NaN outputs refused naming the image', async () => {
   const shorter = (await prefixControl(policy, img, step.outputShape, model(), clean, 17))!;
   assert.equal(shorter.label, 'RandomCrop');
   assert.equal(shorter.outcomes, 9);
@@ -114,6 +114,8 @@ test('the control: a shorter prefix when the longer one has too many outcomes, n
   const plain = (await prefixControl(jitterAfter, img, step.outputShape, model(), clean, 100))!;
   assert.equal(plain.label, 'RandomCrop + RandomHorizontalFlip', 'a next step that reads three uniforms gets no nodes');
   assert.equal(plain.outcomes, 18);
+  const broken = countingModel(async (images) => images.map((x) => Float32Array.from(logits(x), (v, i) => (i === 1 ? NaN : v))));
+  await assert.rejects(prefixControl(policy, img, step.outputShape, broken, clean, 100), /the control's image \(an outcome of RandomCrop \+ RandomHorizontalFlip, RandomRotation at u = 0\): the model output NaN at class 1/);
   const rotationFirst = parsePolicy('Compose([RandomRotation(30), RandomHorizontalFlip()])');
   assert.equal(await prefixControl(rotationFirst, img, compilePolicy(rotationFirst, img).outputShape, model(), clean, 100), null);
 });
