@@ -26,7 +26,7 @@ export function denseGramEigen(m: Mixture, moments: PixelMoments, k: number): Co
   const evd = symmetricEigen(gram, n);
   // Centring cancels E||y||^2 down to tr Cov: eigenvalues below its rounding level are zero.
   const floor = 1e-11 * (moments.totalVariance + muNorm);
-  const top = Array.from(evd.values.subarray(0, Math.min(k, n))).filter((v) => v > floor);
+  const values = Array.from(evd.values.subarray(0, Math.min(k, n))).filter((v) => v > floor);
   const combine = (coef: Float64Array) => {
     const v = new Float64Array(mu.length);
     let total = 0;
@@ -39,8 +39,7 @@ export function denseGramEigen(m: Mixture, moments: PixelMoments, k: number): Co
     for (let t = 0; t < v.length; t++) v[t] -= total * mu[t];
     return v;
   };
-  const values = top;
-  const vectors = top.map((value, idx) => fixSign(combine(Float64Array.from(sw, (s, i) => (s * evd.vectors[idx * n + i]) / Math.sqrt(value)))));
+  const vectors = values.map((value, idx) => fixSign(combine(Float64Array.from(sw, (s, i) => (s * evd.vectors[idx * n + i]) / Math.sqrt(value)))));
   let residual = 0;
   vectors.forEach((v, idx) => {
     const muV = dot(mu, v);

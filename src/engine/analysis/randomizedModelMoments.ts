@@ -6,8 +6,8 @@
 // within the tolerance (relative), or the forward-pass budget is used up: the last level then takes the points that
 // still fit. Looks between doublings would save passes, but stopping at the first look with a randomly low spread
 // then costs coverage (measured on the tests' synthetic case at 95%: 0.945 doubling, 0.93 with a look every half
-// octave, 0.89 every quarter more points). Std[loss] and the flip rate come with their own intervals, said to be within the
-// tolerance (relative, absolute) only when they are.
+// octave, 0.89 every quarter more points). Std[loss] and the flip rate come with their own intervals, said to be
+// within the tolerance (relative, absolute) only when they are.
 import { argmax, crossEntropy } from '../../core/outputs/classifier';
 import { controlledReplicateMeans, replicateInterval } from '../../core/outputs/controlledReplicates';
 import { OutputMomentAccumulator, type CleanPrediction } from '../../core/outputs/outputMoments';
@@ -127,4 +127,3 @@ export async function randomizedModelMoments(
     quadrature: { levels, error: half, replicates: R, confidence, control: controlUsed, toleranceMet: half.expectedLoss <= tolerance * Math.abs(estimate.expectedLoss) && half.stdLoss <= tolerance * estimate.stdLoss && half.flipRate <= tolerance },
   };
 }
-
