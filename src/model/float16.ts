@@ -82,8 +82,20 @@ export function floatsToHalf(values: ArrayLike<number>): Uint16Array {
   return out;
 }
 
+/**
+ * halfBitsToFloat of every value. A normal half (exponent field 1..30) is the float32 with its sign, its exponent plus
+ * 127 - 15 and its mantissa shifted up 13 bits: integer arithmetic on the bits. Zeros, subnormals, infinities and
+ * NaNs (whose payload bits are kept this way too) go through halfBitsToFloat.
+ */
 export function halfToFloats(bits: ArrayLike<number>): Float32Array {
   const out = new Float32Array(bits.length);
-  for (let i = 0; i < bits.length; i++) out[i] = halfBitsToFloat(bits[i]);
+  const outBits = new Uint32Array(out.buffer);
+  for (let i = 0; i < bits.length; i++) {
+    const h = bits[i];
+    const exponent = h & 0x7c00;
+    if (exponent !== 0 && exponent !== 0x7c00) outBits[i] = (((h & 0x8000) << 16) | ((h & 0x7fff) << 13)) + 0x38000000;
+    else if (exponent === 0x7c00) outBits[i] = ((h & 0x8000) << 16) | 0x7f800000 | ((h & 0x3ff) << 13);
+    else out[i] = halfBitsToFloat(h);
+  }
   return out;
 }

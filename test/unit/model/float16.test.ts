@@ -118,3 +118,19 @@ test('array conversion of float32 input (integer fast path) equals the scalar on
   }
   assert.deepEqual(floatsToHalf(values.subarray(3, 9)), fast.subarray(3, 9), 'a view into a larger buffer');
 });
+
+test('array conversion of half bits (integer fast path) equals the scalar one on all 65,536 halves, NaN payloads included', () => {
+  const all = Uint16Array.from({ length: 65536 }, (_, h) => h);
+  const floats = halfToFloats(all);
+  const bits = new Uint32Array(floats.buffer);
+  const one = new Float32Array(1);
+  const oneBits = new Uint32Array(one.buffer);
+  for (let h = 0; h < 65536; h++) {
+    if (isNaNHalf(h)) {
+      assert.equal(bits[h], (((h & 0x8000) << 16) | 0x7f800000 | ((h & 0x3ff) << 13)) >>> 0, `NaN half ${h.toString(16)} keeps its payload`);
+      continue;
+    }
+    one[0] = halfBitsToFloat(h);
+    assert.equal(bits[h], oneBits[0], `half ${h.toString(16)}`);
+  }
+});
