@@ -22,6 +22,7 @@ export class BackwardGraph {
   private readonly constants = new Map<string, string>();
   private readonly sourceConstants = new Map<string, TensorProto>();
   private readonly producers = new Map<string, NodeProto>();
+  private readonly readers = new Map<string, number>();
   /** Gradient name -> forward tensor T: the gradient is known to vanish wherever T <= 0. */
   private readonly gates = new Map<string, string>();
   private readonly taken = new Set<string>();
@@ -34,6 +35,9 @@ export class BackwardGraph {
     readonly singleItem = false,
   ) {
     for (const t of source.initializer) this.sourceConstants.set(t.name!, t);
+    for (const name of [...source.node.flatMap((n) => n.input), ...source.output.map((o) => o.name ?? '')]) {
+      this.readers.set(name, (this.readers.get(name) ?? 0) + 1);
+    }
     for (const n of source.node) {
       for (const out of n.output) if (out) this.producers.set(out, n);
       const value = n.op_type === 'Constant' && n.attribute.some((a) => a.name === 'value') ? tensorAttribute(n, 'value') : undefined;
@@ -139,6 +143,11 @@ export class BackwardGraph {
   /** The forward node computing a tensor (undefined for inputs and initializers). */
   producer(name: string): NodeProto | undefined {
     return this.producers.get(name);
+  }
+
+  /** How many forward node inputs and graph outputs read a tensor (a gradient with one reader is that reader's alone). */
+  readerCount(name: string): number {
+    return this.readers.get(name) ?? 0;
   }
 
   /** Records that a gradient vanishes wherever the forward tensor is <= 0 (so a later ReLU mask on it is the identity). */

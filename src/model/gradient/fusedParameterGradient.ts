@@ -7,9 +7,12 @@ import { opsetVersion, runtimeInputs } from '../onnx/graph';
 import type { ModelProto } from '../onnx/types';
 import { fromOrtTensor, toOrtTensor, type ModelDtype } from '../ortTensors';
 import { BACKWARD_OPSET, buildBackward, type BackwardModel } from './backward';
+import { float32Twin } from './float32Twin';
 import { forwardAtBackwardOpset } from './forwardUpgrade';
 import type { ParameterJacobian } from './graphGradient';
 import { lossCotangent } from './lossCotangent';
+import { modelParameters } from './parameters';
+import { gradientPath } from './path';
 import type { ShapeProbe } from './shapes';
 
 export interface FusedOptions {
@@ -32,6 +35,7 @@ export class FusedParameterGradient {
   private constructor(
     private readonly session: Ort.InferenceSession,
     private readonly plan: BackwardModel,
+    readonly parameters: BackwardModel['parameters'],
     private readonly options: FusedOptions,
     private readonly target: string,
     private readonly classes: number,
@@ -41,13 +45,15 @@ export class FusedParameterGradient {
    * Null when the forward graph cannot be read at the backward opset (forwardUpgrade.ts), has local functions or
    * several runtime inputs, or onnxruntime refuses the combined model: GraphGradient's two sessions then do the work.
    */
-  static async create(proto: ModelProto, options: FusedOptions): Promise<FusedParameterGradient | null> {
+  static async create(source: ModelProto, options: FusedOptions): Promise<FusedParameterGradient | null> {
+    const twin = process.env.NOTWIN ? null : float32Twin(source, options.probe.tensors, options.inputName);
+    const proto = twin?.proto ?? source;
     const graph = proto.graph!;
-    const shapes = options.probe.tensors;
+    const shapes = twin?.shapes ?? options.probe.tensors;
     const forward = forwardAtBackwardOpset(graph, opsetVersion(proto) ?? 1, shapes);
     const outputInfo = shapes.get(options.outputName);
     if (!forward || !outputInfo || proto.functions.length > 0 || runtimeInputs(graph).length !== 1) return null;
-    const plan = buildBackward(proto, shapes, { inputName: options.inputName, outputName: options.outputName, parameters: true });
+    const plan = buildBackward(proto, shapes, { inputName: twin?.inputName ?? options.inputName, outputName: options.outputName, parameters: true });
     const prefix = `${plan.cotangent}/`;
     if ([...shapes.keys(), ...graph.initializer.map((t) => t.name ?? '')].some((name) => name.startsWith(prefix))) return null;
     const target = `${prefix}target`;
@@ -73,11 +79,9 @@ export class FusedParameterGradient {
     } catch {
       return null;
     }
-    return new FusedParameterGradient(session, plan, options, target, classes);
-  }
-
-  get parameters(): BackwardModel['parameters'] {
-    return this.plan.parameters;
+    // The twin's input Cast comes first: layers are named by the source graph's node positions.
+    const parameters = twin ? modelParameters(source.graph!, gradientPath(source.graph!, options.inputName, options.outputName)).parameters : plan.parameters;
+    return new FusedParameterGradient(session, plan, parameters, options, target, classes);
   }
 
   /** One item's output and the gradient of its cross-entropy against `target` with respect to each parameter. */
@@ -88,13 +92,12 @@ export class FusedParameterGradient {
     const onehot = new Float32Array(this.classes);
     onehot[target] = 1;
     const { inputName, outputName, inputDtype, inputDims } = this.options;
-    const name = this.plan.parameterGradients!;
+    const names = this.plan.parameterGradients!;
     const result = await this.session.run(
       { [inputName]: toOrtTensor(input, inputDtype, inputDims), [this.target]: new (ort().Tensor)('float32', onehot, [1, this.classes]) },
-      [outputName, name],
+      [outputName, ...names],
     );
-    const flat = result[name].data as Float32Array;
-    const gradients = this.plan.parameters.map((p) => flat.subarray(p.offset, p.offset + p.dims.reduce((n, d) => n * d, 1)));
+    const gradients = names.map((name) => result[name].data as Float32Array);
     return { output: fromOrtTensor(result[outputName]), gradients };
   }
 

@@ -27,15 +27,37 @@ export const relu: GradientRule = {
 
 /**
  * Whether all of a forward tensor's gradient is multiplied by [tensor > 0] on its way back to the input: a ReLU
- * output (the ReLU masks the sum of what reaches it), or a Concat of such tensors (its gradient only goes on, in
- * slices, to its inputs). A rule may then zero its contribution wherever the tensor is 0 without changing the
- * result, at whatever resolution is cheapest, and mark it (BackwardGraph.gate) so that the ReLU skips its mask.
+ * output (the ReLU masks the sum of what reaches it), a Concat of such tensors (its gradient only goes on, in
+ * slices, to its inputs) or an Identity or inference Dropout of one. A rule may then zero its contribution wherever
+ * the tensor is 0 without changing the result, at whatever resolution is cheapest, and mark it (BackwardGraph.gate)
+ * so that the ReLU skips its mask.
  */
 export function reluMasked(b: BackwardGraph, tensor: string): boolean {
   const producer = b.producer(tensor);
   if (!producer || (producer.domain && producer.domain !== 'ai.onnx')) return false;
-  if (producer.op_type === 'Relu') return true;
-  return producer.op_type === 'Concat' && producer.input.every((name) => reluMasked(b, name));
+  switch (producer.op_type) {
+    case 'Relu':
+      return true;
+    case 'Concat':
+      return producer.input.every((name) => reluMasked(b, name));
+    case 'Identity':
+    case 'Dropout':
+      return producer.output[0] === tensor && reluMasked(b, producer.input[0]);
+    default:
+      return false;
+  }
+}
+
+/**
+ * An input gradient dX of a tensor x that reaches ReLUs only through Concat and Identity (reluMasked), masked here
+ * when dX is all of x's gradient (x has no other reader): one mask over x, read once, instead of one per ReLU output
+ * (which the backward pass then need not read at all, nor the forward pass give out of onnxruntime's blocked layout).
+ */
+export function gatedAtReader(b: BackwardGraph, x: string, dX: string): string {
+  if (b.readerCount(x) !== 1 || !reluMasked(b, x)) return dX;
+  const gated = wherePositive(b, x, dX);
+  b.gate(gated, x);
+  return gated;
 }
 
 /** y = x (x >= 0), alpha x (x < 0): slope 1 or alpha, read from x's sign (y's sign when alpha > 0). */

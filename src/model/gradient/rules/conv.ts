@@ -1,4 +1,5 @@
 import { attr, intAttribute, intsAttribute } from '../../onnx/attributes';
+import { gatedAtReader } from './activation';
 import { convWeightGradient } from './convWeights';
 import { hasInput, type GradientRule } from './rule';
 import { flippedConv, windowOf, windowTranspose } from './window';
@@ -21,7 +22,7 @@ export const conv: GradientRule = {
     const group = intAttribute(node, 'group', 1);
     const inputGradient = (weight: string) =>
       flippedConv(b, dY, weight, window, x[1], group) ?? windowTranspose(b, dY, weight, window, inSize, outSize, group);
-    const dX = active(0) ? inputGradient(b.ref(node.input[1])) : undefined;
+    const dX = active(0) ? gatedAtReader(b, node.input[0], inputGradient(b.ref(node.input[1]))) : undefined;
     const dW = active(1) ? convWeightGradient(b, node.input[0], node.output[0], dY, window, x[1], group) : undefined;
     const allButChannels = [0, ...outSize.map((_, i) => i + 2)];
     const dB = hasInput(node, 2) && active(2) ? b.op1('ReduceSum', [dY, b.ints(allButChannels)], { keepdims: attr.int(0) }) : undefined;

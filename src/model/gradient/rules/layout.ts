@@ -7,9 +7,15 @@ export const reshapeLike: GradientRule = {
   backward: ({ node }, dY, b) => [b.op1('Reshape', [dY, b.reshapeTarget(b.info(node.input[0]))])],
 };
 
-/** Identity, Dropout (inference) and float-to-float Cast (everything is float32 in the backward graph). */
+/**
+ * Identity, Dropout (inference) and float-to-float Cast (everything is float32 in the backward graph); a gradient
+ * that vanishes wherever the output is <= 0 (BackwardGraph.gate) vanishes wherever the input, the same values, is.
+ */
 export const passThrough: GradientRule = {
-  backward: (_c, dY) => [dY],
+  backward: ({ node }, dY, b) => {
+    if (b.gatedBy(dY, node.output[0])) b.gate(dY, node.input[0]);
+    return [dY];
+  },
 };
 
 export const transpose: GradientRule = {

@@ -13,25 +13,35 @@ import { windowOf, windowTranspose, type Window } from './window';
  * one position twice, hence a scatter that adds. Windows of 2 to MAX_CHAINED_TAPS taps find the positions tap by
  * tap (routeByTaps), others take MaxPool's Indices. When the input's gradient is ReLU-masked anyway (reluMasked), dY
  * is masked at the pooled resolution instead: the maximum y[o] is x at the position o routes to, so [y[o] > 0] is
- * the ReLU's mask there.
+ * the ReLU's mask there. The tap scan reads the forward pass's own output y (the same maxima).
  */
-function maxPoolBackward(b: BackwardGraph, input: string, dY: string, w: Window, ceilMode: number, outSize: readonly number[]): string {
+function maxPoolBackward(
+  b: BackwardGraph,
+  input: string,
+  output: string,
+  dY: string,
+  w: Window,
+  ceilMode: number,
+  outSize: readonly number[],
+): string {
   const x = b.ref(input);
   const xDims = b.info(input).dims;
   const taps = product(w.kernel);
   const byTaps = taps > 1 && taps <= MAX_CHAINED_TAPS && product(xDims.slice(2)) < MAX_EXACT_POSITION;
-  const [y, indices] = b.op(
-    'MaxPool',
-    [x],
-    {
-      kernel_shape: attr.ints(w.kernel),
-      strides: attr.ints(w.strides),
-      dilations: attr.ints(w.dilations),
-      pads: attr.ints([...w.padBegin, ...w.padEnd]),
-      ceil_mode: attr.int(ceilMode),
-    },
-    byTaps ? 1 : 2,
-  );
+  const [y, indices] = byTaps
+    ? [b.ref(output)]
+    : b.op(
+        'MaxPool',
+        [x],
+        {
+          kernel_shape: attr.ints(w.kernel),
+          strides: attr.ints(w.strides),
+          dilations: attr.ints(w.dilations),
+          pads: attr.ints([...w.padBegin, ...w.padEnd]),
+          ceil_mode: attr.int(ceilMode),
+        },
+        2,
+      );
   const gated = reluMasked(b, input);
   const routed = gated ? masked(b, b.op1('Greater', [y, b.scalar(0)]), dY) : dY;
   const dX = byTaps ? routeByTaps(b, x, y, routed, w, xDims, outSize) : routeByIndices(b, x, indices, routed);
@@ -60,7 +70,7 @@ export const maxPool: GradientRule = {
   backward: ({ node }, dY, b) => {
     const [inSize, outSize] = spatialSizes(b, node.input[0], node.output[0]);
     const window = windowOf(node, intsAttribute(node, 'kernel_shape'), inSize, outSize);
-    return [maxPoolBackward(b, node.input[0], dY, window, intAttribute(node, 'ceil_mode', 0), outSize)];
+    return [maxPoolBackward(b, node.input[0], node.output[0], dY, window, intAttribute(node, 'ceil_mode', 0), outSize)];
   },
 };
 
@@ -70,7 +80,7 @@ export const globalMaxPool: GradientRule = {
     const zeros = inSize.map(() => 0);
     const ones = inSize.map(() => 1);
     const window: Window = { kernel: inSize, strides: ones, dilations: ones, padBegin: zeros, padEnd: zeros };
-    return [maxPoolBackward(b, node.input[0], dY, window, 0, ones)];
+    return [maxPoolBackward(b, node.input[0], node.output[0], dY, window, 0, ones)];
   },
 };
 

@@ -13,7 +13,7 @@ import type { ModelProto } from '../../../../src/model/onnx/types';
 import { planPreprocessing, type PresetName, type PreprocessPlan } from '../../../../src/model/preprocess';
 import { ModelRunner } from '../../../../src/model/runner';
 import { fixtureImage, fixtureModel, fixturesMissing, tempDir, writeModel } from '../fixtures';
-import { widenToFloat32 } from './float32Model';
+import { widenToFloat32 } from '../../../../src/model/gradient/float32Twin';
 import { smoothTwin } from './smoothTwin';
 
 const skip = fixturesMissing;

@@ -5,7 +5,7 @@ import { floatsToHalf, halfToFloats } from '../../../../src/model/float16';
 import { GraphGradient } from '../../../../src/model/gradient/graphGradient';
 import type { ModelProto } from '../../../../src/model/onnx/types';
 import { checkGradient } from './check';
-import { widenToFloat32 } from './float32Model';
+import { widenToFloat32 } from '../../../../src/model/gradient/float32Twin';
 import { attr, TestGraph } from './models';
 
 const DIMS = [1, 2, 6, 6];

@@ -9,7 +9,7 @@ import { encodeModel } from '../../../../src/model/onnx/codec';
 import type { ModelProto } from '../../../../src/model/onnx/types';
 import { fromOrtTensor, toOrtTensor } from '../../../../src/model/ortTensors';
 import { CONV_INPUT, convModel, initializerValues, withInitializer } from './parameterModels';
-import { widenToFloat32 } from './float32Model';
+import { widenToFloat32 } from '../../../../src/model/gradient/float32Twin';
 
 const rng = createRng(11);
 const input = Float32Array.from({ length: CONV_INPUT.reduce((n, d) => n * d, 1) }, () => 2 * rng.next() - 1);
@@ -99,7 +99,12 @@ test('the backward graph outputs the input gradient, or with parameters their gr
   const withParameters = buildBackward(model, probe.tensors, { ...options, parameters: true });
   assert.equal(plain.parameters.length, 0);
   assert.equal(plain.model.graph!.output.length, 1);
-  assert.equal(withParameters.model.graph!.output.length, 1);
+  assert.deepEqual(
+    withParameters.model.graph!.output.map((o) => o.name),
+    withParameters.parameterGradients,
+    'one output per parameter, nothing else',
+  );
+  assert.equal(withParameters.parameterGradients!.length, withParameters.parameters.length);
   assert.equal(withParameters.gradient, null);
   assert.ok(plain.model.graph!.node.length < withParameters.model.graph!.node.length);
 });
