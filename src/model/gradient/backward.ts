@@ -1,3 +1,4 @@
+import { attr } from '../onnx/attributes';
 import { valueInfo } from '../onnx/builder';
 import { opsetVersion } from '../onnx/graph';
 import type { ModelProto } from '../onnx/types';
@@ -19,14 +20,13 @@ export interface BackwardModel {
   readonly cotangent: string;
   /** Name of the float32 output dLoss/dInput, shaped like the input (null with `parameters`). */
   readonly gradient: string | null;
-  /** With `parameters`: the model's parameters (empty otherwise). */
-  readonly parameters: readonly Parameter[];
+  /** With `parameters`: the model's parameters, and where each one's gradient starts in `parameterGradients`. */
+  readonly parameters: readonly (Parameter & { readonly offset: number })[];
   /**
-   * With `parameters`: the float32 outputs holding each parameter's gradient (summed over the batch), in `parameters`
-   * order and shaped like the parameter, the graph's only outputs (onnxruntime then skips what only the input
-   * gradient needs); null otherwise.
+   * With `parameters`: the float32 output holding every parameter's gradient (summed over the batch) end to end, the
+   * graph's only output (onnxruntime then skips what only the input gradient needs); null otherwise.
    */
-  readonly parameterGradients: readonly string[] | null;
+  readonly parameterGradients: string | null;
 }
 
 export interface BackwardOptions {
@@ -93,17 +93,19 @@ export function buildBackward(source: ModelProto, shapes: ReadonlyMap<string, Te
     outputName = b.fresh('input_gradient');
     b.nodes.push({ op_type: 'Identity', input: [gradientOf(options.inputName)!], output: [outputName], name: outputName, attribute: [] });
   }
-  let parameterGradients: string[] | null = null;
+  let offset = 0;
+  const parameterOutputs = parameters.map((p) => {
+    const size = p.dims.reduce((n, d) => n * d, 1);
+    offset += size;
+    return { ...p, offset: offset - size };
+  });
+  let parameterGradients: string | null = null;
   if (options.parameters) {
-    // A parameter whose node got no gradient (nothing downstream reaches the output) has a zero gradient. Each output
-    // is a node's own (Identity where the gradient is a graph input or another parameter's output too).
-    const used = new Set<string>(b.inputs.map((i) => i.name ?? ''));
-    parameterGradients = parameters.map((p) => {
-      const g = gradientOf(p.name) ?? b.floatTensor(new Float32Array(p.dims.reduce((n, d) => n * d, 1)), p.dims);
-      const own = used.has(g) || b.initializers.some((t) => t.name === g) ? b.op1('Identity', [g]) : g;
-      used.add(own);
-      return own;
-    });
+    // A parameter whose node got no gradient (nothing downstream reaches the output) has a zero gradient.
+    const flat = parameterOutputs.map(
+      (p) => b.op1('Reshape', [gradientOf(p.name) ?? b.floatTensor(new Float32Array(p.dims.reduce((n, d) => n * d, 1)), p.dims), b.ints([-1])]),
+    );
+    parameterGradients = flat.length === 1 ? flat[0] : b.op1('Concat', flat, { axis: attr.int(0) });
   }
   const model: ModelProto = {
     ir_version: 8,
@@ -119,9 +121,9 @@ export function buildBackward(source: ModelProto, shapes: ReadonlyMap<string, Te
       input: b.inputs,
       output: outputName
         ? [valueInfo(outputName, 'float32', symbolicDims(b.info(options.inputName)))]
-        : parameterGradients!.map((name, i) => valueInfo(name, 'float32', parameters[i].dims)),
+        : [valueInfo(parameterGradients!, 'float32', [offset])],
       value_info: [],
     },
   };
-  return { model, feeds: b.feeds, cotangent, gradient: outputName, parameters, parameterGradients };
+  return { model, feeds: b.feeds, cotangent, gradient: outputName, parameters: parameterOutputs, parameterGradients };
 }

@@ -80,7 +80,8 @@ export class FusedParameterGradient {
       return null;
     }
     // The twin's input Cast comes first: layers are named by the source graph's node positions.
-    const parameters = twin ? modelParameters(source.graph!, gradientPath(source.graph!, options.inputName, options.outputName)).parameters : plan.parameters;
+    const named = twin ? modelParameters(source.graph!, gradientPath(source.graph!, options.inputName, options.outputName)).parameters : [];
+    const parameters = twin ? plan.parameters.map((p, i) => ({ ...p, layer: named[i].layer })) : plan.parameters;
     return new FusedParameterGradient(session, plan, parameters, options, target, classes);
   }
 
@@ -92,12 +93,13 @@ export class FusedParameterGradient {
     const onehot = new Float32Array(this.classes);
     onehot[target] = 1;
     const { inputName, outputName, inputDtype, inputDims } = this.options;
-    const names = this.plan.parameterGradients!;
+    const name = this.plan.parameterGradients!;
     const result = await this.session.run(
       { [inputName]: toOrtTensor(input, inputDtype, inputDims), [this.target]: new (ort().Tensor)('float32', onehot, [1, this.classes]) },
-      [outputName, ...names],
+      [outputName, name],
     );
-    const gradients = names.map((name) => result[name].data as Float32Array);
+    const flat = result[name].data as Float32Array;
+    const gradients = this.plan.parameters.map((p) => flat.subarray(p.offset, p.offset + p.dims.reduce((n, d) => n * d, 1)));
     return { output: fromOrtTensor(result[outputName]), gradients };
   }
 

@@ -119,10 +119,11 @@ export class GraphGradient {
    * cotangent).
    */
   async parameterVjp(input: Float32Array, cotangent: Cotangent): Promise<ParameterJacobian> {
-    const names = this.plan.parameterGradients;
-    if (!names) throw new Error('this gradient graph was built for the input gradient (no parameters)');
-    const { outputs, result } = await this.run([input], 0, cotangent, names);
-    const gradients = names.map((name) => result[name].data as Float32Array);
+    const name = this.plan.parameterGradients;
+    if (!name) throw new Error('this gradient graph was built for the input gradient (no parameters)');
+    const { outputs, result } = await this.run([input], 0, cotangent, [name]);
+    const flat = result[name].data as Float32Array;
+    const gradients = this.plan.parameters.map((p) => flat.subarray(p.offset, p.offset + p.dims.reduce((n, d) => n * d, 1)));
     return { output: outputs[0], gradients };
   }
 
