@@ -46,7 +46,7 @@ export class FusedParameterGradient {
    * several runtime inputs, or onnxruntime refuses the combined model: GraphGradient's two sessions then do the work.
    */
   static async create(source: ModelProto, options: FusedOptions): Promise<FusedParameterGradient | null> {
-    const twin = process.env.NOTWIN ? null : float32Twin(source, options.probe.tensors, options.inputName);
+    const twin = float32Twin(source, options.probe.tensors, options.inputName);
     const proto = twin?.proto ?? source;
     const graph = proto.graph!;
     const shapes = twin?.shapes ?? options.probe.tensors;

@@ -9,7 +9,8 @@ export const reshapeLike: GradientRule = {
 
 /**
  * Identity, Dropout (inference) and float-to-float Cast (everything is float32 in the backward graph); a gradient
- * that vanishes wherever the output is <= 0 (BackwardGraph.gate) vanishes wherever the input, the same values, is.
+ * that vanishes wherever the output is <= 0 (BackwardGraph.gate) vanishes wherever the input is (an input <= 0 gives
+ * an output <= 0, rounded or not).
  */
 export const passThrough: GradientRule = {
   backward: ({ node }, dY, b) => {
