@@ -1,13 +1,6 @@
 // The model summary the stability panel shows (input, output, preprocessing guess), with its validator.
 import { type Fields, isFields, isFiniteNumber, isInteger, isNumberList, isOneOf, isText } from './validate';
-import { CHANNEL_ORDERS, type ChannelOrder } from './presets';
-
-export interface PreprocessingValues {
-  channels: ChannelOrder;
-  scale: number;
-  mean: number[];
-  std: number[];
-}
+import { CHANNEL_ORDERS, type PreprocessValues } from './presets';
 
 export interface ModelSummaryView {
   input: { name: string; dtype: string; shape: (number | string)[] };
@@ -23,9 +16,9 @@ export interface ModelSummaryView {
   inputSize: [number, number] | null;
   channels: number;
   /** The engine's preprocessing guess. */
-  guess: PreprocessingValues & { preset: string; reason: string };
+  guess: PreprocessValues & { preset: string; reason: string };
   /** The values of every named preset, so the webview can show what a choice means. */
-  presets: Record<string, PreprocessingValues>;
+  presets: Record<string, PreprocessValues>;
 }
 
 const isDims = (v: unknown): v is (number | string)[] =>
@@ -36,7 +29,7 @@ function parseTensor(value: unknown): { name: string; shape: (number | string)[]
   return { name: value.name, shape: value.shape };
 }
 
-function parseValues(value: unknown): PreprocessingValues | undefined {
+function parseValues(value: unknown): PreprocessValues | undefined {
   if (!isFields(value)) return undefined;
   const { channels, scale, mean, std } = value;
   if (!isOneOf(channels, CHANNEL_ORDERS) || !isFiniteNumber(scale)) return undefined;
@@ -58,7 +51,7 @@ export function parseModelSummary(value: unknown): ModelSummaryView | undefined 
   const size = value.inputSize;
   if (size !== null && !(Array.isArray(size) && size.length === 2 && size.every((s) => isInteger(s, 1, 1 << 16)))) return undefined;
   if (!isFields(value.presets)) return undefined;
-  const presets: Record<string, PreprocessingValues> = {};
+  const presets: Record<string, PreprocessValues> = {};
   for (const [name, v] of Object.entries(value.presets)) {
     const parsed = parseValues(v);
     if (!parsed || !isText(name, 64)) return undefined;

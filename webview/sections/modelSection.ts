@@ -1,8 +1,8 @@
 // The model summary (inputs, dtype, shapes, layout, output kind, opset) and the preprocessing: the engine's guess,
 // editable (preset, channel order, scale, mean, std).
-import type { ModelSummaryView, PreprocessingValues } from '../../src/shared/modelSummaryView';
+import type { ModelSummaryView } from '../../src/shared/modelSummaryView';
 import type { PreprocessingInput } from '../../src/shared/panelInputs';
-import { CHANNEL_CHOICES, PRESET_CHOICES, type ChannelChoice, type PresetChoice } from '../../src/shared/presets';
+import { CHANNEL_CHOICES, PRESET_CHOICES, type ChannelChoice, type PresetChoice, type PreprocessValues } from '../../src/shared/presets';
 import type { ModelSummaryMessage, PanelCommand } from '../../src/shared/panelProtocol';
 import { el } from '../dom';
 import { list, parseNumberList } from '../format';
@@ -120,8 +120,8 @@ function labelled(label: string, control: HTMLElement): HTMLElement {
 }
 
 /** The preset (or the guess) with the explicit values over it, as the engine will apply them. */
-export function effectiveValues(s: ModelSummaryView, input: PreprocessingInput): PreprocessingValues {
-  const base: PreprocessingValues = input.preset === 'auto' ? s.guess : (s.presets[input.preset] ?? s.guess);
+export function effectiveValues(s: ModelSummaryView, input: PreprocessingInput): PreprocessValues {
+  const base: PreprocessValues = input.preset === 'auto' ? s.guess : (s.presets[input.preset] ?? s.guess);
   const channels = s.channels === 1 ? 'gray' : input.channels === 'auto' ? base.channels : input.channels;
   return { channels, scale: input.scale ?? base.scale, mean: input.mean ?? base.mean, std: input.std ?? base.std };
 }

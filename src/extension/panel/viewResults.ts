@@ -10,7 +10,7 @@ import type {
   Report,
 } from '../../engine/contract/report';
 import type { ModelInspection } from '../../engine/contract/modelInspection';
-import { PRESETS } from '../../shared/presets';
+import { PRESETS, type PreprocessValues } from '../../shared/presets';
 import type {
   ImageArraysView,
   ImageResultView,
@@ -19,14 +19,14 @@ import type {
   RunSummaryView,
   SaliencyView,
 } from '../../shared/resultsView';
-import type { ModelSummaryView, PreprocessingValues } from '../../shared/modelSummaryView';
+import type { ModelSummaryView } from '../../shared/modelSummaryView';
 import { parametersView, pooledParametersView } from './parameterViews';
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 export function modelSummaryView(info: ModelInspection): ModelSummaryView {
   const p = info.preprocessing;
-  const presets: Record<string, PreprocessingValues> = {};
+  const presets: Record<string, PreprocessValues> = {};
   for (const [name, v] of Object.entries(PRESETS)) presets[name] = { channels: v.channels, scale: v.scale, mean: [...v.mean], std: [...v.std] };
   return {
     input: { name: info.model.input.name, dtype: info.model.input.dtype, shape: [...info.model.input.shape] },
@@ -43,7 +43,7 @@ export function modelSummaryView(info: ModelInspection): ModelSummaryView {
     guess: {
       preset: p.name,
       reason: p.certainty === 'given' ? p.reason : `${p.reason} (certainty: ${p.certainty})`,
-      channels: p.channels as PreprocessingValues['channels'],
+      channels: p.channels as PreprocessValues['channels'],
       scale: p.scale,
       mean: [...p.mean],
       std: [...p.std],
