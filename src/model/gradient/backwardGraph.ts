@@ -35,10 +35,10 @@ export class BackwardGraph {
     readonly singleItem = false,
   ) {
     for (const t of source.initializer) this.sourceConstants.set(t.name!, t);
-    for (const name of [...source.node.flatMap((n) => n.input), ...source.output.map((o) => o.name ?? '')]) {
-      this.readers.set(name, (this.readers.get(name) ?? 0) + 1);
-    }
+    const read = (name: string) => this.readers.set(name, (this.readers.get(name) ?? 0) + 1);
+    for (const o of source.output) read(o.name ?? '');
     for (const n of source.node) {
+      n.input.forEach(read);
       for (const out of n.output) if (out) this.producers.set(out, n);
       const value = n.op_type === 'Constant' && n.attribute.some((a) => a.name === 'value') ? tensorAttribute(n, 'value') : undefined;
       if (value) this.sourceConstants.set(n.output[0], { ...value, name: n.output[0] });
